@@ -1,0 +1,45 @@
+"""The assignment (分发): one requested service of a case, owned by the utility that provides it."""
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from hub.db import Base
+
+if TYPE_CHECKING:
+    from hub.cases.models import Case
+
+
+class Assignment(Base):
+    __tablename__ = "assignments"
+    __table_args__ = (
+        UniqueConstraint("case_id", "service"),
+        Index("ix_assignments_queue", "organisation_code", "status", "created_at", "id"),
+        Index("ix_assignments_org_created", "organisation_code", "created_at", "id"),
+        Index("ix_assignments_service_case", "service", "case_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    service: Mapped[str] = mapped_column(String(20))
+    organisation_code: Mapped[str] = mapped_column(ForeignKey("organisations.code"))
+    status: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # The service's section of the unified form; for a transfer, the existing 户号 is account_number.
+    form: Mapped[dict] = mapped_column(JSON, default=dict)
+    account_number: Mapped[str | None] = mapped_column(String(40))
+    materials_complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    missing_groups: Mapped[list] = mapped_column(JSON, default=list)
+    reason: Mapped[str | None] = mapped_column(String(1000))
+    result_account_number: Mapped[str | None] = mapped_column(String(40))
+    result_remarks: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    case: Mapped["Case"] = relationship(lazy="raise", back_populates="assignments")

@@ -1,0 +1,47 @@
+"""All settings in one place; every one can be set as an environment variable HUB_<NAME>."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="HUB_", env_file=".env", extra="ignore")
+
+    environment: Literal["embedded", "production"] = Field(
+        "embedded",
+        description="`embedded` generates a signing key, applies migrations and prints demo tokens "
+        "on first start; `production` does none of that.",
+    )
+    database_url: str = Field(
+        "sqlite+aiosqlite:///var/hub.sqlite3",
+        description="SQLAlchemy async URL (sqlite+aiosqlite:///… or postgresql+asyncpg://…).",
+    )
+    data_dir: Path = Field(Path("var"), description="Where the embedded default keeps its key and files.")
+    host: str = Field("127.0.0.1", description="Address `hub serve` binds.")
+    port: int = Field(8000, description="Port `hub serve` binds.")
+    issuer: str = Field("urn:kaifeng-hub", description="`iss` of tokens the hub signs and accepts.")
+    audience: str = Field("kaifeng-hub", description="`aud` every accepted token must carry.")
+    signing_key_file: Path | None = Field(
+        None, description="JWK (private) the hub signs tokens with; default `<data_dir>/signing-key.json`."
+    )
+    token_ttl_seconds: int = Field(3600, description="Lifetime of tokens from `hub token`.")
+    demo_token_ttl_seconds: int = Field(30 * 86400, description="Lifetime of the demo tokens printed on first start.")
+    db_pool_size: int = Field(10, description="Connections per instance (PostgreSQL).")
+    log_level: str = Field("INFO", description="Python log level.")
+
+    @property
+    def is_embedded(self) -> bool:
+        return self.environment == "embedded"
+
+    @property
+    def key_file(self) -> Path:
+        return self.signing_key_file or self.data_dir / "signing-key.json"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
