@@ -3,10 +3,10 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Uuid
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from hub.db import Base
+from hub.db import Base, UTCDateTime
 from hub.materials.models import Material
 
 
@@ -18,7 +18,7 @@ class Case(Base):
         Index("ix_cases_submitted", "submitted_at", "id"),
         Index("ix_cases_status_submitted", "status", "submitted_at", "id"),
         Index("ix_cases_type_submitted", "case_type", "submitted_at", "id"),
-        Index("ix_cases_organisation_submitted", "submitted_by_organisation", "submitted_at", "id"),
+        Index("ix_cases_submitter", "submitted_by_organisation", "submitted_by_role", "submitted_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -27,11 +27,12 @@ class Case(Base):
     channel: Mapped[str] = mapped_column(String(30))
     status: Mapped[str] = mapped_column(String(24))
     version: Mapped[int] = mapped_column(Integer, default=1)
-    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     submitted_by_subject: Mapped[str] = mapped_column(String(200))
     submitted_by_organisation: Mapped[str | None] = mapped_column(String(32))
+    submitted_by_role: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(String(1000))  # 过户说明 / 其他要求
     vat_invoice: Mapped[dict | None] = mapped_column(JSON)
 

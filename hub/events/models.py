@@ -3,10 +3,10 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, DateTime, Index, Integer, String, Uuid
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hub.db import Base
+from hub.db import Base, UTCDateTime
 
 # BIGINT on PostgreSQL; SQLite only auto-increments a column declared INTEGER.
 CursorType = BigInteger().with_variant(Integer, "sqlite")
@@ -23,7 +23,7 @@ class Event(Base):
     )
 
     id: Mapped[int] = mapped_column(CursorType, primary_key=True, autoincrement=True)
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     kind: Mapped[str] = mapped_column(String(40))
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     assignment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)

@@ -1,15 +1,15 @@
 """foundation
 
-Revision ID: ec1fc389f7e2
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 04:28:02.378775
+Create Date: 2026-11-27 04:32:42.931561
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'ec1fc389f7e2'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -29,15 +29,16 @@ def upgrade() -> None:
     sa.Column('completed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('submitted_by_subject', sa.String(length=200), nullable=False),
     sa.Column('submitted_by_organisation', sa.String(length=32), nullable=True),
+    sa.Column('submitted_by_role', sa.String(length=20), nullable=False),
     sa.Column('note', sa.String(length=1000), nullable=True),
     sa.Column('vat_invoice', sa.JSON(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cases')),
     sa.UniqueConstraint('number', name=op.f('uq_cases_number'))
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.create_index('ix_cases_organisation_submitted', ['submitted_by_organisation', 'submitted_at', 'id'], unique=False)
         batch_op.create_index('ix_cases_status_submitted', ['status', 'submitted_at', 'id'], unique=False)
         batch_op.create_index('ix_cases_submitted', ['submitted_at', 'id'], unique=False)
+        batch_op.create_index('ix_cases_submitter', ['submitted_by_organisation', 'submitted_by_role', 'submitted_at', 'id'], unique=False)
         batch_op.create_index('ix_cases_type_submitted', ['case_type', 'submitted_at', 'id'], unique=False)
 
     op.create_table('districts',
@@ -225,9 +226,9 @@ def downgrade() -> None:
     op.drop_table('districts')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index('ix_cases_type_submitted')
+        batch_op.drop_index('ix_cases_submitter')
         batch_op.drop_index('ix_cases_submitted')
         batch_op.drop_index('ix_cases_status_submitted')
-        batch_op.drop_index('ix_cases_organisation_submitted')
 
     op.drop_table('cases')
     # ### end Alembic commands ###

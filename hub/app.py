@@ -1,0 +1,63 @@
+"""The Starlette application: lifespan (database, keys, embedded set-up), auth and routes."""
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+
+from hub import demo, migrate
+from hub.auth import keys
+from hub.auth.middleware import BearerAuthMiddleware
+from hub.auth.tokens import TokenService
+from hub.config import Settings, get_settings
+from hub.db import Database
+from hub.graphql.view import HubGraphQL
+from hub.reference.loader import load_reference_data
+
+log = logging.getLogger("hub")
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+    if settings.is_embedded:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    key, generated = keys.load_or_generate(settings.key_file, may_generate=settings.is_embedded)
+    tokens = TokenService(key=key, issuer=settings.issuer, audience=settings.audience)
+    db = Database(settings.database_url, pool_size=settings.db_pool_size)
+    graphql = HubGraphQL(db=db, tokens=tokens)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if settings.is_embedded:
+            migrate.upgrade(settings.database_url)
+            async with db.write() as session:
+                await load_reference_data(session)
+            if generated:
+                demo.announce_tokens(tokens, settings)
+        yield
+        await db.dispose()
+
+    async def jwks(_: Request) -> JSONResponse:
+        return JSONResponse(keys.public_keyset(key))
+
+    async def healthz(_: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/.well-known/jwks.json", jwks),
+            Route("/healthz", healthz),
+        ],
+        middleware=[Middleware(BearerAuthMiddleware, tokens=tokens)],
+        lifespan=lifespan,
+    )
+    app.state.db = db
+    app.state.tokens = tokens
+    return app

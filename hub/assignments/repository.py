@@ -1,0 +1,72 @@
+"""Every query over assignments; reads are confined to cases the caller may see."""
+
+import base64
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.assignments.models import Assignment
+from hub.cases.models import Case
+from hub.cases.repository import scope_clause
+from hub.policy.access import CaseScope
+
+
+async def get(session: AsyncSession, scope: CaseScope, assignment_id: uuid.UUID) -> Assignment | None:
+    stmt = select(Assignment).join(Case, Case.id == Assignment.case_id).where(
+        Assignment.id == assignment_id, scope_clause(scope)
+    )
+    return (await session.scalars(stmt)).one_or_none()
+
+
+async def lock(session: AsyncSession, assignment_id: uuid.UUID) -> Assignment:
+    stmt = (
+        select(Assignment).where(Assignment.id == assignment_id)
+        .with_for_update().execution_options(populate_existing=True)
+    )
+    return (await session.scalars(stmt)).one()
+
+
+async def for_cases(session: AsyncSession, case_ids: list[uuid.UUID]) -> list[Assignment]:
+    stmt = select(Assignment).where(Assignment.case_id.in_(case_ids)).order_by(Assignment.case_id, Assignment.service)
+    return list((await session.scalars(stmt)).all())
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    organisation_code: str
+    statuses: tuple[str, ...] = ()
+    service: str | None = None
+    created_from: datetime | None = None
+    created_before: datetime | None = None
+
+
+def encode_cursor(at: datetime, assignment_id: uuid.UUID) -> str:
+    return base64.urlsafe_b64encode(f"{at.isoformat()}|{assignment_id}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    at, assignment_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+    return datetime.fromisoformat(at), uuid.UUID(assignment_id)
+
+
+async def queue_page(
+    session: AsyncSession, flt: QueueFilter, *, first: int, after: tuple[datetime, uuid.UUID] | None
+) -> tuple[list[Assignment], bool]:
+    """A utility's work queue, oldest first (first in, first handled), by keyset."""
+    stmt = select(Assignment).where(Assignment.organisation_code == flt.organisation_code)
+    if flt.statuses:
+        stmt = stmt.where(Assignment.status.in_(flt.statuses))
+    if flt.service:
+        stmt = stmt.where(Assignment.service == flt.service)
+    if flt.created_from:
+        stmt = stmt.where(Assignment.created_at >= flt.created_from)
+    if flt.created_before:
+        stmt = stmt.where(Assignment.created_at < flt.created_before)
+    if after:
+        stmt = stmt.where(tuple_(Assignment.created_at, Assignment.id) > tuple_(*after))
+    stmt = stmt.order_by(Assignment.created_at, Assignment.id).limit(first + 1)
+    rows = list((await session.scalars(stmt)).all())
+    return rows[:first], len(rows) > first

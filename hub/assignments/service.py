@@ -1,0 +1,100 @@
+"""Write-back by the owning utility (回传): the assignment's state machine."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.assignments import repository
+from hub.assignments.models import Assignment
+from hub.auth.principal import Principal
+from hub.cases import repository as case_repository
+from hub.cases.service import lock_assignments, record_assignment_event, refresh_status
+from hub.enums import AssignmentStatus as S
+from hub.errors import Conflict, ErrorCode, IllegalTransition, NotFound
+from hub.policy import access
+from hub.validation.checker import Checker
+
+
+class Action(StrEnum):
+    ACKNOWLEDGE = "ACKNOWLEDGE"  # 已接收
+    ACCEPT = "ACCEPT"  # 受理
+    REQUEST_MATERIALS = "REQUEST_MATERIALS"  # 补正
+    COMPLETE = "COMPLETE"  # 办结
+    REJECT = "REJECT"  # 不予受理 / 退回
+
+
+@dataclass(frozen=True)
+class Move:
+    allowed_from: frozenset[S]
+    to: S
+    event: str
+
+
+MOVES = {
+    Action.ACKNOWLEDGE: Move(frozenset({S.PENDING}), S.RECEIVED, "ASSIGNMENT_RECEIVED"),
+    Action.ACCEPT: Move(frozenset({S.RECEIVED}), S.ACCEPTED, "ASSIGNMENT_ACCEPTED"),
+    Action.REQUEST_MATERIALS: Move(frozenset({S.RECEIVED, S.ACCEPTED}), S.NEEDS_MATERIALS, "MATERIALS_REQUESTED"),
+    Action.COMPLETE: Move(frozenset({S.ACCEPTED}), S.COMPLETED, "ASSIGNMENT_COMPLETED"),
+    Action.REJECT: Move(frozenset({S.PENDING, S.RECEIVED, S.ACCEPTED, S.NEEDS_MATERIALS}), S.REJECTED, "ASSIGNMENT_REJECTED"),
+}
+
+
+async def transition(
+    session: AsyncSession, *, principal: Principal, assignment_id: uuid.UUID, expected_version: int,
+    action: Action, now: datetime, reason: str | None = None, result: dict | None = None,
+) -> Assignment:
+    """Apply one write-back; refuses stale versions and moves the state machine does not allow."""
+    scope = access.case_scope(principal)
+    seen = await repository.get(session, scope, assignment_id)
+    if seen is None:
+        raise NotFound("no such assignment")
+    access.ensure_may_write_assignment(principal, seen.organisation_code)
+    case = await case_repository.lock_for_write(session, scope, seen.case_id)
+    assignments = await lock_assignments(session, seen.case_id)
+    assignment = next(a for a in assignments if a.id == assignment_id)
+    if assignment.version != expected_version:
+        raise Conflict(f"the assignment is at version {assignment.version}, not {expected_version}; reload and retry")
+    move = MOVES[action]
+    if assignment.status not in move.allowed_from:
+        raise IllegalTransition(f"cannot {action.value} an assignment that is {assignment.status}")
+    details = _details(action, reason, result or {})
+    _apply(assignment, move.to, details, now)
+    record_assignment_event(session, assignment, case, move.event, principal, now, _event_extra(details))
+    refresh_status(session, case, assignments, principal, now)
+    return assignment
+
+
+def _details(action: Action, reason: str | None, result: dict) -> dict:
+    c = Checker()
+    needs_reason = action in (Action.REQUEST_MATERIALS, Action.REJECT)
+    out = {"reason": c.text({"reason": reason}, "reason", "reason", max_len=1000, required=needs_reason)}
+    if action == Action.COMPLETE:
+        out["account_number"] = c.text(result, "account_number", "result.account_number", max_len=40, required=True)
+        out["remarks"] = c.text(result, "remarks", "result.remarks", max_len=1000)
+    elif result:
+        c.fail("result", ErrorCode.INVALID, "a result is given only when completing")
+    c.raise_if_any()
+    return out
+
+
+def _apply(assignment: Assignment, to: S, details: dict, now: datetime) -> None:
+    assignment.status = to
+    assignment.version += 1
+    assignment.updated_at = now
+    if to == S.RECEIVED:
+        assignment.received_at = now
+    elif to == S.ACCEPTED:
+        assignment.accepted_at = now
+    elif to == S.COMPLETED:
+        assignment.result_account_number = details["account_number"]
+        assignment.result_remarks = details["remarks"]
+    if to in (S.COMPLETED, S.REJECTED):
+        assignment.finished_at = now
+    assignment.reason = details["reason"] if to in (S.NEEDS_MATERIALS, S.REJECTED) else None
+
+
+def _event_extra(details: dict) -> dict:
+    return {k: v for k, v in details.items() if v is not None}

@@ -1,0 +1,62 @@
+"""Bearer-token authentication for HTTP requests to the API (WebSockets authenticate at connection_init)."""
+
+import json
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from hub.auth.tokens import TokenService
+from hub.errors import Unauthenticated
+
+
+def bearer_token(header: str | None) -> str:
+    if not header:
+        raise Unauthenticated("missing Authorization: Bearer <token> header")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("Authorization header must be 'Bearer <token>'")
+    return token.strip()
+
+
+class BearerAuthMiddleware:
+    """Turns the bearer token into a Principal on `scope["state"]`, or answers 401 with the reason.
+
+    The GraphiQL page itself (a browser GET asking for HTML) is served without a token.
+    """
+
+    def __init__(self, app: ASGIApp, *, tokens: TokenService, protected_path: str = "/graphql"):
+        self.app = app
+        self.tokens = tokens
+        self.protected_path = protected_path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].rstrip("/") != self.protected_path or _is_ide_page(scope):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        try:
+            principal = self.tokens.verify(bearer_token(headers.get("authorization")))
+        except Unauthenticated as error:
+            await _unauthorised(send, error.message)
+            return
+        scope.setdefault("state", {})["principal"] = principal
+        await self.app(scope, receive, send)
+
+
+def _is_ide_page(scope: Scope) -> bool:
+    if scope["method"] != "GET" or scope.get("query_string"):
+        return False
+    accept = dict(scope["headers"]).get(b"accept", b"").decode("latin-1")
+    return "text/html" in accept
+
+
+async def _unauthorised(send: Send, reason: str) -> None:
+    body = json.dumps({"errors": [{"message": reason, "extensions": {"code": "UNAUTHENTICATED"}}]}).encode()
+    await send({
+        "type": "http.response.start",
+        "status": 401,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"www-authenticate", f'Bearer error="invalid_token", error_description="{reason}"'.encode()),
+        ],
+    })
+    await send({"type": "http.response.body", "body": body})

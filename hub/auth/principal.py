@@ -1,0 +1,19 @@
+"""Who is calling: established once per request from the bearer token."""
+
+from dataclasses import dataclass, field
+
+from hub.enums import Role
+
+
+@dataclass(frozen=True)
+class Principal:
+    subject: str
+    organisation: str | None
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    client_id: str | None = None
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
+
+
+SYSTEM = Principal(subject="system:hub", organisation=None, roles=frozenset())

@@ -1,0 +1,208 @@
+"""Rules for cases: intake (一次申请), routing to utilities (分发), 补正 and the derived status."""
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.assignments.models import Assignment
+from hub.auth.principal import Principal
+from hub.cases import repository
+from hub.cases.models import Agent, Applicant, Case, Site
+from hub.cases.numbers import new_case_number
+from hub.cases.status import derive_status
+from hub.cases.validation import Reference, validate_materials, validate_submission
+from hub.clock import local_day
+from hub.enums import TERMINAL_ASSIGNMENT_STATUSES, AssignmentStatus, CaseStatus, Role
+from hub.errors import Conflict, ErrorCode, NotFound
+from hub.events import log
+from hub.materials import repository as materials_repository
+from hub.materials.completeness import missing_groups
+from hub.materials.models import Material
+from hub.policy import access
+from hub.reference import repository as reference_repository
+from hub.validation.checker import Checker
+
+
+async def _reference(session: AsyncSession, now: datetime) -> Reference:
+    return Reference(
+        today=local_day(now),
+        districts=await reference_repository.active_district_codes(session),
+        material_types=await materials_repository.material_type_codes(session),
+    )
+
+
+async def submit_case(session: AsyncSession, *, principal: Principal, data: dict, now: datetime) -> Case:
+    """Validate a whole application, record it and create one assignment per requested service."""
+    valid = validate_submission(data, await _reference(session, now))
+    role = access.submitting_role(principal, valid["channel"])
+    case = Case(
+        id=uuid.uuid4(),
+        number=await _unused_number(session, now),
+        case_type=valid["case_type"],
+        channel=valid["channel"],
+        status=CaseStatus.SUBMITTED,
+        version=1,
+        submitted_at=now,
+        updated_at=now,
+        submitted_by_subject=principal.subject,
+        submitted_by_organisation=principal.organisation,
+        submitted_by_role=role,
+        note=valid["note"],
+        vat_invoice=valid["vat_invoice"],
+    )
+    case.applicant = _applicant(valid["applicant"], principal, role)
+    case.agent = Agent(**valid["agent"]) if valid["agent"] else None
+    case.site = Site(**valid["site"])
+    case.materials = [_material(item, principal, now) for item in valid["materials"]]
+    case.assignments = await _route(session, case, valid["services"], now)
+    session.add(case)
+    _record(session, case, "CASE_SUBMITTED", principal, now, {"number": case.number, "status": case.status})
+    for assignment in case.assignments:
+        record_assignment_event(session, assignment, case, "ASSIGNMENT_CREATED", principal, now)
+    return case
+
+
+async def _unused_number(session: AsyncSession, now: datetime) -> str:
+    while True:  # 32^8 numbers a day: a repeat is rare, two in a row practically never
+        number = new_case_number(now)
+        if not await repository.number_taken(session, number):
+            return number
+
+
+def _applicant(data: dict, principal: Principal, role: Role) -> Applicant:
+    legal = data.get("legal_representative") or {}
+    return Applicant(
+        kind=data["kind"],
+        name=data["name"],
+        phone=data.get("phone"),
+        id_number=data.get("id_number"),
+        credit_code=data.get("credit_code"),
+        enterprise_type=data.get("enterprise_type"),
+        address=data.get("address"),
+        legal_rep_name=legal.get("name"),
+        legal_rep_phone=legal.get("phone"),
+        legal_rep_id_number=legal.get("id_number"),
+        # An applicant filing from the app owns the case; a clerk may link the applicant's account.
+        subject=principal.subject if role == Role.APPLICANT else data.get("subject"),
+    )
+
+
+def _material(item: dict, principal: Principal, now: datetime) -> Material:
+    verified = item.pop("verified")
+    return Material(
+        **item,
+        added_at=now,
+        verified_by=principal.subject if verified else None,
+        verified_at=now if verified else None,
+    )
+
+
+async def _route(session: AsyncSession, case: Case, services: dict, now: datetime) -> list[Assignment]:
+    providers = await reference_repository.providers(session)
+    requirements = await materials_repository.requirements_for(session, case.case_type, case.applicant.kind)
+    presented = [m.type_code for m in case.materials]
+    assignments = []
+    for service, form in services.items():
+        account_number = form.pop("account_number", None)
+        assignment = Assignment(
+            id=uuid.uuid4(),
+            service=service,
+            organisation_code=providers[service],
+            status=AssignmentStatus.PENDING,
+            version=1,
+            form=form,
+            account_number=account_number,
+            created_at=now,
+            updated_at=now,
+        )
+        _assess_materials(assignment, requirements.get(service), presented)
+        assignments.append(assignment)
+    return assignments
+
+
+def _assess_materials(assignment: Assignment, requirement, presented: Sequence[str]) -> None:  # type: ignore[no-untyped-def]
+    missing = missing_groups(requirement.groups, presented) if requirement else []
+    assignment.missing_groups = missing
+    assignment.materials_complete = not missing
+
+
+async def add_materials(
+    session: AsyncSession, *, principal: Principal, case_id: uuid.UUID, expected_version: int, materials: list, now: datetime
+) -> Case:
+    """补正: add materials to a case, re-assess each open assignment and resume those waiting on them."""
+    case = await repository.lock_for_write(session, access.case_scope(principal), case_id)
+    if case is None:
+        raise NotFound("no such case")
+    access.ensure_may_supplement(principal, scope_allows=True)
+    if case.version != expected_version:
+        raise Conflict(f"the case is at version {case.version}, not {expected_version}; reload and retry")
+    checker = Checker()
+    items = validate_materials(checker, materials, await _reference(session, now), path="materials")
+    if not items:
+        checker.fail("materials", ErrorCode.REQUIRED, "add at least one material")
+    checker.raise_if_any()
+    added = [_material(item, principal, now) for item in items]
+    case.materials.extend(added)
+    assignments = await lock_assignments(session, case.id)
+    requirements = await materials_repository.requirements_for(session, case.case_type, case.applicant.kind)
+    presented = [m.type_code for m in case.materials]
+    for assignment in assignments:
+        if assignment.status in TERMINAL_ASSIGNMENT_STATUSES:
+            continue
+        _assess_materials(assignment, requirements.get(assignment.service), presented)
+        kind = "MATERIALS_ADDED"
+        if assignment.status == AssignmentStatus.NEEDS_MATERIALS:
+            assignment.status = AssignmentStatus.RECEIVED
+            assignment.reason = None
+            kind = "MATERIALS_SUPPLIED"
+        assignment.version += 1
+        assignment.updated_at = now
+        record_assignment_event(session, assignment, case, kind, principal, now,
+                                {"materials": [m.type_code for m in added]})
+    refresh_status(session, case, assignments, principal, now)
+    return case
+
+
+async def lock_assignments(session: AsyncSession, case_id: uuid.UUID) -> list[Assignment]:
+    stmt = (
+        select(Assignment)
+        .where(Assignment.case_id == case_id)
+        .order_by(Assignment.service)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+def refresh_status(
+    session: AsyncSession, case: Case, assignments: Sequence[Assignment], principal: Principal, now: datetime
+) -> None:
+    """Re-derive the case's status after its assignments changed; every change bumps its version."""
+    status, completed_at = derive_status(assignments)
+    previous = case.status
+    case.status, case.completed_at = status, completed_at
+    case.version += 1
+    case.updated_at = now
+    if status != previous:
+        _record(session, case, "CASE_STATUS_CHANGED", principal, now, {"from": previous, "status": status})
+
+
+def _record(session: AsyncSession, case: Case, kind: str, principal: Principal, now: datetime, payload: dict) -> None:
+    log.record(session, kind=kind, case_id=case.id, at=now, actor_subject=principal.subject,
+               actor_organisation=principal.organisation, payload=payload)
+
+
+def record_assignment_event(
+    session: AsyncSession, assignment: Assignment, case: Case, kind: str, principal: Principal,
+    now: datetime, extra: dict | None = None,
+) -> None:
+    log.record(
+        session, kind=kind, case_id=case.id, assignment_id=assignment.id,
+        organisation_code=assignment.organisation_code, at=now, actor_subject=principal.subject,
+        actor_organisation=principal.organisation,
+        payload={"caseNumber": case.number, "service": assignment.service, "status": assignment.status,
+                 "version": assignment.version, **(extra or {})},
+    )

@@ -1,0 +1,97 @@
+"""The `hub` command: serve, migrate, load-catalogue, token, export-schema."""
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from hub.config import get_settings
+from hub.enums import Role
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "hub.graphql"
+
+
+def serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run("hub.app:create_app", factory=True, host=args.host or settings.host,
+                port=args.port or settings.port, log_level=settings.log_level.lower())
+
+
+def run_migrations(args: argparse.Namespace) -> None:
+    from hub import migrate
+
+    url = get_settings().database_url
+    if args.revision.startswith("-"):
+        migrate.downgrade(url, args.revision)
+    else:
+        migrate.upgrade(url, args.revision)
+    print(f"database at {args.revision}")
+
+
+def load_catalogue(_: argparse.Namespace) -> None:
+    from hub.db import Database
+    from hub.reference.loader import load_reference_data
+
+    async def run() -> None:
+        db = Database(get_settings().database_url)
+        async with db.write() as session:
+            report = await load_reference_data(session)
+        await db.dispose()
+        print(f"loaded {report}")
+
+    asyncio.run(run())
+
+
+def token(args: argparse.Namespace) -> None:
+    from hub.auth import keys
+    from hub.auth.tokens import TokenService
+
+    settings = get_settings()
+    key, _ = keys.load_or_generate(settings.key_file, may_generate=settings.is_embedded)
+    service = TokenService(key=key, issuer=settings.issuer, audience=settings.audience)
+    subject = args.subject or f"{args.role.lower()}@{args.org or 'hub'}"
+    print(service.issue(subject=subject, organisation=args.org, roles=[Role(args.role)],
+                        ttl_seconds=args.ttl or settings.token_ttl_seconds))
+
+
+def export_schema(args: argparse.Namespace) -> None:
+    from hub.graphql.schema import schema
+
+    text = schema.as_str() + "\n"
+    if args.check:
+        if not SCHEMA_FILE.exists() or SCHEMA_FILE.read_text() != text:
+            sys.exit(f"{SCHEMA_FILE} is out of date: run `hub export-schema`")
+        print("schema/hub.graphql is up to date")
+        return
+    SCHEMA_FILE.write_text(text)
+    print(f"wrote {SCHEMA_FILE}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="hub", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    p = commands.add_parser("serve", help="serve the API (embedded default: migrates and loads reference data)")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(run=serve)
+    p = commands.add_parser("migrate", help="apply alembic revisions (default: head)")
+    p.add_argument("revision", nargs="?", default="head", help="target revision, or -1 etc. to go down")
+    p.set_defaults(run=run_migrations)
+    commands.add_parser("load-catalogue", help="load schema/catalogue/*.yaml into the database").set_defaults(run=load_catalogue)
+    p = commands.add_parser("token", help="print a token signed with the hub's key (for development)")
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument("--org", help="organisation code, e.g. KF-WATER")
+    p.add_argument("--subject")
+    p.add_argument("--ttl", type=int, help="lifetime in seconds")
+    p.set_defaults(run=token)
+    p = commands.add_parser("export-schema", help="write schema/hub.graphql from the code")
+    p.add_argument("--check", action="store_true", help="fail if the file differs from the code")
+    p.set_defaults(run=export_schema)
+    args = parser.parse_args(argv)
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The API layer: turns GraphQL into calls of domain services. No rules live here."""

@@ -1,0 +1,149 @@
+"""Thin resolvers: GraphQL arguments in, domain service calls, API types out."""
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from enum import Enum
+from typing import Any, TypeVar
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from hub.assignments import repository as assignment_repository
+from hub.cases import repository as case_repository
+from hub.errors import HubError, NotFound
+from hub.graphql.errors import UserError, graphql_error, user_errors
+from hub.graphql.loaders import parse_uuid
+from hub.graphql.types.cases import Assignment, Case
+from hub.graphql.types.inputs import CaseFilterInput, WorkQueueFilterInput
+from hub.policy import access
+
+MAX_PAGE = 100
+T = TypeVar("T")
+
+
+def plain(value: Any) -> Any:
+    """Input objects → plain data for the domain: dicts with snake_case keys, enum values as strings."""
+    if value is None or value is strawberry.UNSET:
+        return None
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if dataclasses.is_dataclass(value):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
+def node_uuid(gid: relay.GlobalID, type_name: str):  # type: ignore[no-untyped-def]
+    """The row id inside a global id of the expected type; NotFound for anything else."""
+    row_id = parse_uuid(gid.node_id) if gid.type_name == type_name else None
+    if row_id is None:
+        raise NotFound(f"no such {type_name.lower()}")
+    return row_id
+
+
+async def write(info: Info, operation: Callable[..., Awaitable[T]], **kwargs: Any) -> tuple[T | None, list[UserError]]:
+    """Run one service call in its own unit of work; expected failures become payload errors."""
+    ctx = info.context
+    try:
+        async with ctx.db.write() as session:
+            result = await operation(session, principal=ctx.principal, now=ctx.now(), **kwargs)
+        return result, []
+    except HubError as error:
+        return None, user_errors(error)
+
+
+def check_page_size(first: int) -> int:
+    if not 1 <= first <= MAX_PAGE:
+        raise graphql_error(HubError(f"first must be between 1 and {MAX_PAGE}"))
+    return first
+
+
+def decode(cursor: str | None, decoder: Callable[[str], Any]) -> Any:
+    if cursor is None:
+        return None
+    try:
+        return decoder(cursor)
+    except (ValueError, UnicodeDecodeError):
+        raise graphql_error(HubError("after is not a cursor from this list")) from None
+
+
+async def cases_page(info: Info, flt: CaseFilterInput | None, first: int, after: str | None) -> relay.Connection[Case]:
+    flt = flt or CaseFilterInput()
+    criteria = case_repository.CaseFilter(
+        statuses=tuple(s.value for s in flt.statuses or []),
+        case_type=flt.case_type.value if flt.case_type else None,
+        service=flt.service.value if flt.service else None,
+        district_code=flt.district_code,
+        submitted_from=flt.submitted_from,
+        submitted_before=flt.submitted_before,
+    )
+    ctx = info.context
+    async with ctx.db.read() as session:
+        page = await case_repository.page(session, ctx.scope, criteria, first=check_page_size(first),
+                                          after=decode(after, case_repository.decode_cursor))
+    for row in page.items:
+        ctx.loaders.case.prime(row.id, row)
+    edges = [relay.Edge(cursor=page.cursor(row), node=Case.from_row(row)) for row in page.items]
+    return _connection(edges, page.has_next, after is not None)
+
+
+async def work_queue(info: Info, flt: WorkQueueFilterInput | None, organisation: str | None, first: int,
+                     after: str | None) -> relay.Connection[Assignment]:
+    ctx = info.context
+    try:
+        org = access.work_queue_organisation(ctx.principal, organisation)
+    except HubError as error:
+        raise graphql_error(error) from None
+    flt = flt or WorkQueueFilterInput()
+    criteria = assignment_repository.QueueFilter(
+        organisation_code=org,
+        statuses=tuple(s.value for s in flt.statuses or []),
+        service=flt.service.value if flt.service else None,
+        created_from=flt.created_from,
+        created_before=flt.created_before,
+    )
+    async with ctx.db.read() as session:
+        rows, has_next = await assignment_repository.queue_page(
+            session, criteria, first=check_page_size(first), after=decode(after, assignment_repository.decode_cursor)
+        )
+    edges = [relay.Edge(cursor=assignment_repository.encode_cursor(r.created_at, r.id), node=Assignment.from_row(r))
+             for r in rows]
+    return _connection(edges, has_next, after is not None)
+
+
+def _connection(edges: list, has_next: bool, has_previous: bool) -> relay.Connection:
+    return relay.Connection(
+        edges=edges,
+        page_info=relay.PageInfo(
+            has_next_page=has_next, has_previous_page=has_previous,
+            start_cursor=edges[0].cursor if edges else None, end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )
+
+
+async def assignments_by_ids(info: Info, node_ids: list[str]) -> list[Assignment | None]:
+    ctx = info.context
+    out: list[Assignment | None] = []
+    async with ctx.db.read() as session:
+        for node_id in node_ids:
+            row_id = parse_uuid(node_id)
+            row = await assignment_repository.get(session, ctx.scope, row_id) if row_id else None
+            out.append(Assignment.from_row(row) if row else None)
+    return out
+
+
+async def case_by_id(info: Info, gid: relay.GlobalID) -> Case | None:
+    row_id = parse_uuid(gid.node_id) if gid.type_name == "Case" else None
+    row = await info.context.loaders.case.load(row_id) if row_id else None
+    return Case.from_row(row) if row else None
+
+
+async def case_by_number(info: Info, number: str) -> Case | None:
+    ctx = info.context
+    async with ctx.db.read() as session:
+        row = await case_repository.get_by_number(session, ctx.scope, number.strip().upper())
+    return Case.from_row(row) if row else None
+
+

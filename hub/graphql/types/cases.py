@@ -1,0 +1,246 @@
+"""Case, its parties, site, materials and assignments as the API shows them."""
+
+import uuid
+from datetime import datetime
+from typing import Iterable
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from hub.enums import (
+    ApplicantKind, AssignmentStatus, CaseStatus, CaseType, Channel, EnterpriseType, Service,
+)
+from hub.graphql.loaders import parse_uuid
+from hub.graphql.types import sections as s
+from hub.graphql.types.reference import District, MaterialType, Organisation, RequirementGroup
+
+
+@strawberry.type(description="A natural person on the form: legal representative (法人代表) or agent (经办人).")
+class Person:
+    name: str | None
+    phone: str | None
+    id_number: str | None
+
+
+@strawberry.type(description="申请人: a person or an enterprise.")
+class Applicant:
+    kind: ApplicantKind
+    name: str
+    phone: str | None
+    id_number: str | None
+    credit_code: str | None = strawberry.field(description="统一社会信用代码 (enterprises).")
+    enterprise_type: EnterpriseType | None
+    address: str | None = strawberry.field(description="单位地址 (enterprises).")
+    legal_representative: Person | None
+
+    @classmethod
+    def from_row(cls, row) -> "Applicant":  # type: ignore[no-untyped-def]
+        legal = None
+        if row.legal_rep_name:
+            legal = Person(name=row.legal_rep_name, phone=row.legal_rep_phone, id_number=row.legal_rep_id_number)
+        return cls(
+            kind=ApplicantKind(row.kind), name=row.name, phone=row.phone, id_number=row.id_number,
+            credit_code=row.credit_code,
+            enterprise_type=EnterpriseType(row.enterprise_type) if row.enterprise_type else None,
+            address=row.address, legal_representative=legal,
+        )
+
+
+@strawberry.type(description="用户地址 / 报装地址 / 项目地址.")
+class Site:
+    address: str
+    district_code: str
+    project_name: str | None
+
+    @strawberry.field
+    async def district(self, info: Info) -> District | None:
+        row = (await info.context.loaders.reference.districts()).get(self.district_code)
+        return District.from_row(row) if row else None
+
+
+@strawberry.type(description="A proof presented for the case (申报材料).")
+class Material:
+    type_code: str
+    number: str | None
+    holder: str | None
+    file_ref: str | None
+    verified_by: str | None
+    verified_at: datetime | None
+    added_at: datetime
+
+    @strawberry.field
+    async def type(self, info: Info) -> MaterialType | None:
+        row = (await info.context.loaders.reference.material_types()).get(self.type_code)
+        return MaterialType.from_row(row) if row else None
+
+    @classmethod
+    def from_row(cls, row) -> "Material":  # type: ignore[no-untyped-def]
+        return cls(type_code=row.type_code, number=row.number, holder=row.holder, file_ref=row.file_ref,
+                   verified_by=row.verified_by, verified_at=row.verified_at, added_at=row.added_at)
+
+
+@strawberry.type(description="Whether the case's materials satisfy this service's catalogue entry (材料齐全).")
+class MaterialsCheck:
+    complete: bool
+    missing_groups: list[RequirementGroup]
+    required_at_application: bool
+    notes: list[str]
+
+
+@strawberry.type(description="What the utility wrote back on completion.")
+class AssignmentResult:
+    account_number: str | None = strawberry.field(description="The new or transferred account number (户号).")
+    remarks: str | None
+
+
+@strawberry.type(description="分发: one requested service of a case, owned by the utility that provides it.")
+class Assignment(relay.Node):
+    id: relay.NodeID[str]
+    service: Service
+    status: AssignmentStatus
+    version: int = strawberry.field(description="State this version in your next write (optimistic concurrency).")
+    organisation_code: str
+    account_number: str | None = strawberry.field(description="Existing 户号 named by a transfer.")
+    reason: str | None = strawberry.field(description="Why materials were requested or the assignment rejected.")
+    result: AssignmentResult | None
+    created_at: datetime
+    updated_at: datetime
+    received_at: datetime | None
+    accepted_at: datetime | None
+    finished_at: datetime | None
+    case_id: strawberry.Private[uuid.UUID]
+    row: strawberry.Private[object]
+
+    @strawberry.field
+    async def organisation(self, info: Info) -> Organisation | None:
+        row = (await info.context.loaders.reference.organisations()).get(self.organisation_code)
+        return Organisation.from_row(row) if row else None
+
+    @strawberry.field(description="Materials check against the catalogue for this service.")
+    async def materials(self, info: Info) -> MaterialsCheck:
+        row = self.row
+        case = await info.context.loaders.case.load(self.case_id)
+        applicant = await info.context.loaders.applicant.load(self.case_id)
+        requirement = next(
+            (r for r in await info.context.loaders.reference.requirements()
+             if (r.case_type, r.service, r.applicant_kind) == (case.case_type, row.service, applicant.kind)),
+            None,
+        )
+        return MaterialsCheck(
+            complete=row.materials_complete,
+            missing_groups=[RequirementGroup.from_dict(g) for g in row.missing_groups],
+            required_at_application=requirement.required_at_application if requirement else True,
+            notes=list(requirement.notes) if requirement else [],
+        )
+
+    @strawberry.field
+    async def case(self, info: Info) -> "Case | None":
+        row = await info.context.loaders.case.load(self.case_id)
+        return Case.from_row(row) if row else None
+
+    @classmethod
+    def from_row(cls, row) -> "Assignment":  # type: ignore[no-untyped-def]
+        result = None
+        if row.status == AssignmentStatus.COMPLETED:
+            result = AssignmentResult(account_number=row.result_account_number, remarks=row.result_remarks)
+        return cls(
+            id=str(row.id), service=Service(row.service), status=AssignmentStatus(row.status), version=row.version,
+            organisation_code=row.organisation_code, account_number=row.account_number, reason=row.reason,
+            result=result, created_at=row.created_at, updated_at=row.updated_at, received_at=row.received_at,
+            accepted_at=row.accepted_at, finished_at=row.finished_at, case_id=row.case_id, row=row,
+        )
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list:
+        from hub.graphql.resolvers import assignments_by_ids
+
+        return await assignments_by_ids(info, list(node_ids))
+
+
+@strawberry.type(description="一件事: one application for one or more utility services.")
+class Case(relay.Node):
+    id: relay.NodeID[str]
+    number: str = strawberry.field(description="Human case number, e.g. KF20261127-7Q3M9X2A.")
+    case_type: CaseType
+    channel: Channel
+    status: CaseStatus = strawberry.field(description="Derived from the assignments.")
+    version: int = strawberry.field(description="State this version when adding materials.")
+    submitted_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+    note: str | None
+    vat_invoice: s.VatInvoice | None
+    row_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field
+    async def applicant(self, info: Info) -> Applicant:
+        return Applicant.from_row(await info.context.loaders.applicant.load(self.row_id))
+
+    @strawberry.field(description="经办人, if someone acts for the applicant.")
+    async def agent(self, info: Info) -> Person | None:
+        row = await info.context.loaders.agent.load(self.row_id)
+        return Person(name=row.name, phone=row.phone, id_number=row.id_number) if row else None
+
+    @strawberry.field
+    async def site(self, info: Info) -> Site:
+        row = await info.context.loaders.site.load(self.row_id)
+        return Site(address=row.address, district_code=row.district_code, project_name=row.project_name)
+
+    @strawberry.field
+    async def materials(self, info: Info) -> list[Material]:
+        return [Material.from_row(r) for r in await info.context.loaders.materials.load(self.row_id)]
+
+    @strawberry.field
+    async def assignments(self, info: Info) -> list[Assignment]:
+        return [Assignment.from_row(r) for r in await info.context.loaders.assignments.load(self.row_id)]
+
+    async def _section(self, info: Info, service: Service):  # type: ignore[no-untyped-def]
+        for row in await info.context.loaders.assignments.load(self.row_id):
+            if row.service == service:
+                return row
+        return None
+
+    @strawberry.field
+    async def water(self, info: Info) -> s.WaterSection | None:
+        row = await self._section(info, Service.WATER)
+        return s.from_form(s.WaterSection, row.account_number, row.form) if row else None
+
+    @strawberry.field
+    async def electricity(self, info: Info) -> s.ElectricitySection | None:
+        row = await self._section(info, Service.ELECTRICITY)
+        return s.from_form(s.ElectricitySection, row.account_number, row.form) if row else None
+
+    @strawberry.field
+    async def gas(self, info: Info) -> s.GasSection | None:
+        row = await self._section(info, Service.GAS)
+        return s.from_form(s.GasSection, row.account_number, row.form) if row else None
+
+    @strawberry.field
+    async def heating(self, info: Info) -> s.HeatingSection | None:
+        row = await self._section(info, Service.HEATING)
+        return s.HeatingSection.build(row.account_number, row.form) if row else None
+
+    @strawberry.field
+    async def telecom(self, info: Info) -> s.TelecomSection | None:
+        row = await self._section(info, Service.TELECOM)
+        return s.from_form(s.TelecomSection, row.account_number, row.form) if row else None
+
+    @classmethod
+    def from_row(cls, row) -> "Case":  # type: ignore[no-untyped-def]
+        invoice = s.VatInvoice(**row.vat_invoice) if row.vat_invoice else None
+        return cls(
+            id=str(row.id), number=row.number, case_type=CaseType(row.case_type), channel=Channel(row.channel),
+            status=CaseStatus(row.status), version=row.version, submitted_at=row.submitted_at,
+            updated_at=row.updated_at, completed_at=row.completed_at, note=row.note, vat_invoice=invoice,
+            row_id=row.id,
+        )
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list:
+        ids = [parse_uuid(n) for n in node_ids]
+        rows = await info.context.loaders.case.load_many([i for i in ids if i])
+        found = {r.id: r for r in rows if r}
+        return [cls.from_row(found[i]) if i in found else None for i in ids]
+
+

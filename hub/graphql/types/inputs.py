@@ -1,0 +1,183 @@
+"""Input types. Structure is typed here; every rule is checked by the domain (hub/cases/validation.py)."""
+
+from datetime import date, datetime
+
+import strawberry
+from strawberry import relay
+
+from hub.cases import forms
+from hub.enums import ApplicantKind, AssignmentStatus, CaseStatus, CaseType, Channel, EnterpriseType, Service
+from hub.graphql.types import enums  # noqa: F401  (registers enums)
+
+
+@strawberry.input(description="法人代表 or 经办人.")
+class PersonInput:
+    name: str
+    id_number: str = strawberry.field(description="身份证号 (GB 11643).")
+    phone: str | None = strawberry.field(default=None, description="Mainland mobile number.")
+    subject: str | None = strawberry.field(default=None, description="The person's app account, if any (agents may follow the case).")
+
+
+@strawberry.input(description="申请人.")
+class ApplicantInput:
+    kind: ApplicantKind
+    name: str = strawberry.field(description="用户名称: the person's or the enterprise's name.")
+    phone: str | None = strawberry.field(default=None, description="Mobile number; required for individuals (SMS).")
+    id_number: str | None = strawberry.field(default=None, description="身份证号; individuals only.")
+    credit_code: str | None = strawberry.field(default=None, description="统一社会信用代码; enterprises only.")
+    enterprise_type: EnterpriseType | None = None
+    address: str | None = strawberry.field(default=None, description="单位地址 (enterprises).")
+    legal_representative: PersonInput | None = strawberry.field(default=None, description="法人代表; enterprises only.")
+    subject: str | None = strawberry.field(default=None, description="The applicant's app account when a clerk files for them; ignored for APPLICANT callers (it is the caller).")
+
+
+@strawberry.input(description="用户地址 / 报装地址 / 项目地址.")
+class SiteInput:
+    address: str
+    district_code: str = strawberry.field(description="GB/T 2260 code of a Kaifeng district or county (see `districts`).")
+    project_name: str | None = None
+
+
+@strawberry.input(description="A proof presented with the application.")
+class MaterialInput:
+    type_code: str = strawberry.field(description="A code from `materialTypes`.")
+    number: str | None = None
+    holder: str | None = None
+    file_ref: str | None = strawberry.field(default=None, description="Reference to the scanned file in the document store.")
+    verified: bool = strawberry.field(default=False, description="The caller checked the original (recorded with who and when).")
+
+
+@strawberry.input
+class WaterSectionInput:
+    account_number: str | None = strawberry.field(default=None, description="户号: required for a transfer, absent for a connection.")
+    nature: forms.WaterNature | None = None
+    category: forms.WaterCategory | None = None
+    supply_mode: forms.WaterSupplyMode | None = strawberry.field(default=None, description="Enterprise connections.")
+    user_category: forms.WaterUserCategory | None = strawberry.field(default=None, description="Enterprise connections.")
+
+
+@strawberry.input
+class ElectricitySectionInput:
+    account_number: str | None = None
+    voltage: forms.Voltage | None = strawberry.field(default=None, description="Defaults to LOW.")
+    business_type: forms.ElectricityBusinessType | None = None
+    capacity_kw: float | None = None
+    supply_mode: forms.ElectricitySupplyMode | None = None
+    user_category: forms.ElectricityUserCategory | None = strawberry.field(default=None, description="High voltage.")
+    own_power_source: bool | None = strawberry.field(default=None, description="自备电源 (high voltage).")
+    own_power_capacity_kw: float | None = None
+    non_linear_load: bool | None = strawberry.field(default=None, description="非线性负荷 (high voltage).")
+    first_source_existing_kva: float | None = None
+    first_source_requested_kva: float | None = None
+    second_source_existing_kva: float | None = None
+    second_source_requested_kva: float | None = None
+
+
+@strawberry.input
+class GasSectionInput:
+    account_number: str | None = None
+    households: int | None = None
+    hourly_m3: float | None = strawberry.field(default=None, description="小时耗气量 m³/h.")
+    project_description: str | None = None
+
+
+@strawberry.input
+class HeatingLoadInput:
+    use: forms.HeatingUse
+    area_m2: float
+    medium_parameters: str | None = None
+    load_kw: float | None = None
+
+
+@strawberry.input
+class HeatingSectionInput:
+    account_number: str | None = None
+    start_date: date | None = strawberry.field(default=None, description="用热时间.")
+    system_type: forms.HeatingSystemType | None = None
+    loads: list[HeatingLoadInput] | None = None
+
+
+@strawberry.input
+class TelecomSectionInput:
+    product_types: list[forms.TelecomProduct] | None = None
+    other_description: str | None = None
+    install_address: str | None = strawberry.field(default=None, description="装机地址 (broadband, fixed line).")
+    account_number: str | None = strawberry.field(default=None, description="Not used: telecom has no transfer.")
+
+
+@strawberry.input
+class VatInvoiceInput:
+    name: str | None = None
+    phone: str | None = None
+    tax_number: str | None = None
+    tax_address: str | None = None
+    bank: str | None = None
+    bank_account: str | None = None
+
+
+@strawberry.input(description="One application. Each section present asks for that service.")
+class SubmitCaseInput:
+    case_type: CaseType
+    channel: Channel
+    applicant: ApplicantInput
+    site: SiteInput
+    agent: PersonInput | None = None
+    water: WaterSectionInput | None = None
+    electricity: ElectricitySectionInput | None = None
+    gas: GasSectionInput | None = None
+    heating: HeatingSectionInput | None = None
+    telecom: TelecomSectionInput | None = None
+    materials: list[MaterialInput] | None = None
+    vat_invoice: VatInvoiceInput | None = strawberry.field(default=None, description="Only if a VAT invoice is wanted.")
+    note: str | None = strawberry.field(default=None, description="过户说明 / 其他要求.")
+
+
+@strawberry.input(description="补正: materials added to an existing case.")
+class AddMaterialsInput:
+    case_id: relay.GlobalID
+    expected_version: int
+    materials: list[MaterialInput]
+
+
+@strawberry.input
+class AssignmentWriteInput:
+    assignment_id: relay.GlobalID
+    expected_version: int = strawberry.field(description="The version you read; a stale one is refused with CONFLICT.")
+
+
+@strawberry.input
+class AssignmentReasonInput:
+    assignment_id: relay.GlobalID
+    expected_version: int
+    reason: str
+
+
+@strawberry.input
+class AssignmentResultInput:
+    account_number: str = strawberry.field(description="The new or transferred 户号.")
+    remarks: str | None = None
+
+
+@strawberry.input
+class CompleteAssignmentInput:
+    assignment_id: relay.GlobalID
+    expected_version: int
+    result: AssignmentResultInput
+
+
+@strawberry.input(description="All given conditions must hold.")
+class CaseFilterInput:
+    statuses: list[CaseStatus] | None = None
+    case_type: CaseType | None = None
+    service: Service | None = None
+    district_code: str | None = None
+    submitted_from: datetime | None = strawberry.field(default=None, description="Inclusive.")
+    submitted_before: datetime | None = strawberry.field(default=None, description="Exclusive.")
+
+
+@strawberry.input(description="All given conditions must hold.")
+class WorkQueueFilterInput:
+    statuses: list[AssignmentStatus] | None = None
+    service: Service | None = None
+    created_from: datetime | None = None
+    created_before: datetime | None = None

@@ -1,0 +1,99 @@
+"""The per-service sections of the unified form, as read back."""
+
+import dataclasses
+from datetime import date
+from typing import Any, TypeVar
+
+import strawberry
+
+from hub.cases import forms
+from hub.graphql.types import enums  # noqa: F401  (registers enums)
+
+T = TypeVar("T")
+
+
+def from_form(cls: type[T], account_number: str | None, form: dict) -> T:
+    """Build a section from the stored form, converting code values back to their enums."""
+    values: dict[str, Any] = {"account_number": account_number}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.name != "account_number":
+            values[f.name] = form.get(f.name)
+    return cls(**values)
+
+
+@strawberry.type(description="用水报装登记 / 供水过户.")
+class WaterSection:
+    account_number: str | None = strawberry.field(description="Existing 户号 (transfer).")
+    nature: forms.WaterNature | None
+    category: forms.WaterCategory | None
+    supply_mode: forms.WaterSupplyMode | None
+    user_category: forms.WaterUserCategory | None
+
+
+@strawberry.type(description="用电报装登记 / 供电过户.")
+class ElectricitySection:
+    account_number: str | None
+    voltage: forms.Voltage | None
+    business_type: forms.ElectricityBusinessType | None
+    capacity_kw: float | None
+    supply_mode: forms.ElectricitySupplyMode | None
+    user_category: forms.ElectricityUserCategory | None
+    own_power_source: bool | None
+    own_power_capacity_kw: float | None
+    non_linear_load: bool | None
+    first_source_existing_kva: float | None
+    first_source_requested_kva: float | None
+    second_source_existing_kva: float | None
+    second_source_requested_kva: float | None
+
+
+@strawberry.type(description="用气报装登记 / 供气过户.")
+class GasSection:
+    account_number: str | None
+    households: int | None
+    hourly_m3: float | None
+    project_description: str | None
+
+
+@strawberry.type(description="One row of the heat-load table.")
+class HeatingLoad:
+    use: forms.HeatingUse
+    area_m2: float
+    medium_parameters: str | None
+    load_kw: float | None
+
+
+@strawberry.type(description="用暖报装登记 / 供热过户.")
+class HeatingSection:
+    account_number: str | None
+    start_date: date | None
+    system_type: forms.HeatingSystemType | None
+    loads: list[HeatingLoad] | None
+
+    @classmethod
+    def build(cls, account_number: str | None, form: dict) -> "HeatingSection":
+        start = form.get("start_date")
+        return cls(
+            account_number=account_number,
+            start_date=date.fromisoformat(start) if start else None,
+            system_type=form.get("system_type"),
+            loads=[HeatingLoad(**load) for load in form.get("loads", [])] if form else None,
+        )
+
+
+@strawberry.type(description="通信报装登记.")
+class TelecomSection:
+    account_number: str | None
+    product_types: list[forms.TelecomProduct] | None
+    other_description: str | None
+    install_address: str | None
+
+
+@strawberry.type(description="增值税发票 details.")
+class VatInvoice:
+    name: str | None
+    phone: str | None
+    tax_number: str | None
+    tax_address: str | None
+    bank: str | None
+    bank_account: str | None

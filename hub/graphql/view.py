@@ -1,0 +1,35 @@
+"""The GraphQL endpoint over HTTP and WebSocket (graphql-transport-ws)."""
+
+from starlette.requests import Request
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from hub.auth.middleware import bearer_token
+from hub.auth.tokens import TokenService
+from hub.db import Database
+from hub.errors import Unauthenticated
+from hub.graphql.context import HubContext
+from hub.graphql.schema import schema
+
+
+class HubGraphQL(GraphQL):
+    def __init__(self, *, db: Database, tokens: TokenService):
+        super().__init__(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL], graphql_ide="graphiql")
+        self.db = db
+        self.tokens = tokens
+
+    async def get_context(self, request: Request | WebSocket, response: object = None) -> HubContext:
+        principal = request.scope.get("state", {}).get("principal")
+        return HubContext(request=request, response=response, db=self.db, principal=principal)
+
+    async def on_ws_connect(self, context: HubContext):  # type: ignore[no-untyped-def, override]
+        """Authenticate from connection_init's `Authorization` (or the upgrade request's header)."""
+        params = context.connection_params or {}
+        header = params.get("Authorization") or params.get("authorization") or context.request.headers.get("authorization")
+        try:
+            context.principal = self.tokens.verify(bearer_token(header))
+        except Unauthenticated as error:
+            raise ConnectionRejectionError({"reason": error.message}) from None
+        return {"subject": context.principal.subject}

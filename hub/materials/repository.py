@@ -1,0 +1,28 @@
+"""Queries over the materials catalogue."""
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.materials.models import MaterialRequirement, MaterialType
+
+
+async def requirements(session: AsyncSession) -> list[MaterialRequirement]:
+    stmt = select(MaterialRequirement).order_by(
+        MaterialRequirement.case_type, MaterialRequirement.service, MaterialRequirement.applicant_kind
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def requirements_for(session: AsyncSession, case_type: str, applicant_kind: str) -> dict[str, MaterialRequirement]:
+    stmt = select(MaterialRequirement).where(
+        MaterialRequirement.case_type == case_type, MaterialRequirement.applicant_kind == applicant_kind
+    )
+    return {r.service: r for r in (await session.scalars(stmt)).all()}
+
+
+async def material_types(session: AsyncSession) -> list[MaterialType]:
+    return list((await session.scalars(select(MaterialType).order_by(MaterialType.code))).all())
+
+
+async def material_type_codes(session: AsyncSession) -> frozenset[str]:
+    return frozenset((await session.scalars(select(MaterialType.code))).all())

@@ -1,0 +1,1 @@
+"""The one place where access is decided. Services ask; they never decide themselves."""

@@ -1,0 +1,79 @@
+"""Access rules: who may see which cases, and who may do what to them.
+
+Row visibility is returned as plain data (`CaseScope`) that the repository
+turns into SQL, so a case the caller may not see never leaves the database and
+is indistinguishable from one that does not exist.
+"""
+
+from dataclasses import dataclass
+
+from hub.auth.principal import Principal
+from hub.enums import Channel, Role
+from hub.errors import Forbidden
+
+SUBMITTING_ROLES = (Role.APPLICANT, Role.CLERK, Role.PLATFORM)
+CHANNELS_BY_ROLE = {
+    Role.APPLICANT: {Channel.MOBILE_APP, Channel.GOVERNMENT_PORTAL},
+    Role.CLERK: {Channel.CITIZEN_CENTRE_WINDOW, Channel.UTILITY_HALL},
+    Role.PLATFORM: set(Channel),
+}
+
+
+@dataclass(frozen=True)
+class CaseScope:
+    """Which cases a caller may read: the union of the listed conditions (empty = none)."""
+
+    everything: bool = False
+    applicant_subject: str | None = None  # APPLICANT: own cases, as applicant or agent
+    submitted_by: tuple[str, str | None] | None = None  # (role, organisation) for CLERK / PLATFORM
+    assigned_to: str | None = None  # UTILITY: cases with an assignment for this organisation
+
+    @property
+    def nothing(self) -> bool:
+        return not (self.everything or self.applicant_subject or self.submitted_by or self.assigned_to)
+
+
+def case_scope(principal: Principal) -> CaseScope:
+    roles = principal.roles
+    if Role.SUPERVISOR in roles:
+        return CaseScope(everything=True)
+    submitted_by = None
+    for role in (Role.CLERK, Role.PLATFORM):
+        if role in roles and principal.organisation:
+            submitted_by = (role.value, principal.organisation)
+    return CaseScope(
+        applicant_subject=principal.subject if Role.APPLICANT in roles else None,
+        submitted_by=submitted_by,
+        assigned_to=principal.organisation if Role.UTILITY in roles else None,
+    )
+
+
+def submitting_role(principal: Principal, channel: str) -> Role:
+    """The role a submission is made under; refuses callers who may not submit through `channel`."""
+    for role in SUBMITTING_ROLES:
+        if role in principal.roles and channel in CHANNELS_BY_ROLE[role]:
+            return role
+    if any(role in principal.roles for role in SUBMITTING_ROLES):
+        raise Forbidden(f"your role may not submit through channel {channel}")
+    raise Forbidden("submitting cases needs the role APPLICANT, CLERK or PLATFORM")
+
+
+def ensure_may_supplement(principal: Principal, scope_allows: bool) -> None:
+    """补正: the applicant, a clerk or the platform who can see the case may add materials."""
+    if not scope_allows or not any(r in principal.roles for r in SUBMITTING_ROLES):
+        raise Forbidden("adding materials needs the role APPLICANT, CLERK or PLATFORM on a case you can see")
+
+
+def ensure_may_write_assignment(principal: Principal, organisation_code: str) -> None:
+    """Only the utility that owns an assignment writes it back."""
+    if Role.UTILITY not in principal.roles or principal.organisation != organisation_code:
+        raise Forbidden("only the utility that owns this assignment may change it")
+
+
+def work_queue_organisation(principal: Principal, requested: str | None) -> str:
+    """A utility reads its own organisation's queue, never another's."""
+    if Role.UTILITY not in principal.roles or not principal.organisation:
+        raise Forbidden("the work queue is for utility systems (role UTILITY)")
+    if requested and requested != principal.organisation:
+        raise Forbidden("a utility reads only its own organisation's work queue")
+    return principal.organisation

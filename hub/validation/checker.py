@@ -1,0 +1,110 @@
+"""Collects every problem of an input at once, each with its field path and reason."""
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Callable
+
+from hub.errors import ErrorCode, FieldProblem, InvalidInput
+
+
+class Checker:
+    """Reads fields out of plain input mappings, normalising and recording problems."""
+
+    def __init__(self) -> None:
+        self.problems: list[FieldProblem] = []
+
+    def fail(self, path: str, code: ErrorCode, message: str) -> None:
+        self.problems.append(FieldProblem(path, code, message))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise InvalidInput(problems=list(self.problems))
+
+    def present(self, data: dict, key: str) -> bool:
+        value = data.get(key)
+        return value is not None and not (isinstance(value, str) and not value.strip())
+
+    def required(self, data: dict, key: str, path: str) -> bool:
+        if self.present(data, key):
+            return True
+        self.fail(path, ErrorCode.REQUIRED, "is required")
+        return False
+
+    def text(self, data: dict, key: str, path: str, *, max_len: int, required: bool = False) -> str | None:
+        if not self.present(data, key):
+            if required:
+                self.fail(path, ErrorCode.REQUIRED, "is required")
+            return None
+        value = str(data[key]).strip()
+        if len(value) > max_len:
+            self.fail(path, ErrorCode.OUT_OF_RANGE, f"must be at most {max_len} characters")
+            return None
+        return value
+
+    def enum(self, data: dict, key: str, path: str, kind: type[StrEnum], *, required: bool = False) -> str | None:
+        if not self.present(data, key):
+            if required:
+                self.fail(path, ErrorCode.REQUIRED, "is required")
+            return None
+        try:
+            return kind(str(data[key])).value
+        except ValueError:
+            self.fail(path, ErrorCode.INVALID, f"must be one of {', '.join(kind)}")
+            return None
+
+    def number(
+        self, data: dict, key: str, path: str, *, minimum: float, maximum: float,
+        required: bool = False, integer: bool = False, exclusive_minimum: bool = False,
+    ) -> float | int | None:
+        if not self.present(data, key):
+            if required:
+                self.fail(path, ErrorCode.REQUIRED, "is required")
+            return None
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and value != int(value)):
+            self.fail(path, ErrorCode.INVALID, "must be a whole number" if integer else "must be a number")
+            return None
+        too_low = value <= minimum if exclusive_minimum else value < minimum
+        if too_low or value > maximum:
+            low = f"greater than {minimum:g}" if exclusive_minimum else f"at least {minimum:g}"
+            self.fail(path, ErrorCode.OUT_OF_RANGE, f"must be {low} and at most {maximum:g}")
+            return None
+        return int(value) if integer else float(value)
+
+    def day(self, data: dict, key: str, path: str, *, earliest: date, latest: date, required: bool = False) -> date | None:
+        if not self.present(data, key):
+            if required:
+                self.fail(path, ErrorCode.REQUIRED, "is required")
+            return None
+        value = data[key]
+        if isinstance(value, datetime):
+            value = value.date()
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                self.fail(path, ErrorCode.INVALID, "must be a date (YYYY-MM-DD)")
+                return None
+        if not earliest <= value <= latest:
+            self.fail(path, ErrorCode.OUT_OF_RANGE, f"must be between {earliest} and {latest}")
+            return None
+        return value
+
+    def identifier(self, data: dict, key: str, path: str, check: Callable[[str], str], *, required: bool = False) -> str | None:
+        if not self.present(data, key):
+            if required:
+                self.fail(path, ErrorCode.REQUIRED, "is required")
+            return None
+        try:
+            return check(str(data[key]))
+        except ValueError as exc:
+            self.fail(path, ErrorCode.INVALID, str(exc))
+            return None
+
+    def forbid(self, data: dict, key: str, path: str, why: str) -> None:
+        if self.present(data, key):
+            self.fail(path, ErrorCode.INVALID, why)
+
+
+def section(data: Any) -> dict:
+    return data if isinstance(data, dict) else {}
