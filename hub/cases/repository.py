@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, and_, exists, false, or_, select, true, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from hub.assignments.models import Assignment
 from hub.cases.models import Agent, Applicant, Case, Site
@@ -26,8 +26,9 @@ def scope_clause(scope: CaseScope):  # type: ignore[no-untyped-def]
         role, organisation = scope.submitted_by
         conditions.append(and_(Case.submitted_by_role == role, Case.submitted_by_organisation == organisation))
     if scope.assigned_to:
+        owned = aliased(Assignment)  # never correlated with an outer query over assignments
         conditions.append(
-            exists().where(Assignment.case_id == Case.id, Assignment.organisation_code == scope.assigned_to)
+            exists().where(owned.case_id == Case.id, owned.organisation_code == scope.assigned_to).correlate(Case)
         )
     return or_(*conditions) if conditions else false()
 

@@ -148,8 +148,8 @@ schema = strawberry.Schema(
     types=[Case, Assignment],
     extensions=[
         OperationScope,
-        MaskUnexpectedErrors(),
-        ParserCache(maxsize=256),
-        ValidationCache(maxsize=256),
+        MaskUnexpectedErrors,
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
     ],
 )

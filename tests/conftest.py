@@ -1,0 +1,58 @@
+"""Fixtures: one running hub per test session on the backend named by HUB_TEST_DATABASE."""
+
+import httpx
+import pytest
+
+from hub.config import Settings
+from hub.enums import Role
+from tests.harness import BACKEND, GraphQLClient, RunningHub, create_database, drop_database
+
+
+def pytest_report_header() -> str:
+    return f"hub test backend: {BACKEND}"
+
+
+@pytest.fixture(scope="session")
+async def database_url(tmp_path_factory):  # type: ignore[no-untyped-def]
+    url = await create_database(tmp_path_factory.mktemp("db"))
+    yield url
+    await drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def hub(database_url, tmp_path_factory):  # type: ignore[no-untyped-def]
+    settings = Settings(environment="embedded", database_url=database_url, data_dir=tmp_path_factory.mktemp("var"))
+    running = RunningHub(settings).start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+async def http(hub):  # type: ignore[no-untyped-def]
+    async with httpx.AsyncClient(base_url=hub.url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="session")
+def as_role(hub, http):  # type: ignore[no-untyped-def]
+    """as_role(Role.UTILITY, "KF-WATER") → a GraphQL client holding that caller's token."""
+
+    def make(role: Role, org: str | None = None, subject: str | None = None) -> GraphQLClient:
+        return GraphQLClient(http, hub.token(role, org, subject))
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def clerk(as_role):  # type: ignore[no-untyped-def]
+    return as_role(Role.CLERK, "KF-DATA", "clerk-wang")
+
+
+@pytest.fixture(scope="session")
+def utilities(as_role):  # type: ignore[no-untyped-def]
+    return {
+        service: as_role(Role.UTILITY, org, f"operator-{org.lower()}")
+        for service, org in {
+            "WATER": "KF-WATER", "ELECTRICITY": "KF-POWER", "GAS": "KF-GAS", "HEATING": "KF-HEAT", "TELECOM": "KF-TELECOM",
+        }.items()
+    }

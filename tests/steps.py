@@ -1,0 +1,38 @@
+"""Common steps, each asserting what the caller would check."""
+
+from tests import operations as ops
+from tests.harness import GraphQLClient
+
+
+async def submit(client: GraphQLClient, data: dict) -> dict:
+    payload = (await client.run(ops.SUBMIT, {"input": data}))["submitCase"]
+    assert payload["errors"] == [], payload["errors"]
+    return payload["case"]
+
+
+async def submit_errors(client: GraphQLClient, data: dict) -> list[dict]:
+    payload = (await client.run(ops.SUBMIT, {"input": data}))["submitCase"]
+    assert payload["case"] is None
+    return payload["errors"]
+
+
+async def write(client: GraphQLClient, operation: str, **input_fields) -> dict:
+    data = await client.run(operation, {"input": input_fields})
+    return next(iter(data.values()))
+
+
+async def move(client: GraphQLClient, operation: str, assignment: dict, **extra) -> dict:
+    """Apply a write-back that must succeed; returns the updated assignment."""
+    payload = await write(client, operation, assignmentId=assignment["id"], expectedVersion=assignment["version"], **extra)
+    assert payload["errors"] == [], payload["errors"]
+    return payload["assignment"]
+
+
+async def finish(client: GraphQLClient, assignment: dict, account: str) -> dict:
+    assignment = await move(client, ops.ACKNOWLEDGE, assignment)
+    assignment = await move(client, ops.ACCEPT, assignment)
+    return await move(client, ops.COMPLETE, assignment, result={"accountNumber": account, "remarks": "办结"})
+
+
+def by_service(case: dict) -> dict:
+    return {a["service"]: a for a in case["assignments"]}
