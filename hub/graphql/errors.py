@@ -7,6 +7,7 @@ import uuid
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.relay import GlobalIDValueError
 
 from hub.errors import ErrorCode, HubError, InvalidInput
 
@@ -55,4 +56,4 @@ class MaskUnexpectedErrors(MaskErrors):
 
 def _is_unexpected(error: GraphQLError) -> bool:
     original = error.original_error
-    return original is not None and not isinstance(original, (HubError, GraphQLError))
+    return original is not None and not isinstance(original, (HubError, GraphQLError, GlobalIDValueError))

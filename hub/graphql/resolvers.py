@@ -1,6 +1,7 @@
 """Thin resolvers: GraphQL arguments in, domain service calls, API types out."""
 
 import dataclasses
+import uuid
 from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Any, TypeVar
@@ -35,9 +36,13 @@ def plain(value: Any) -> Any:
     return value
 
 
-def node_uuid(gid: relay.GlobalID, type_name: str):  # type: ignore[no-untyped-def]
+def node_uuid(global_id: str, type_name: str) -> uuid.UUID:
     """The row id inside a global id of the expected type; NotFound for anything else."""
-    row_id = parse_uuid(gid.node_id) if gid.type_name == type_name else None
+    try:
+        gid = relay.GlobalID.from_id(global_id)
+    except relay.GlobalIDValueError:
+        gid = None
+    row_id = parse_uuid(gid.node_id) if gid and gid.type_name == type_name else None
     if row_id is None:
         raise NotFound(f"no such {type_name.lower()}")
     return row_id
@@ -134,9 +139,12 @@ async def assignments_by_ids(info: Info, node_ids: list[str]) -> list[Assignment
     return out
 
 
-async def case_by_id(info: Info, gid: relay.GlobalID) -> Case | None:
-    row_id = parse_uuid(gid.node_id) if gid.type_name == "Case" else None
-    row = await info.context.loaders.case.load(row_id) if row_id else None
+async def case_by_id(info: Info, global_id: str) -> Case | None:
+    try:
+        row_id = node_uuid(global_id, "Case")
+    except NotFound:
+        return None
+    row = await info.context.loaders.case.load(row_id)
     return Case.from_row(row) if row else None
 
 

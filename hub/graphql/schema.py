@@ -38,7 +38,7 @@ class Query:
         return Viewer(subject=p.subject, organisation=p.organisation, roles=sorted(p.roles))
 
     @strawberry.field(description="A case by global id; null if it does not exist or is not yours to see.")
-    async def case(self, info: Info, id: relay.GlobalID) -> Case | None:
+    async def case(self, info: Info, id: strawberry.ID) -> Case | None:
         return await r.case_by_id(info, id)
 
     @strawberry.field(description="A case by its human number, e.g. KF20261127-7Q3M9X2A.")

@@ -3,7 +3,6 @@
 from datetime import date, datetime
 
 import strawberry
-from strawberry import relay
 
 from hub.cases import forms
 from hub.enums import ApplicantKind, AssignmentStatus, CaseStatus, CaseType, Channel, EnterpriseType, Service
@@ -134,20 +133,20 @@ class SubmitCaseInput:
 
 @strawberry.input(description="补正: materials added to an existing case.")
 class AddMaterialsInput:
-    case_id: relay.GlobalID
+    case_id: strawberry.ID
     expected_version: int
     materials: list[MaterialInput]
 
 
 @strawberry.input
 class AssignmentWriteInput:
-    assignment_id: relay.GlobalID
+    assignment_id: strawberry.ID
     expected_version: int = strawberry.field(description="The version you read; a stale one is refused with CONFLICT.")
 
 
 @strawberry.input
 class AssignmentReasonInput:
-    assignment_id: relay.GlobalID
+    assignment_id: strawberry.ID
     expected_version: int
     reason: str
 
@@ -160,7 +159,7 @@ class AssignmentResultInput:
 
 @strawberry.input
 class CompleteAssignmentInput:
-    assignment_id: relay.GlobalID
+    assignment_id: strawberry.ID
     expected_version: int
     result: AssignmentResultInput
 

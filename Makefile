@@ -1,0 +1,33 @@
+# Two commands on a fresh machine:  `make run` (serve on SQLite)  and  `make test` (whole suite, SQLite + PostgreSQL).
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
+
+.PHONY: setup run test test-sqlite test-postgresql schema lock
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+run: setup
+	$(BIN)/hub serve
+
+test: test-sqlite test-postgresql
+
+test-sqlite: setup
+	HUB_TEST_DATABASE=sqlite $(BIN)/pytest
+
+test-postgresql: setup
+	HUB_TEST_DATABASE=postgresql HUB_TEST_POSTGRES_URL=$(POSTGRES_URL) $(BIN)/pytest
+
+schema: setup
+	$(BIN)/hub export-schema
+
+lock: setup
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --quiet -o requirements.lock
