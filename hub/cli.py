@@ -1,4 +1,4 @@
-"""The `hub` command: serve, migrate, load-catalogue, token, export-schema."""
+"""The `hub` command: serve, migrate, load-catalogue, token, keygen, export-schema."""
 
 import argparse
 import asyncio
@@ -56,6 +56,15 @@ def token(args: argparse.Namespace) -> None:
                         ttl_seconds=args.ttl or settings.token_ttl_seconds))
 
 
+def keygen(args: argparse.Namespace) -> None:
+    from hub.auth import keys
+
+    if args.out.exists():
+        sys.exit(f"{args.out} exists; refusing to overwrite a signing key")
+    key = keys.generate(args.out)
+    print(f"wrote private signing key {args.out} (kid {key.kid}); point HUB_SIGNING_KEY_FILE at it")
+
+
 def export_schema(args: argparse.Namespace) -> None:
     from hub.graphql.schema import schema
 
@@ -86,6 +95,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--subject")
     p.add_argument("--ttl", type=int, help="lifetime in seconds")
     p.set_defaults(run=token)
+    p = commands.add_parser("keygen", help="create a new ES256 signing key file (production set-up)")
+    p.add_argument("out", type=Path)
+    p.set_defaults(run=keygen)
     p = commands.add_parser("export-schema", help="write schema/hub.graphql from the code")
     p.add_argument("--check", action="store_true", help="fail if the file differs from the code")
     p.set_defaults(run=export_schema)

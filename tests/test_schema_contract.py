@@ -15,3 +15,13 @@ async def test_served_schema_is_the_exported_one(as_role):
     served = {f["name"] for f in data["__schema"]["mutationType"]["fields"]}
     text = SCHEMA_FILE.read_text()
     assert all(f"  {name}(" in text for name in served)
+
+
+def test_readme_documents_every_setting():
+    from pathlib import Path
+
+    from hub.config import Settings
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    missing = [f"HUB_{name.upper()}" for name in Settings.model_fields if f"`HUB_{name.upper()}`" not in readme]
+    assert missing == []
