@@ -16,8 +16,15 @@ from hub.graphql.types import sections as s
 from hub.graphql.types.reference import District, MaterialType, Organisation, RequirementGroup
 
 
-@strawberry.type(description="A natural person on the form: legal representative (法人代表) or agent (经办人).")
-class Person:
+@strawberry.type(description="法人代表 of an enterprise applicant.")
+class LegalRepresentative:
+    name: str | None
+    phone: str | None
+    id_number: str | None
+
+
+@strawberry.type(description="经办人: the person acting for the applicant.")
+class Agent:
     name: str | None
     phone: str | None
     id_number: str | None
@@ -32,13 +39,13 @@ class Applicant:
     credit_code: str | None = strawberry.field(description="统一社会信用代码 (enterprises).")
     enterprise_type: EnterpriseType | None
     address: str | None = strawberry.field(description="单位地址 (enterprises).")
-    legal_representative: Person | None
+    legal_representative: LegalRepresentative | None
 
     @classmethod
     def from_row(cls, row) -> "Applicant":  # type: ignore[no-untyped-def]
         legal = None
         if row.legal_rep_name:
-            legal = Person(name=row.legal_rep_name, phone=row.legal_rep_phone, id_number=row.legal_rep_id_number)
+            legal = LegalRepresentative(name=row.legal_rep_name, phone=row.legal_rep_phone, id_number=row.legal_rep_id_number)
         return cls(
             kind=ApplicantKind(row.kind), name=row.name, phone=row.phone, id_number=row.id_number,
             credit_code=row.credit_code,
@@ -178,9 +185,9 @@ class Case(relay.Node):
         return Applicant.from_row(await info.context.loaders.applicant.load(self.row_id))
 
     @strawberry.field(description="经办人, if someone acts for the applicant.")
-    async def agent(self, info: Info) -> Person | None:
+    async def agent(self, info: Info) -> Agent | None:
         row = await info.context.loaders.agent.load(self.row_id)
-        return Person(name=row.name, phone=row.phone, id_number=row.id_number) if row else None
+        return Agent(name=row.name, phone=row.phone, id_number=row.id_number) if row else None
 
     @strawberry.field
     async def site(self, info: Info) -> Site:
