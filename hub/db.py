@@ -61,7 +61,7 @@ class Database:
         self.sqlite = is_sqlite(url)
         kwargs: dict = {"echo": echo}
         if not self.sqlite:
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
         self.engine = create_async_engine(url, **kwargs)
         if self.sqlite:
             _configure_sqlite(self.engine)

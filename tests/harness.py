@@ -32,9 +32,9 @@ def _asyncpg_dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-async def create_database(tmp: Path) -> str:
+async def create_database(tmp: Path, backend: str = BACKEND) -> str:
     """A fresh, empty database of the backend under test; returns its SQLAlchemy URL."""
-    if BACKEND == "sqlite":
+    if backend == "sqlite":
         return f"sqlite+aiosqlite:///{tmp / f'hub-{uuid.uuid4().hex[:8]}.sqlite3'}"
     name = f"hub_test_{uuid.uuid4().hex[:12]}"
     conn = await asyncpg.connect(_asyncpg_dsn(POSTGRES_ADMIN_URL))
@@ -46,7 +46,7 @@ async def create_database(tmp: Path) -> str:
 
 
 async def drop_database(url: str) -> None:
-    if BACKEND == "sqlite":
+    if make_url(url).get_backend_name() == "sqlite":
         return
     name = make_url(url).database
     conn = await asyncpg.connect(_asyncpg_dsn(POSTGRES_ADMIN_URL))

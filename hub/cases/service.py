@@ -18,20 +18,17 @@ from hub.clock import local_day
 from hub.enums import TERMINAL_ASSIGNMENT_STATUSES, AssignmentStatus, CaseStatus, Role
 from hub.errors import Conflict, ErrorCode, NotFound
 from hub.events import log
-from hub.materials import repository as materials_repository
 from hub.materials.completeness import missing_groups
 from hub.materials.models import Material
 from hub.policy import access
-from hub.reference import repository as reference_repository
+from hub.reference import snapshot as reference
+from hub.reference.snapshot import Requirement
 from hub.validation.checker import Checker
 
 
 async def _reference(session: AsyncSession, now: datetime) -> Reference:
-    return Reference(
-        today=local_day(now),
-        districts=await reference_repository.active_district_codes(session),
-        material_types=await materials_repository.material_type_codes(session),
-    )
+    snapshot = await reference.current(session)
+    return Reference(today=local_day(now), districts=snapshot.active_districts, material_types=snapshot.material_types)
 
 
 async def submit_case(session: AsyncSession, *, principal: Principal, data: dict, now: datetime) -> Case:
@@ -101,8 +98,7 @@ def _material(item: dict, principal: Principal, now: datetime) -> Material:
 
 
 async def _route(session: AsyncSession, case: Case, services: dict, now: datetime) -> list[Assignment]:
-    providers = await reference_repository.providers(session)
-    requirements = await materials_repository.requirements_for(session, case.case_type, case.applicant.kind)
+    snapshot = await reference.current(session)
     presented = [m.type_code for m in case.materials]
     assignments = []
     for service, form in services.items():
@@ -110,7 +106,7 @@ async def _route(session: AsyncSession, case: Case, services: dict, now: datetim
         assignment = Assignment(
             id=uuid.uuid4(),
             service=service,
-            organisation_code=providers[service],
+            organisation_code=snapshot.providers[service],
             status=AssignmentStatus.PENDING,
             version=1,
             form=form,
@@ -118,12 +114,12 @@ async def _route(session: AsyncSession, case: Case, services: dict, now: datetim
             created_at=now,
             updated_at=now,
         )
-        _assess_materials(assignment, requirements.get(service), presented)
+        _assess_materials(assignment, snapshot.requirement(case.case_type, service, case.applicant.kind), presented)
         assignments.append(assignment)
     return assignments
 
 
-def _assess_materials(assignment: Assignment, requirement, presented: Sequence[str]) -> None:  # type: ignore[no-untyped-def]
+def _assess_materials(assignment: Assignment, requirement: Requirement | None, presented: Sequence[str]) -> None:
     missing = missing_groups(requirement.groups, presented) if requirement else []
     assignment.missing_groups = missing
     assignment.materials_complete = not missing
@@ -147,12 +143,12 @@ async def add_materials(
     added = [_material(item, principal, now) for item in items]
     case.materials.extend(added)
     assignments = await lock_assignments(session, case.id)
-    requirements = await materials_repository.requirements_for(session, case.case_type, case.applicant.kind)
+    snapshot = await reference.current(session)
     presented = [m.type_code for m in case.materials]
     for assignment in assignments:
         if assignment.status in TERMINAL_ASSIGNMENT_STATUSES:
             continue
-        _assess_materials(assignment, requirements.get(assignment.service), presented)
+        _assess_materials(assignment, snapshot.requirement(case.case_type, assignment.service, case.applicant.kind), presented)
         kind = "MATERIALS_ADDED"
         if assignment.status == AssignmentStatus.NEEDS_MATERIALS:
             assignment.status = AssignmentStatus.RECEIVED

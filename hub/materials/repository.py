@@ -13,13 +13,6 @@ async def requirements(session: AsyncSession) -> list[MaterialRequirement]:
     return list((await session.scalars(stmt)).all())
 
 
-async def requirements_for(session: AsyncSession, case_type: str, applicant_kind: str) -> dict[str, MaterialRequirement]:
-    stmt = select(MaterialRequirement).where(
-        MaterialRequirement.case_type == case_type, MaterialRequirement.applicant_kind == applicant_kind
-    )
-    return {r.service: r for r in (await session.scalars(stmt)).all()}
-
-
 async def material_types(session: AsyncSession) -> list[MaterialType]:
     return list((await session.scalars(select(MaterialType).order_by(MaterialType.code))).all())
 

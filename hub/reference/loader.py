@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.materials.models import MaterialRequirement, MaterialType
 from hub.migrate import PROJECT_ROOT
+from hub.reference import snapshot
 from hub.reference.models import District, Organisation, ServiceProvider
 
 CATALOGUE_DIR = PROJECT_ROOT / "schema" / "catalogue"
@@ -58,6 +59,7 @@ async def load_reference_data(session: AsyncSession, directory: Path = CATALOGUE
     await session.flush()
     await _load_requirements(session, materials["requirements"])
     report.requirements = len(materials["requirements"])
+    snapshot.invalidate()
     return report
 
 
