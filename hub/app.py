@@ -17,6 +17,9 @@ from hub.auth.tokens import TokenService
 from hub.config import Settings, get_settings
 from hub.db import Database
 from hub.graphql.view import HubGraphQL
+from hub.catalogue.loader import load_sharing_catalogue
+from hub.clock import utcnow
+from hub.policy.snapshot import PolicyStore
 from hub.reference.loader import load_reference_data
 
 log = logging.getLogger("hub")
@@ -29,7 +32,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     key, generated = keys.load_or_generate(settings.key_file, may_generate=settings.is_embedded)
     tokens = TokenService(key=key, issuer=settings.issuer, audience=settings.audience)
     db = Database(settings.database_url, pool_size=settings.db_pool_size)
-    graphql = HubGraphQL(db=db, tokens=tokens)
+    policies = PolicyStore(db)
+    graphql = HubGraphQL(db=db, tokens=tokens, policies=policies)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -37,6 +41,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             migrate.upgrade(settings.database_url)
             async with db.write() as session:
                 await load_reference_data(session)
+                await load_sharing_catalogue(session, utcnow())
             if generated:
                 demo.announce_tokens(tokens, settings)
         yield
@@ -55,9 +60,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/.well-known/jwks.json", jwks),
             Route("/healthz", healthz),
         ],
-        middleware=[Middleware(BearerAuthMiddleware, tokens=tokens)],
+        middleware=[Middleware(BearerAuthMiddleware, tokens=tokens, policies=policies)],
         lifespan=lifespan,
     )
     app.state.db = db
     app.state.tokens = tokens
+    app.state.policies = policies
     return app

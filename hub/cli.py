@@ -31,6 +31,8 @@ def run_migrations(args: argparse.Namespace) -> None:
 
 
 def load_catalogue(_: argparse.Namespace) -> None:
+    from hub.catalogue.loader import load_sharing_catalogue
+    from hub.clock import utcnow
     from hub.db import Database
     from hub.reference.loader import load_reference_data
 
@@ -38,8 +40,9 @@ def load_catalogue(_: argparse.Namespace) -> None:
         db = Database(get_settings().database_url)
         async with db.write() as session:
             report = await load_reference_data(session)
+            items, grants = await load_sharing_catalogue(session, utcnow())
         await db.dispose()
-        print(f"loaded {report}")
+        print(f"loaded {report}; sharing catalogue: {items} new items, {grants} new default grants")
 
     asyncio.run(run())
 
@@ -88,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     p = commands.add_parser("migrate", help="apply alembic revisions (default: head)")
     p.add_argument("revision", nargs="?", default="head", help="target revision, or -1 etc. to go down")
     p.set_defaults(run=run_migrations)
-    commands.add_parser("load-catalogue", help="load schema/catalogue/*.yaml into the database").set_defaults(run=load_catalogue)
+    commands.add_parser("load-catalogue", help="load schema/catalogue/*.yaml into the database (adds what is missing, never overwrites governance changes)").set_defaults(run=load_catalogue)
     p = commands.add_parser("token", help="print a token signed with the hub's key (for development)")
     p.add_argument("--role", required=True, choices=[r.value for r in Role])
     p.add_argument("--org", help="organisation code, e.g. KF-WATER")

@@ -1,12 +1,16 @@
 """Every mapped model, imported once so metadata is complete (alembic, mappers)."""
 
 from hub.assignments.models import Assignment
+from hub.audit.models import AuditRecord
+from hub.auth.models import OAuthClient
 from hub.cases.models import Agent, Applicant, Case, Site
+from hub.catalogue.models import CatalogueItem, GovernanceChange, SharingGrant, SharingRequest
 from hub.events.models import Event
 from hub.materials.models import Material, MaterialRequirement, MaterialType
 from hub.reference.models import District, Organisation, ServiceProvider
 
 __all__ = [
-    "Agent", "Applicant", "Assignment", "Case", "District", "Event", "Material",
-    "MaterialRequirement", "MaterialType", "Organisation", "ServiceProvider", "Site",
+    "Agent", "Applicant", "Assignment", "AuditRecord", "Case", "CatalogueItem", "District", "Event",
+    "GovernanceChange", "Material", "MaterialRequirement", "MaterialType", "OAuthClient", "Organisation",
+    "ServiceProvider", "SharingGrant", "SharingRequest", "Site",
 ]

@@ -10,8 +10,7 @@ from hub import migrate
 from hub.db import Base
 from tests.harness import create_database, drop_database
 
-TABLES = {"cases", "applicants", "agents", "sites", "materials", "assignments", "events", "organisations",
-          "service_providers", "districts", "material_types", "material_requirements"}
+TABLES = set(Base.metadata.tables)
 
 
 async def _tables(url: str) -> set[str]:

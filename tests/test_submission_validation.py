@@ -190,5 +190,10 @@ async def test_applicant_may_not_use_a_window_channel(as_role):
     applicant = as_role(Role.APPLICANT, None, "citizen-li")
     errors = await submit_errors(applicant, individual_transfer())
     assert errors[0]["code"] == "FORBIDDEN" and "channel" in errors[0]["message"]
-    case = await submit(applicant, individual_transfer(channel="MOBILE_APP"))
-    assert case["channel"] == "MOBILE_APP"
+    data = individual_transfer(channel="MOBILE_APP")
+    errors = await submit_errors(applicant, data)  # an applicant cannot mark their own proofs verified
+    assert errors[0]["code"] == "FORBIDDEN" and "Material.verifiedBy" in errors[0]["message"]
+    for material in data["materials"]:
+        material["verified"] = False
+    case = await submit(applicant, data)
+    assert case["channel"] == "MOBILE_APP" and all(m["verifiedBy"] is None for m in case["materials"])

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, tuple_
+from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.assignments.models import Assignment
@@ -14,10 +15,14 @@ from hub.cases.repository import scope_clause
 from hub.policy.access import CaseScope
 
 
-async def get(session: AsyncSession, scope: CaseScope, assignment_id: uuid.UUID) -> Assignment | None:
+async def get(session: AsyncSession, scope: CaseScope, assignment_id: uuid.UUID,
+              own_organisation: str | None = None) -> Assignment | None:
+    """An assignment the caller may see: its case is in scope, and for a utility it is its own."""
     stmt = select(Assignment).join(Case, Case.id == Assignment.case_id).where(
         Assignment.id == assignment_id, scope_clause(scope)
     )
+    if own_organisation:
+        stmt = stmt.where(Assignment.organisation_code == own_organisation)
     return (await session.scalars(stmt)).one_or_none()
 
 
@@ -43,17 +48,19 @@ class QueueFilter:
     created_before: datetime | None = None
 
 
-def encode_cursor(at: datetime, assignment_id: uuid.UUID) -> str:
-    return base64.urlsafe_b64encode(f"{at.isoformat()}|{assignment_id}".encode()).decode()
+def encode_cursor(assignment_id: uuid.UUID) -> str:
+    return base64.urlsafe_b64encode(f"assignment:{assignment_id}".encode()).decode()
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    at, assignment_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-    return datetime.fromisoformat(at), uuid.UUID(assignment_id)
+def decode_cursor(cursor: str) -> uuid.UUID:
+    prefix, _, assignment_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+    if prefix != "assignment":
+        raise ValueError("not an assignment cursor")
+    return uuid.UUID(assignment_id)
 
 
 async def queue_page(
-    session: AsyncSession, flt: QueueFilter, *, first: int, after: tuple[datetime, uuid.UUID] | None
+    session: AsyncSession, flt: QueueFilter, *, first: int, after: uuid.UUID | None
 ) -> tuple[list[Assignment], bool]:
     """A utility's work queue, oldest first (first in, first handled), by keyset."""
     stmt = select(Assignment).where(Assignment.organisation_code == flt.organisation_code)
@@ -66,7 +73,10 @@ async def queue_page(
     if flt.created_before:
         stmt = stmt.where(Assignment.created_at < flt.created_before)
     if after:
-        stmt = stmt.where(tuple_(Assignment.created_at, Assignment.id) > tuple_(*after))
+        anchor = aliased(Assignment)
+        position = select(anchor.created_at).where(
+            anchor.id == after, anchor.organisation_code == flt.organisation_code).scalar_subquery()
+        stmt = stmt.where(tuple_(Assignment.created_at, Assignment.id) > tuple_(position, after))
     stmt = stmt.order_by(Assignment.created_at, Assignment.id).limit(first + 1)
     rows = list((await session.scalars(stmt)).all())
     return rows[:first], len(rows) > first

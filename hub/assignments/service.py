@@ -14,7 +14,9 @@ from hub.cases import repository as case_repository
 from hub.cases.service import lock_assignments, record_assignment_event, refresh_status
 from hub.enums import AssignmentStatus as S
 from hub.errors import Conflict, ErrorCode, IllegalTransition, NotFound
+from hub.catalogue import items
 from hub.policy import access
+from hub.policy.plan import AccessPlan
 from hub.validation.checker import Checker
 
 
@@ -43,16 +45,16 @@ MOVES = {
 
 
 async def transition(
-    session: AsyncSession, *, principal: Principal, assignment_id: uuid.UUID, expected_version: int,
-    action: Action, now: datetime, reason: str | None = None, result: dict | None = None,
+    session: AsyncSession, *, principal: Principal, plan: AccessPlan, assignment_id: uuid.UUID,
+    expected_version: int, action: Action, now: datetime, reason: str | None = None, result: dict | None = None,
 ) -> Assignment:
     """Apply one write-back; refuses stale versions and moves the state machine does not allow."""
-    scope = access.case_scope(principal)
-    seen = await repository.get(session, scope, assignment_id)
+    seen = await repository.get(session, plan.rows, assignment_id, plan.own_assignments_of)
     if seen is None:
         raise NotFound("no such assignment")
     access.ensure_may_write_assignment(principal, seen.organisation_code)
-    case = await case_repository.lock_for_write(session, scope, seen.case_id)
+    access.ensure_may_write(plan, items.transition_items(action.value))
+    case = await case_repository.lock_for_write(session, plan.rows, seen.case_id)
     assignments = await lock_assignments(session, seen.case_id)
     assignment = next(a for a in assignments if a.id == assignment_id)
     if assignment.version != expected_version:

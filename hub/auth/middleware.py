@@ -6,6 +6,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hub.auth.tokens import TokenService
 from hub.errors import Unauthenticated
+from hub.policy.access import ensure_client_active
+from hub.policy.snapshot import PolicyStore
 
 
 def bearer_token(header: str | None) -> str:
@@ -18,14 +20,15 @@ def bearer_token(header: str | None) -> str:
 
 
 class BearerAuthMiddleware:
-    """Turns the bearer token into a Principal on `scope["state"]`, or answers 401 with the reason.
+    """Turns the bearer token into a Principal (and the current policy) on `scope["state"]`, or answers 401.
 
     The GraphiQL page itself (a browser GET asking for HTML) is served without a token.
     """
 
-    def __init__(self, app: ASGIApp, *, tokens: TokenService, protected_path: str = "/graphql"):
+    def __init__(self, app: ASGIApp, *, tokens: TokenService, policies: PolicyStore, protected_path: str = "/graphql"):
         self.app = app
         self.tokens = tokens
+        self.policies = policies
         self.protected_path = protected_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -34,11 +37,14 @@ class BearerAuthMiddleware:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         try:
-            principal = self.tokens.verify(bearer_token(headers.get("authorization")))
+            principal = await self.tokens.verify(bearer_token(headers.get("authorization")))
+            snapshot = await self.policies.current()
+            ensure_client_active(snapshot, principal)
         except Unauthenticated as error:
             await _unauthorised(send, error.message)
             return
-        scope.setdefault("state", {})["principal"] = principal
+        state = scope.setdefault("state", {})
+        state["principal"], state["policy"] = principal, snapshot
         await self.app(scope, receive, send)
 
 

@@ -11,6 +11,7 @@ class Principal:
     organisation: str | None
     roles: frozenset[Role] = field(default_factory=frozenset)
     client_id: str | None = None
+    client_generation: int | None = None  # secret generation an OAuth client's token was issued under
 
     def has(self, role: Role) -> bool:
         return role in self.roles

@@ -23,7 +23,7 @@ class TokenService:
     audience: str
 
     def issue(self, *, subject: str, organisation: str | None, roles: list[Role], ttl_seconds: int,
-              client_id: str | None = None) -> str:
+              client_id: str | None = None, client_generation: int | None = None) -> str:
         now = int(time.time())
         claims = {
             "iss": self.issuer, "aud": self.audience, "sub": subject, "iat": now, "nbf": now,
@@ -33,9 +33,10 @@ class TokenService:
             claims["org"] = organisation
         if client_id:
             claims["client_id"] = client_id
+            claims["gen"] = client_generation
         return jwt.encode({"alg": "ES256", "kid": self.key.kid, "typ": "JWT"}, claims, self.key)
 
-    def verify(self, token: str) -> Principal:
+    async def verify(self, token: str) -> Principal:
         """The caller a token names; raises Unauthenticated with a reason a client can act on."""
         try:
             decoded = jwt.decode(token, self.key, algorithms=ALGORITHMS)
@@ -62,4 +63,4 @@ def principal_from_claims(claims: dict) -> Principal:
     except ValueError:
         raise Unauthenticated("token names an unknown role") from None
     return Principal(subject=str(claims["sub"]), organisation=claims.get("org"), roles=roles,
-                     client_id=claims.get("client_id"))
+                     client_id=claims.get("client_id"), client_generation=claims.get("gen"))

@@ -14,21 +14,21 @@ from hub.cases.models import Agent, Applicant, Case, Site
 from hub.policy.access import CaseScope
 
 
-def scope_clause(scope: CaseScope):  # type: ignore[no-untyped-def]
-    """The SQL condition for the cases a scope allows."""
+def scope_clause(scope: CaseScope, case=Case):  # type: ignore[no-untyped-def]
+    """The SQL condition for the cases a scope allows (`case` may be an alias of Case)."""
     if scope.everything:
         return true()
     conditions = []
     if scope.applicant_subject:
-        conditions.append(exists().where(Applicant.case_id == Case.id, Applicant.subject == scope.applicant_subject))
-        conditions.append(exists().where(Agent.case_id == Case.id, Agent.subject == scope.applicant_subject))
+        conditions.append(exists().where(Applicant.case_id == case.id, Applicant.subject == scope.applicant_subject))
+        conditions.append(exists().where(Agent.case_id == case.id, Agent.subject == scope.applicant_subject))
     if scope.submitted_by:
         role, organisation = scope.submitted_by
-        conditions.append(and_(Case.submitted_by_role == role, Case.submitted_by_organisation == organisation))
+        conditions.append(and_(case.submitted_by_role == role, case.submitted_by_organisation == organisation))
     if scope.assigned_to:
         owned = aliased(Assignment)  # never correlated with an outer query over assignments
         conditions.append(
-            exists().where(owned.case_id == Case.id, owned.organisation_code == scope.assigned_to).correlate(Case)
+            exists().where(owned.case_id == case.id, owned.organisation_code == scope.assigned_to).correlate(case)
         )
     return or_(*conditions) if conditions else false()
 
@@ -77,21 +77,31 @@ class Page:
     has_next: bool
 
     def cursor(self, case: Case) -> str:
-        return encode_cursor(case.submitted_at, case.id)
+        return encode_cursor(case.id)
 
 
-def encode_cursor(at: datetime, case_id: uuid.UUID) -> str:
-    return base64.urlsafe_b64encode(f"{at.isoformat()}|{case_id}".encode()).decode()
+def encode_cursor(case_id: uuid.UUID) -> str:
+    """Only the case id: the cursor reveals nothing the caller may not read (such as submittedAt)."""
+    return base64.urlsafe_b64encode(f"case:{case_id}".encode()).decode()
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+def decode_cursor(cursor: str) -> uuid.UUID:
     """Raises ValueError on anything that is not a cursor this hub issued."""
-    at, case_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-    return datetime.fromisoformat(at), uuid.UUID(case_id)
+    prefix, _, case_id = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+    if prefix != "case":
+        raise ValueError("not a case cursor")
+    return uuid.UUID(case_id)
+
+
+def _after(scope: CaseScope, case_id: uuid.UUID):  # type: ignore[no-untyped-def]
+    """Rows after the cursor's case, which must itself be visible (else the page is empty)."""
+    anchor = aliased(Case)
+    position = select(anchor.submitted_at).where(anchor.id == case_id, scope_clause(scope, anchor)).scalar_subquery()
+    return tuple_(Case.submitted_at, Case.id) < tuple_(position, case_id)
 
 
 async def page(
-    session: AsyncSession, scope: CaseScope, flt: CaseFilter, *, first: int, after: tuple[datetime, uuid.UUID] | None
+    session: AsyncSession, scope: CaseScope, flt: CaseFilter, *, first: int, after: uuid.UUID | None
 ) -> Page:
     """Newest first, by (submitted_at, id): a keyset that new submissions cannot shift."""
     stmt = visible(scope)
@@ -108,7 +118,7 @@ async def page(
     if flt.submitted_before:
         stmt = stmt.where(Case.submitted_at < flt.submitted_before)
     if after:
-        stmt = stmt.where(tuple_(Case.submitted_at, Case.id) < tuple_(*after))
+        stmt = stmt.where(_after(scope, after))
     stmt = stmt.order_by(Case.submitted_at.desc(), Case.id.desc()).limit(first + 1)
     rows = list((await session.scalars(stmt)).all())
     return Page(items=rows[:first], has_next=len(rows) > first)

@@ -13,6 +13,7 @@ from hub.cases import repository
 from hub.cases.models import Agent, Applicant, Case, Site
 from hub.cases.numbers import new_case_number
 from hub.cases.status import derive_status
+from hub.catalogue import items
 from hub.cases.validation import Reference, validate_materials, validate_submission
 from hub.clock import local_day
 from hub.enums import TERMINAL_ASSIGNMENT_STATUSES, AssignmentStatus, CaseStatus, Role
@@ -21,6 +22,7 @@ from hub.events import log
 from hub.materials.completeness import missing_groups
 from hub.materials.models import Material
 from hub.policy import access
+from hub.policy.plan import AccessPlan
 from hub.reference import snapshot as reference
 from hub.reference.snapshot import Requirement
 from hub.validation.checker import Checker
@@ -31,10 +33,13 @@ async def _reference(session: AsyncSession, now: datetime) -> Reference:
     return Reference(today=local_day(now), districts=snapshot.active_districts, material_types=snapshot.material_types)
 
 
-async def submit_case(session: AsyncSession, *, principal: Principal, data: dict, now: datetime) -> Case:
+async def submit_case(
+    session: AsyncSession, *, principal: Principal, plan: AccessPlan, data: dict, now: datetime
+) -> Case:
     """Validate a whole application, record it and create one assignment per requested service."""
+    role = access.submitting_role(principal, data.get("channel") or "")
     valid = validate_submission(data, await _reference(session, now))
-    role = access.submitting_role(principal, valid["channel"])
+    access.ensure_may_write(plan, items.submission_items(valid))
     case = Case(
         id=uuid.uuid4(),
         number=await _unused_number(session, now),
@@ -126,21 +131,23 @@ def _assess_materials(assignment: Assignment, requirement: Requirement | None, p
 
 
 async def add_materials(
-    session: AsyncSession, *, principal: Principal, case_id: uuid.UUID, expected_version: int, materials: list, now: datetime
+    session: AsyncSession, *, principal: Principal, plan: AccessPlan, case_id: uuid.UUID, expected_version: int,
+    materials: list, now: datetime,
 ) -> Case:
     """补正: add materials to a case, re-assess each open assignment and resume those waiting on them."""
-    case = await repository.lock_for_write(session, access.case_scope(principal), case_id)
+    case = await repository.lock_for_write(session, plan.rows, case_id)
     if case is None:
         raise NotFound("no such case")
-    access.ensure_may_supplement(principal, scope_allows=True)
+    access.ensure_may_supplement(principal)
     if case.version != expected_version:
         raise Conflict(f"the case is at version {case.version}, not {expected_version}; reload and retry")
     checker = Checker()
-    items = validate_materials(checker, materials, await _reference(session, now), path="materials")
-    if not items:
+    new_items = validate_materials(checker, materials, await _reference(session, now), path="materials")
+    if not new_items:
         checker.fail("materials", ErrorCode.REQUIRED, "add at least one material")
     checker.raise_if_any()
-    added = [_material(item, principal, now) for item in items]
+    access.ensure_may_write(plan, {"Case.materials"}.union(*(items.material_items(m) for m in new_items)))
+    added = [_material(item, principal, now) for item in new_items]
     case.materials.extend(added)
     assignments = await lock_assignments(session, case.id)
     snapshot = await reference.current(session)

@@ -1,6 +1,6 @@
-"""The per-operation context: the caller, their row scope (decided once) and fresh loaders."""
+"""The per-operation context: the caller, their access plan (decided once) and fresh loaders."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -8,12 +8,16 @@ from starlette.requests import Request
 from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
 
+from hub.audit import service as audit
 from hub.auth.principal import Principal
 from hub.clock import utcnow
 from hub.db import Database
 from hub.errors import Unauthenticated
 from hub.graphql.loaders import Loaders, build_loaders
-from hub.policy.access import CaseScope, case_scope
+from hub.policy import plan as policy_plan
+from hub.policy.access import ensure_client_active
+from hub.policy.plan import AccessPlan
+from hub.policy.snapshot import PolicySnapshot, PolicyStore
 
 
 @dataclass
@@ -21,26 +25,47 @@ class HubContext:
     request: Request | WebSocket
     response: object | None
     db: Database
+    policies: PolicyStore
     principal: Principal | None = None
+    snapshot: PolicySnapshot | None = None
     connection_params: dict | None = None  # set by the WebSocket transport at connection_init
-    scope: CaseScope = field(init=False)
+    plan: AccessPlan = field(init=False)
     loaders: Loaders = field(init=False)
+    audit_reads: audit.ReadLog = field(init=False)
+    started_at: datetime = field(init=False)
 
-    def begin_operation(self) -> None:
-        """Decide row access once per operation and start with empty loader caches.
+    async def begin_operation(self) -> None:
+        """Decide access once per operation and start with empty caches.
 
-        On a WebSocket many operations share one context; caches must not outlive one.
+        On a WebSocket many operations share one context: the policy is re-read
+        for each, so a revoked grant or client takes effect there too.
         """
         if self.principal is None:
             raise Unauthenticated("no credentials")
-        self.scope = case_scope(self.principal)
-        self.loaders = build_loaders(self.db, self.scope)
+        if self.snapshot is None or isinstance(self.request, WebSocket):
+            self.snapshot = await self.policies.current()
+            ensure_client_active(self.snapshot, self.principal)
+        self.started_at = utcnow()
+        self.plan = policy_plan.decide(self.snapshot, self.principal, self.started_at)
+        self.loaders = build_loaders(self.db, self.plan)
+        self.audit_reads = audit.ReadLog()
 
     def now(self) -> datetime:
         return utcnow()
 
+    @property
+    def scope(self):  # type: ignore[no-untyped-def]
+        return self.plan.rows
+
 
 class OperationScope(SchemaExtension):
-    def on_operation(self) -> Iterator[None]:
-        self.execution_context.context.begin_operation()
+    """Opens each operation with its plan and closes it by writing the audit of what was read."""
+
+    async def on_operation(self) -> AsyncIterator[None]:
+        ctx = self.execution_context.context
+        await ctx.begin_operation()
         yield
+        records = ctx.audit_reads.records(ctx.principal, self.execution_context.operation_name or "", ctx.started_at)
+        if records:
+            async with ctx.db.write() as session:
+                await audit.append(session, records)

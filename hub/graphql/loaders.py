@@ -16,7 +16,7 @@ from hub.cases.repository import scope_clause
 from hub.db import Database
 from hub.materials import repository as materials_repository
 from hub.materials.models import Material
-from hub.policy.access import CaseScope
+from hub.policy.plan import AccessPlan
 from hub.reference import repository as reference_repository
 
 
@@ -32,10 +32,13 @@ def _one_each(db: Database, model: Any, key: Any, where: Callable[[Sequence], An
     return DataLoader(load)
 
 
-def _many_each(db: Database, model: Any, key: Any, order: Any) -> DataLoader:
+def _many_each(db: Database, model: Any, key: Any, order: Any, where: Any = None) -> DataLoader:
     async def load(keys: Sequence) -> list:
         async with db.read() as session:
-            rows = (await session.scalars(select(model).where(key.in_(keys)).order_by(order))).all()
+            stmt = select(model).where(key.in_(keys)).order_by(order)
+            if where is not None:
+                stmt = stmt.where(where)
+            rows = (await session.scalars(stmt)).all()
         grouped: dict = defaultdict(list)
         for row in rows:
             grouped[getattr(row, key.key)].append(row)
@@ -92,14 +95,16 @@ class Loaders:
     reference: ReferenceData
 
 
-def build_loaders(db: Database, scope: CaseScope) -> Loaders:
+def build_loaders(db: Database, plan: AccessPlan) -> Loaders:
+    own = plan.own_assignments_of
     return Loaders(
-        case=_one_each(db, Case, Case.id, where=lambda _keys: scope_clause(scope)),
+        case=_one_each(db, Case, Case.id, where=lambda _keys: scope_clause(plan.rows)),
         applicant=_one_each(db, Applicant, Applicant.case_id),
         agent=_one_each(db, Agent, Agent.case_id),
         site=_one_each(db, Site, Site.case_id),
         materials=_many_each(db, Material, Material.case_id, Material.added_at),
-        assignments=_many_each(db, Assignment, Assignment.case_id, Assignment.service),
+        assignments=_many_each(db, Assignment, Assignment.case_id, Assignment.service,
+                               where=Assignment.organisation_code == own if own else None),
         reference=ReferenceData(db),
     )
 

@@ -53,7 +53,7 @@ async def write(info: Info, operation: Callable[..., Awaitable[T]], **kwargs: An
     ctx = info.context
     try:
         async with ctx.db.write() as session:
-            result = await operation(session, principal=ctx.principal, now=ctx.now(), **kwargs)
+            result = await operation(session, principal=ctx.principal, plan=ctx.plan, now=ctx.now(), **kwargs)
         return result, []
     except HubError as error:
         return None, user_errors(error)
@@ -74,7 +74,28 @@ def decode(cursor: str | None, decoder: Callable[[str], Any]) -> Any:
         raise graphql_error(HubError("after is not a cursor from this list")) from None
 
 
+CASE_FILTER_ITEMS = {"statuses": "Case.status", "caseType": "Case.caseType", "service": "Assignment.service",
+                     "districtCode": "Site.districtCode", "submittedFrom": "Case.submittedAt",
+                     "submittedBefore": "Case.submittedAt"}
+QUEUE_FILTER_ITEMS = {"statuses": "Assignment.status", "service": "Assignment.service",
+                      "createdFrom": "Assignment.createdAt", "createdBefore": "Assignment.createdAt"}
+
+
+def check_filter(info: Info, flt: object, items: dict[str, str]) -> None:
+    """No filtering by what the caller may not read (the order itself uses only ids in cursors)."""
+    used = {arg: code for arg, code in items.items() if flt is not None and getattr(flt, _snake(arg)) is not None}
+    try:
+        access.ensure_may_read(info.context.plan, used)
+    except HubError as error:
+        raise graphql_error(error) from None
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+
+
 async def cases_page(info: Info, flt: CaseFilterInput | None, first: int, after: str | None) -> relay.Connection[Case]:
+    check_filter(info, flt, CASE_FILTER_ITEMS)
     flt = flt or CaseFilterInput()
     criteria = case_repository.CaseFilter(
         statuses=tuple(s.value for s in flt.statuses or []),
@@ -101,6 +122,7 @@ async def work_queue(info: Info, flt: WorkQueueFilterInput | None, organisation:
         org = access.work_queue_organisation(ctx.principal, organisation)
     except HubError as error:
         raise graphql_error(error) from None
+    check_filter(info, flt, QUEUE_FILTER_ITEMS)
     flt = flt or WorkQueueFilterInput()
     criteria = assignment_repository.QueueFilter(
         organisation_code=org,
@@ -113,7 +135,7 @@ async def work_queue(info: Info, flt: WorkQueueFilterInput | None, organisation:
         rows, has_next = await assignment_repository.queue_page(
             session, criteria, first=check_page_size(first), after=decode(after, assignment_repository.decode_cursor)
         )
-    edges = [relay.Edge(cursor=assignment_repository.encode_cursor(r.created_at, r.id), node=Assignment.from_row(r))
+    edges = [relay.Edge(cursor=assignment_repository.encode_cursor(r.id), node=Assignment.from_row(r))
              for r in rows]
     return _connection(edges, has_next, after is not None)
 
@@ -134,7 +156,7 @@ async def assignments_by_ids(info: Info, node_ids: list[str]) -> list[Assignment
     async with ctx.db.read() as session:
         for node_id in node_ids:
             row_id = parse_uuid(node_id)
-            row = await assignment_repository.get(session, ctx.scope, row_id) if row_id else None
+            row = await assignment_repository.get(session, ctx.scope, row_id, ctx.plan.own_assignments_of) if row_id else None
             out.append(Assignment.from_row(row) if row else None)
     return out
 

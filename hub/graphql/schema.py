@@ -12,6 +12,7 @@ from hub.enums import ApplicantKind, CaseType, Role, Service
 from hub.errors import NotFound
 from hub.graphql import resolvers as r
 from hub.graphql.context import OperationScope
+from hub.graphql.field_policy import FieldPolicy
 from hub.graphql.errors import MaskUnexpectedErrors, UserError, user_errors
 from hub.graphql.types.cases import Assignment, Case
 from hub.graphql.types.inputs import (
@@ -148,6 +149,7 @@ schema = strawberry.Schema(
     types=[Case, Assignment],
     extensions=[
         OperationScope,
+        FieldPolicy,
         MaskUnexpectedErrors,
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),

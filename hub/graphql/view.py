@@ -12,24 +12,29 @@ from hub.db import Database
 from hub.errors import Unauthenticated
 from hub.graphql.context import HubContext
 from hub.graphql.schema import schema
+from hub.policy.access import ensure_client_active
+from hub.policy.snapshot import PolicyStore
 
 
 class HubGraphQL(GraphQL):
-    def __init__(self, *, db: Database, tokens: TokenService):
+    def __init__(self, *, db: Database, tokens: TokenService, policies: PolicyStore):
         super().__init__(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL], graphql_ide="graphiql")
         self.db = db
         self.tokens = tokens
+        self.policies = policies
 
     async def get_context(self, request: Request | WebSocket, response: object = None) -> HubContext:
-        principal = request.scope.get("state", {}).get("principal")
-        return HubContext(request=request, response=response, db=self.db, principal=principal)
+        state = request.scope.get("state", {})
+        return HubContext(request=request, response=response, db=self.db, policies=self.policies,
+                          principal=state.get("principal"), snapshot=state.get("policy"))
 
     async def on_ws_connect(self, context: HubContext):  # type: ignore[no-untyped-def, override]
         """Authenticate from connection_init's `Authorization` (or the upgrade request's header)."""
         params = context.connection_params or {}
         header = params.get("Authorization") or params.get("authorization") or context.request.headers.get("authorization")
         try:
-            context.principal = self.tokens.verify(bearer_token(header))
+            context.principal = await self.tokens.verify(bearer_token(header))
+            ensure_client_active(await self.policies.current(), context.principal)
         except Unauthenticated as error:
             raise ConnectionRejectionError({"reason": error.message}) from None
         return {"subject": context.principal.subject}

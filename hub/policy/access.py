@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from hub.auth.principal import Principal
 from hub.enums import Channel, Role
-from hub.errors import Forbidden
+from hub.errors import Forbidden, Unauthenticated
 
 SUBMITTING_ROLES = (Role.APPLICANT, Role.CLERK, Role.PLATFORM)
 CHANNELS_BY_ROLE = {
@@ -58,14 +58,14 @@ def submitting_role(principal: Principal, channel: str) -> Role:
     raise Forbidden("submitting cases needs the role APPLICANT, CLERK or PLATFORM")
 
 
-def ensure_may_supplement(principal: Principal, scope_allows: bool) -> None:
+def ensure_may_supplement(principal: Principal) -> None:
     """补正: the applicant, a clerk or the platform who can see the case may add materials."""
-    if not scope_allows or not any(r in principal.roles for r in SUBMITTING_ROLES):
-        raise Forbidden("adding materials needs the role APPLICANT, CLERK or PLATFORM on a case you can see")
+    if not any(r in principal.roles for r in SUBMITTING_ROLES):
+        raise Forbidden("adding materials needs the role APPLICANT, CLERK or PLATFORM")
 
 
 def ensure_may_write_assignment(principal: Principal, organisation_code: str) -> None:
-    """Only the utility that owns an assignment writes it back."""
+    """Only the utility that owns an assignment writes it back (others' assignments are invisible to a utility)."""
     if Role.UTILITY not in principal.roles or principal.organisation != organisation_code:
         raise Forbidden("only the utility that owns this assignment may change it")
 
@@ -77,3 +77,25 @@ def work_queue_organisation(principal: Principal, requested: str | None) -> str:
     if requested and requested != principal.organisation:
         raise Forbidden("a utility reads only its own organisation's work queue")
     return principal.organisation
+
+
+def ensure_client_active(snapshot, principal: Principal) -> None:  # type: ignore[no-untyped-def]
+    """Tokens of a disabled client, or issued before its secret was rotated, stop working at once."""
+    if principal.client_id is None:
+        return
+    state = snapshot.clients.get(principal.client_id)
+    if state is None or not state.enabled or state.generation != principal.client_generation:
+        raise Unauthenticated("the client behind this token is disabled or its secret was rotated")
+
+
+def ensure_may_read(plan, items: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """Filters and sort keys only on items the caller may read; `items` maps argument → item code."""
+    for argument, code in items.items():
+        if not plan.can_read(code):
+            raise Forbidden(f"you may not filter by {argument}")
+
+
+def ensure_may_write(plan, codes: set[str]) -> None:  # type: ignore[no-untyped-def]
+    missing = plan.missing_writes(codes)
+    if missing:
+        raise Forbidden(f"no WRITE grant for {', '.join(sorted(missing))}")

@@ -21,6 +21,7 @@ class LegalRepresentative:
     name: str | None
     phone: str | None
     id_number: str | None
+    case_ref: strawberry.Private[uuid.UUID | None] = None
 
 
 @strawberry.type(description="经办人: the person acting for the applicant.")
@@ -28,37 +29,41 @@ class Agent:
     name: str | None
     phone: str | None
     id_number: str | None
+    case_ref: strawberry.Private[uuid.UUID | None] = None
 
 
 @strawberry.type(description="申请人: a person or an enterprise.")
 class Applicant:
-    kind: ApplicantKind
-    name: str
+    kind: ApplicantKind | None
+    name: str | None
     phone: str | None
     id_number: str | None
     credit_code: str | None = strawberry.field(description="统一社会信用代码 (enterprises).")
     enterprise_type: EnterpriseType | None
     address: str | None = strawberry.field(description="单位地址 (enterprises).")
     legal_representative: LegalRepresentative | None
+    case_ref: strawberry.Private[uuid.UUID | None] = None
 
     @classmethod
     def from_row(cls, row) -> "Applicant":  # type: ignore[no-untyped-def]
         legal = None
         if row.legal_rep_name:
-            legal = LegalRepresentative(name=row.legal_rep_name, phone=row.legal_rep_phone, id_number=row.legal_rep_id_number)
+            legal = LegalRepresentative(name=row.legal_rep_name, phone=row.legal_rep_phone, id_number=row.legal_rep_id_number,
+                                        case_ref=row.case_id)
         return cls(
             kind=ApplicantKind(row.kind), name=row.name, phone=row.phone, id_number=row.id_number,
             credit_code=row.credit_code,
             enterprise_type=EnterpriseType(row.enterprise_type) if row.enterprise_type else None,
-            address=row.address, legal_representative=legal,
+            address=row.address, legal_representative=legal, case_ref=row.case_id,
         )
 
 
 @strawberry.type(description="用户地址 / 报装地址 / 项目地址.")
 class Site:
-    address: str
-    district_code: str
+    address: str | None
+    district_code: str | None
     project_name: str | None
+    case_ref: strawberry.Private[uuid.UUID | None] = None
 
     @strawberry.field
     async def district(self, info: Info) -> District | None:
@@ -68,13 +73,14 @@ class Site:
 
 @strawberry.type(description="A proof presented for the case (申报材料).")
 class Material:
-    type_code: str
+    type_code: str | None
     number: str | None
     holder: str | None
     file_ref: str | None
     verified_by: str | None
     verified_at: datetime | None
-    added_at: datetime
+    added_at: datetime | None
+    case_ref: strawberry.Private[uuid.UUID | None] = None
 
     @strawberry.field
     async def type(self, info: Info) -> MaterialType | None:
@@ -84,39 +90,42 @@ class Material:
     @classmethod
     def from_row(cls, row) -> "Material":  # type: ignore[no-untyped-def]
         return cls(type_code=row.type_code, number=row.number, holder=row.holder, file_ref=row.file_ref,
-                   verified_by=row.verified_by, verified_at=row.verified_at, added_at=row.added_at)
+                   verified_by=row.verified_by, verified_at=row.verified_at, added_at=row.added_at,
+                   case_ref=row.case_id)
 
 
 @strawberry.type(description="Whether the case's materials satisfy this service's catalogue entry (材料齐全).")
 class MaterialsCheck:
-    complete: bool
-    missing_groups: list[RequirementGroup]
-    required_at_application: bool
-    notes: list[str]
+    complete: bool | None
+    missing_groups: list[RequirementGroup] | None
+    required_at_application: bool | None
+    notes: list[str] | None
+    case_ref: strawberry.Private[uuid.UUID | None] = None
 
 
 @strawberry.type(description="What the utility wrote back on completion.")
 class AssignmentResult:
     account_number: str | None = strawberry.field(description="The new or transferred account number (户号).")
     remarks: str | None
+    case_ref: strawberry.Private[uuid.UUID | None] = None
 
 
 @strawberry.type(description="分发: one requested service of a case, owned by the utility that provides it.")
 class Assignment(relay.Node):
     id: relay.NodeID[str]
-    service: Service
-    status: AssignmentStatus
-    version: int = strawberry.field(description="State this version in your next write (optimistic concurrency).")
-    organisation_code: str
+    service: Service | None
+    status: AssignmentStatus | None
+    version: int | None = strawberry.field(description="State this version in your next write (optimistic concurrency).")
+    organisation_code: str | None
     account_number: str | None = strawberry.field(description="Existing 户号 named by a transfer.")
     reason: str | None = strawberry.field(description="Why materials were requested or the assignment rejected.")
     result: AssignmentResult | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime | None
+    updated_at: datetime | None
     received_at: datetime | None
     accepted_at: datetime | None
     finished_at: datetime | None
-    case_id: strawberry.Private[uuid.UUID]
+    case_ref: strawberry.Private[uuid.UUID]
     row: strawberry.Private[object]
 
     @strawberry.field
@@ -125,10 +134,10 @@ class Assignment(relay.Node):
         return Organisation.from_row(row) if row else None
 
     @strawberry.field(description="Materials check against the catalogue for this service.")
-    async def materials(self, info: Info) -> MaterialsCheck:
+    async def materials(self, info: Info) -> MaterialsCheck | None:
         row = self.row
-        case = await info.context.loaders.case.load(self.case_id)
-        applicant = await info.context.loaders.applicant.load(self.case_id)
+        case = await info.context.loaders.case.load(self.case_ref)
+        applicant = await info.context.loaders.applicant.load(self.case_ref)
         requirement = next(
             (r for r in await info.context.loaders.reference.requirements()
              if (r.case_type, r.service, r.applicant_kind) == (case.case_type, row.service, applicant.kind)),
@@ -139,23 +148,25 @@ class Assignment(relay.Node):
             missing_groups=[RequirementGroup.from_dict(g) for g in row.missing_groups],
             required_at_application=requirement.required_at_application if requirement else True,
             notes=list(requirement.notes) if requirement else [],
+            case_ref=self.case_ref,
         )
 
     @strawberry.field
     async def case(self, info: Info) -> "Case | None":
-        row = await info.context.loaders.case.load(self.case_id)
+        row = await info.context.loaders.case.load(self.case_ref)
         return Case.from_row(row) if row else None
 
     @classmethod
     def from_row(cls, row) -> "Assignment":  # type: ignore[no-untyped-def]
         result = None
         if row.status == AssignmentStatus.COMPLETED:
-            result = AssignmentResult(account_number=row.result_account_number, remarks=row.result_remarks)
+            result = AssignmentResult(account_number=row.result_account_number, remarks=row.result_remarks,
+                                      case_ref=row.case_id)
         return cls(
             id=str(row.id), service=Service(row.service), status=AssignmentStatus(row.status), version=row.version,
             organisation_code=row.organisation_code, account_number=row.account_number, reason=row.reason,
             result=result, created_at=row.created_at, updated_at=row.updated_at, received_at=row.received_at,
-            accepted_at=row.accepted_at, finished_at=row.finished_at, case_id=row.case_id, row=row,
+            accepted_at=row.accepted_at, finished_at=row.finished_at, case_ref=row.case_id, row=row,
         )
 
     @classmethod
@@ -168,38 +179,43 @@ class Assignment(relay.Node):
 @strawberry.type(description="一件事: one application for one or more utility services.")
 class Case(relay.Node):
     id: relay.NodeID[str]
-    number: str = strawberry.field(description="Human case number, e.g. KF20261127-7Q3M9X2A.")
-    case_type: CaseType
-    channel: Channel
-    status: CaseStatus = strawberry.field(description="Derived from the assignments.")
-    version: int = strawberry.field(description="State this version when adding materials.")
-    submitted_at: datetime
-    updated_at: datetime
+    number: str | None = strawberry.field(description="Human case number, e.g. KF20261127-7Q3M9X2A.")
+    case_type: CaseType | None
+    channel: Channel | None
+    status: CaseStatus | None = strawberry.field(description="Derived from the assignments.")
+    version: int | None = strawberry.field(description="State this version when adding materials.")
+    submitted_at: datetime | None
+    updated_at: datetime | None
     completed_at: datetime | None
     note: str | None
     vat_invoice: s.VatInvoice | None
     row_id: strawberry.Private[uuid.UUID]
 
+    @property
+    def case_ref(self) -> uuid.UUID:
+        return self.row_id
+
     @strawberry.field
-    async def applicant(self, info: Info) -> Applicant:
+    async def applicant(self, info: Info) -> Applicant | None:
         return Applicant.from_row(await info.context.loaders.applicant.load(self.row_id))
 
     @strawberry.field(description="经办人, if someone acts for the applicant.")
     async def agent(self, info: Info) -> Agent | None:
         row = await info.context.loaders.agent.load(self.row_id)
-        return Agent(name=row.name, phone=row.phone, id_number=row.id_number) if row else None
+        return Agent(name=row.name, phone=row.phone, id_number=row.id_number, case_ref=row.case_id) if row else None
 
     @strawberry.field
-    async def site(self, info: Info) -> Site:
+    async def site(self, info: Info) -> Site | None:
         row = await info.context.loaders.site.load(self.row_id)
-        return Site(address=row.address, district_code=row.district_code, project_name=row.project_name)
+        return Site(address=row.address, district_code=row.district_code, project_name=row.project_name,
+                    case_ref=row.case_id)
 
     @strawberry.field
-    async def materials(self, info: Info) -> list[Material]:
+    async def materials(self, info: Info) -> list[Material] | None:
         return [Material.from_row(r) for r in await info.context.loaders.materials.load(self.row_id)]
 
     @strawberry.field
-    async def assignments(self, info: Info) -> list[Assignment]:
+    async def assignments(self, info: Info) -> list[Assignment] | None:
         return [Assignment.from_row(r) for r in await info.context.loaders.assignments.load(self.row_id)]
 
     async def _section(self, info: Info, service: Service):  # type: ignore[no-untyped-def]
@@ -211,31 +227,31 @@ class Case(relay.Node):
     @strawberry.field
     async def water(self, info: Info) -> s.WaterSection | None:
         row = await self._section(info, Service.WATER)
-        return s.from_form(s.WaterSection, row.account_number, row.form) if row else None
+        return s.from_form(s.WaterSection, row) if row else None
 
     @strawberry.field
     async def electricity(self, info: Info) -> s.ElectricitySection | None:
         row = await self._section(info, Service.ELECTRICITY)
-        return s.from_form(s.ElectricitySection, row.account_number, row.form) if row else None
+        return s.from_form(s.ElectricitySection, row) if row else None
 
     @strawberry.field
     async def gas(self, info: Info) -> s.GasSection | None:
         row = await self._section(info, Service.GAS)
-        return s.from_form(s.GasSection, row.account_number, row.form) if row else None
+        return s.from_form(s.GasSection, row) if row else None
 
     @strawberry.field
     async def heating(self, info: Info) -> s.HeatingSection | None:
         row = await self._section(info, Service.HEATING)
-        return s.HeatingSection.build(row.account_number, row.form) if row else None
+        return s.HeatingSection.build(row) if row else None
 
     @strawberry.field
     async def telecom(self, info: Info) -> s.TelecomSection | None:
         row = await self._section(info, Service.TELECOM)
-        return s.from_form(s.TelecomSection, row.account_number, row.form) if row else None
+        return s.from_form(s.TelecomSection, row) if row else None
 
     @classmethod
     def from_row(cls, row) -> "Case":  # type: ignore[no-untyped-def]
-        invoice = s.VatInvoice(**row.vat_invoice) if row.vat_invoice else None
+        invoice = s.VatInvoice(**row.vat_invoice, case_ref=row.id) if row.vat_invoice else None
         return cls(
             id=str(row.id), number=row.number, case_type=CaseType(row.case_type), channel=Channel(row.channel),
             status=CaseStatus(row.status), version=row.version, submitted_at=row.submitted_at,

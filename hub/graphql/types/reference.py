@@ -9,14 +9,14 @@ from hub.graphql.types import enums  # noqa: F401  (registers enums)
 
 @strawberry.type(description="A utility company or government unit (单位).")
 class Organisation:
-    code: str
-    name: str
-    short_name: str
-    kind: str
-    description: str
+    code: str | None
+    name: str | None
+    short_name: str | None
+    kind: str | None
+    description: str | None
 
     @strawberry.field(description="Services this organisation provides (routes assignments).")
-    async def services(self, info: Info) -> list[Service]:
+    async def services(self, info: Info) -> list[Service] | None:
         return [Service(s) for s in (await info.context.loaders.reference.providers()).get(self.code, [])]
 
     @classmethod
@@ -26,11 +26,11 @@ class Organisation:
 
 @strawberry.type(description="A GB/T 2260 district or county of Kaifeng (行政区域).")
 class District:
-    code: str
-    name: str
-    kind: str
-    active: bool
-    note: str
+    code: str | None
+    name: str | None
+    kind: str | None
+    active: bool | None
+    note: str | None
 
     @classmethod
     def from_row(cls, row) -> "District":  # type: ignore[no-untyped-def]
@@ -39,9 +39,9 @@ class District:
 
 @strawberry.type(description="A kind of proof (材料类型), e.g. 居民身份证.")
 class MaterialType:
-    code: str
-    name: str
-    category: str
+    code: str | None
+    name: str | None
+    category: str | None
 
     @classmethod
     def from_row(cls, row) -> "MaterialType":  # type: ignore[no-untyped-def]
@@ -55,13 +55,13 @@ async def material_types(info: Info, codes: list[str]) -> list[MaterialType]:
 
 @strawberry.type(description="A requirement group: all of, or any one of, the listed material types.")
 class RequirementGroup:
-    code: str
-    name: str
-    rule: GroupRule
-    type_codes: list[str]
+    code: str | None
+    name: str | None
+    rule: GroupRule | None
+    type_codes: list[str] | None
 
     @strawberry.field
-    async def types(self, info: Info) -> list[MaterialType]:
+    async def types(self, info: Info) -> list[MaterialType] | None:
         return await material_types(info, self.type_codes)
 
     @classmethod
@@ -71,13 +71,13 @@ class RequirementGroup:
 
 @strawberry.type(description="The materials catalogue (申报材料目录) entry for one case type, service and applicant kind.")
 class MaterialRequirement:
-    case_type: CaseType
-    service: Service
-    applicant_kind: ApplicantKind
-    required_at_application: bool = strawberry.field(description="False where materials come at formal processing (telecom).")
-    groups: list[RequirementGroup]
-    notes: list[str]
-    conditions: list[str] = strawberry.field(description="Preconditions, e.g. GAS_SAFETY_CHECK_DONE.")
+    case_type: CaseType | None
+    service: Service | None
+    applicant_kind: ApplicantKind | None
+    required_at_application: bool | None = strawberry.field(description="False where materials come at formal processing (telecom).")
+    groups: list[RequirementGroup] | None
+    notes: list[str] | None
+    conditions: list[str] | None = strawberry.field(description="Preconditions, e.g. GAS_SAFETY_CHECK_DONE.")
 
     @classmethod
     def from_row(cls, row) -> "MaterialRequirement":  # type: ignore[no-untyped-def]

@@ -1,6 +1,7 @@
 """The per-service sections of the unified form, as read back."""
 
 import dataclasses
+import uuid
 from datetime import date
 from typing import Any, TypeVar
 
@@ -12,12 +13,12 @@ from hub.graphql.types import enums  # noqa: F401  (registers enums)
 T = TypeVar("T")
 
 
-def from_form(cls: type[T], account_number: str | None, form: dict) -> T:
-    """Build a section from the stored form, converting code values back to their enums."""
-    values: dict[str, Any] = {"account_number": account_number}
+def from_form(cls: type[T], assignment: Any) -> T:
+    """Build a section from an assignment's stored form."""
+    values: dict[str, Any] = {"account_number": assignment.account_number, "case_ref": assignment.case_id}
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if f.name != "account_number":
-            values[f.name] = form.get(f.name)
+        if f.name not in values:
+            values[f.name] = assignment.form.get(f.name)
     return cls(**values)
 
 
@@ -28,6 +29,7 @@ class WaterSection:
     category: forms.WaterCategory | None
     supply_mode: forms.WaterSupplyMode | None
     user_category: forms.WaterUserCategory | None
+    case_ref: strawberry.Private[uuid.UUID | None] = None
 
 
 @strawberry.type(description="用电报装登记 / 供电过户.")
@@ -45,6 +47,7 @@ class ElectricitySection:
     first_source_requested_kva: float | None
     second_source_existing_kva: float | None
     second_source_requested_kva: float | None
+    case_ref: strawberry.Private[uuid.UUID | None] = None
 
 
 @strawberry.type(description="用气报装登记 / 供气过户.")
@@ -53,14 +56,16 @@ class GasSection:
     households: int | None
     hourly_m3: float | None
     project_description: str | None
+    case_ref: strawberry.Private[uuid.UUID | None] = None
 
 
 @strawberry.type(description="One row of the heat-load table.")
 class HeatingLoad:
-    use: forms.HeatingUse
-    area_m2: float
+    use: forms.HeatingUse | None
+    area_m2: float | None
     medium_parameters: str | None
     load_kw: float | None
+    case_ref: strawberry.Private[uuid.UUID | None] = None
 
 
 @strawberry.type(description="用暖报装登记 / 供热过户.")
@@ -69,15 +74,18 @@ class HeatingSection:
     start_date: date | None
     system_type: forms.HeatingSystemType | None
     loads: list[HeatingLoad] | None
+    case_ref: strawberry.Private[uuid.UUID | None] = None
 
     @classmethod
-    def build(cls, account_number: str | None, form: dict) -> "HeatingSection":
+    def build(cls, assignment: Any) -> "HeatingSection":
+        form, case_ref = assignment.form, assignment.case_id
         start = form.get("start_date")
         return cls(
-            account_number=account_number,
+            account_number=assignment.account_number,
             start_date=date.fromisoformat(start) if start else None,
             system_type=form.get("system_type"),
-            loads=[HeatingLoad(**load) for load in form.get("loads", [])] if form else None,
+            loads=[HeatingLoad(**load, case_ref=case_ref) for load in form.get("loads", [])] if form else None,
+            case_ref=case_ref,
         )
 
 
@@ -87,6 +95,7 @@ class TelecomSection:
     product_types: list[forms.TelecomProduct] | None
     other_description: str | None
     install_address: str | None
+    case_ref: strawberry.Private[uuid.UUID | None] = None
 
 
 @strawberry.type(description="增值税发票 details.")
@@ -97,3 +106,4 @@ class VatInvoice:
     tax_address: str | None
     bank: str | None
     bank_account: str | None
+    case_ref: strawberry.Private[uuid.UUID | None] = None

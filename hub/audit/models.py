@@ -1,0 +1,35 @@
+"""The audit log (审计日志): append-only, each record hashed over the previous one."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, Index, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hub.db import Base, UTCDateTime
+from hub.events.models import CursorType
+
+
+class AuditRecord(Base):
+    __tablename__ = "audit_records"
+    __table_args__ = (
+        Index("ix_audit_records_case", "case_id", "id"),
+        Index("ix_audit_records_organisation", "organisation", "id"),
+        Index("ix_audit_records_subject", "subject", "id"),
+        Index("ix_audit_records_at", "at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(CursorType, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    subject: Mapped[str] = mapped_column(String(200))
+    organisation: Mapped[str | None] = mapped_column(String(32))
+    client_id: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(8))  # READ | WRITE
+    operation: Mapped[str] = mapped_column(String(100))
+    case_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    items: Mapped[list] = mapped_column(JSON)
+    grants: Mapped[list] = mapped_column(JSON)
+    outcome: Mapped[str] = mapped_column(String(40))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

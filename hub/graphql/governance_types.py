@@ -1,0 +1,7 @@
+"""Names of the governance types (catalogue, grants, requests, clients, audit): gated by role, not by item grants."""
+
+GOVERNANCE_TYPES = frozenset({
+    "CatalogueItem", "SharingGrant", "SharingRequest", "OAuthClient", "OAuthClientWithSecret", "AuditRecord",
+    "AuditRecordConnection", "AuditRecordEdge", "GovernanceChange", "CatalogueItemPayload", "GrantPayload",
+    "SharingRequestPayload", "OAuthClientPayload", "ChainVerification",
+})
