@@ -13,6 +13,7 @@ from starlette.routing import Route, WebSocketRoute
 from hub import demo, migrate
 from hub.auth import keys
 from hub.auth.middleware import BearerAuthMiddleware
+from hub.auth.oauth import token_endpoint
 from hub.auth.tokens import TokenService
 from hub.config import Settings, get_settings
 from hub.db import Database
@@ -30,7 +31,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     if settings.is_embedded:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     key, generated = keys.load_or_generate(settings.key_file, may_generate=settings.is_embedded)
-    tokens = TokenService(key=key, issuer=settings.issuer, audience=settings.audience)
+    tokens = TokenService(key=key, issuer=settings.issuer, audience=settings.audience, trusted=settings.oidc_issuers)
     db = Database(settings.database_url, pool_size=settings.db_pool_size)
     policies = PolicyStore(db)
     graphql = HubGraphQL(db=db, tokens=tokens, policies=policies)
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/.well-known/jwks.json", jwks),
+            Route("/oauth/token", token_endpoint(db, tokens, settings.client_token_ttl_seconds), methods=["POST"]),
             Route("/healthz", healthz),
         ],
         middleware=[Middleware(BearerAuthMiddleware, tokens=tokens, policies=policies)],

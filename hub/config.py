@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from hub.auth.issuers import TrustedIssuer
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HUB_", env_file=".env", extra="ignore")
@@ -28,6 +30,11 @@ class Settings(BaseSettings):
     signing_key_file: Path | None = Field(
         None, description="JWK (private) the hub signs tokens with; default `<data_dir>/signing-key.json`."
     )
+    oidc_issuers: list[TrustedIssuer] = Field(
+        default_factory=list,
+        description='External token issuers, as JSON: `[{"issuer": "…", "jwks_url": "…", "audience": "…"}]`.',
+    )
+    client_token_ttl_seconds: int = Field(900, description="Lifetime of tokens from /oauth/token.")
     token_ttl_seconds: int = Field(3600, description="Lifetime of tokens from `hub token`.")
     demo_token_ttl_seconds: int = Field(30 * 86400, description="Lifetime of the demo tokens printed on first start.")
     db_pool_size: int = Field(10, description="Connections per instance (PostgreSQL).")

@@ -1,26 +1,42 @@
-"""Issuing and verifying bearer JWTs (ES256)."""
+"""Issuing and verifying bearer JWTs: the hub's own (ES256) and those of trusted OIDC issuers (JWKS)."""
 
+import base64
+import json
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from joserfc import jwt
 from joserfc.errors import JoseError
-from joserfc.jwk import ECKey
+from joserfc.jwk import ECKey, KeySet
 
+from hub.auth.issuers import JWKSCache, TrustedIssuer
 from hub.auth.principal import Principal
 from hub.enums import Role
 from hub.errors import Unauthenticated
 
-ALGORITHMS = ["ES256"]
+OWN_ALGORITHMS = ["ES256"]
+EXTERNAL_ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"]
 LEEWAY_SECONDS = 30
 
 
-@dataclass(frozen=True)
+def _unverified(token: str) -> tuple[dict, dict]:
+    """Header and claims before verification: only to choose which keys to verify with."""
+    try:
+        header, payload, _ = token.split(".")
+        decode = lambda part: json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))  # noqa: E731
+        return decode(header), decode(payload)
+    except (ValueError, UnicodeDecodeError):
+        raise Unauthenticated("token is not a JWT") from None
+
+
+@dataclass
 class TokenService:
     key: ECKey
     issuer: str
     audience: str
+    trusted: list[TrustedIssuer] = field(default_factory=list)
+    jwks: JWKSCache = field(default_factory=JWKSCache)
 
     def issue(self, *, subject: str, organisation: str | None, roles: list[Role], ttl_seconds: int,
               client_id: str | None = None, client_generation: int | None = None) -> str:
@@ -38,14 +54,21 @@ class TokenService:
 
     async def verify(self, token: str) -> Principal:
         """The caller a token names; raises Unauthenticated with a reason a client can act on."""
-        try:
-            decoded = jwt.decode(token, self.key, algorithms=ALGORITHMS)
-        except (JoseError, ValueError) as exc:
-            raise Unauthenticated(f"token signature or format is invalid ({type(exc).__name__})") from None
+        header, claims = _unverified(token)
+        issuer, audience = claims.get("iss"), self.audience
+        if issuer == self.issuer:
+            keys, algorithms = self.key, OWN_ALGORITHMS
+        else:
+            trusted = next((t for t in self.trusted if t.issuer == issuer), None)
+            if trusted is None:
+                raise Unauthenticated("token rejected: Invalid claim: 'iss' (issuer not trusted)")
+            keys, algorithms = await self.jwks.keys_for(trusted, header.get("kid")), EXTERNAL_ALGORITHMS
+            audience = trusted.audience or self.audience
+        decoded = self._decode(token, keys, algorithms)
         registry = jwt.JWTClaimsRegistry(
             leeway=LEEWAY_SECONDS,
-            iss={"essential": True, "value": self.issuer},
-            aud={"essential": True, "value": self.audience},
+            iss={"essential": True, "value": issuer},
+            aud={"essential": True, "value": audience},
             sub={"essential": True},
             exp={"essential": True},
         )
@@ -54,6 +77,13 @@ class TokenService:
         except JoseError as exc:
             raise Unauthenticated(f"token rejected: {exc.description or exc.error}") from None
         return principal_from_claims(decoded.claims)
+
+    @staticmethod
+    def _decode(token: str, keys: ECKey | KeySet, algorithms: list[str]):  # type: ignore[no-untyped-def]
+        try:
+            return jwt.decode(token, keys, algorithms=algorithms)
+        except (JoseError, ValueError) as exc:
+            raise Unauthenticated(f"token signature or format is invalid ({type(exc).__name__})") from None
 
 
 def principal_from_claims(claims: dict) -> Principal:

@@ -1,6 +1,7 @@
 """Thin resolvers: GraphQL arguments in, domain service calls, API types out."""
 
 import dataclasses
+import inspect
 import uuid
 from collections.abc import Awaitable, Callable
 from enum import Enum
@@ -11,7 +12,10 @@ from strawberry import relay
 from strawberry.types import Info
 
 from hub.assignments import repository as assignment_repository
+from hub.assignments.models import Assignment as AssignmentRow
+from hub.audit import service as audit
 from hub.cases import repository as case_repository
+from hub.cases.models import Case as CaseRow
 from hub.errors import HubError, NotFound
 from hub.graphql.errors import UserError, graphql_error, user_errors
 from hub.graphql.loaders import parse_uuid
@@ -49,14 +53,30 @@ def node_uuid(global_id: str, type_name: str) -> uuid.UUID:
 
 
 async def write(info: Info, operation: Callable[..., Awaitable[T]], **kwargs: Any) -> tuple[T | None, list[UserError]]:
-    """Run one service call in its own unit of work; expected failures become payload errors."""
-    ctx = info.context
+    """Run one service call in its own unit of work; expected failures become payload errors.
+
+    Every write is audited: a success in the same transaction as the change, a refusal on its own.
+    """
+    ctx, now, name = info.context, info.context.now(), info.field_name
+    if "plan" in inspect.signature(operation).parameters:
+        kwargs["plan"] = ctx.plan
     try:
         async with ctx.db.write() as session:
-            result = await operation(session, principal=ctx.principal, plan=ctx.plan, now=ctx.now(), **kwargs)
+            result = await operation(session, principal=ctx.principal, now=now, **kwargs)
+            await audit.append(session, [audit.entry(ctx.principal, kind="WRITE", operation=name, at=now,
+                                                     case_id=_case_of(result), outcome="OK")])
         return result, []
     except HubError as error:
+        async with ctx.db.write() as session:
+            await audit.append(session, [audit.entry(ctx.principal, kind="WRITE", operation=name, at=now,
+                                                     outcome=error.code.value)])
         return None, user_errors(error)
+
+
+def _case_of(result: object) -> uuid.UUID | None:
+    if isinstance(result, CaseRow):
+        return result.id
+    return getattr(result, "case_id", None) if isinstance(result, AssignmentRow) else None
 
 
 def check_page_size(first: int) -> int:

@@ -1,6 +1,7 @@
 """The GraphQL schema: queries, mutations and the extensions around them."""
 
 import strawberry
+from strawberry.tools import merge_types
 from strawberry import relay
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import Info
@@ -12,6 +13,7 @@ from hub.enums import ApplicantKind, CaseType, Role, Service
 from hub.errors import NotFound
 from hub.graphql import resolvers as r
 from hub.graphql.context import OperationScope
+from hub.graphql.governance import GovernanceMutation, GovernanceQuery
 from hub.graphql.field_policy import FieldPolicy
 from hub.graphql.errors import MaskUnexpectedErrors, UserError, user_errors
 from hub.graphql.types.cases import Assignment, Case
@@ -144,8 +146,8 @@ class Mutation:
 
 
 schema = strawberry.Schema(
-    query=Query,
-    mutation=Mutation,
+    query=merge_types("Query", (Query, GovernanceQuery)),
+    mutation=merge_types("Mutation", (Mutation, GovernanceMutation)),
     types=[Case, Assignment],
     extensions=[
         OperationScope,

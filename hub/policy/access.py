@@ -99,3 +99,22 @@ def ensure_may_write(plan, codes: set[str]) -> None:  # type: ignore[no-untyped-
     missing = plan.missing_writes(codes)
     if missing:
         raise Forbidden(f"no WRITE grant for {', '.join(sorted(missing))}")
+
+
+def ensure_governance(principal: Principal) -> None:
+    if Role.GOVERNANCE not in principal.roles:
+        raise Forbidden("this needs the role GOVERNANCE")
+
+
+def requesting_organisation(principal: Principal) -> str:
+    """Conditional sharing is requested by an organisation's system or staff (a utility)."""
+    if Role.UTILITY not in principal.roles or not principal.organisation:
+        raise Forbidden("sharing requests are made by utilities (role UTILITY)")
+    return principal.organisation
+
+
+def sharing_requests_visible_to(principal: Principal) -> str | None:
+    """GOVERNANCE sees every request (None); a utility only its own organisation's."""
+    if Role.GOVERNANCE in principal.roles:
+        return None
+    return requesting_organisation(principal)

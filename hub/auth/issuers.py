@@ -1,0 +1,63 @@
+"""External OIDC issuers: their signing keys come from a JWKS URL, cached and refreshed on an unknown key id."""
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+import httpx
+from joserfc.jwk import KeySet
+from pydantic import BaseModel
+
+from hub.errors import Unauthenticated
+
+
+class TrustedIssuer(BaseModel):
+    """One entry of HUB_OIDC_ISSUERS."""
+
+    issuer: str
+    jwks_url: str
+    audience: str | None = None  # default: HUB_AUDIENCE
+
+
+@dataclass
+class _Cached:
+    keys: KeySet
+    fetched_at: float
+
+
+@dataclass
+class JWKSCache:
+    """Keys per issuer. A token naming a key id we do not hold triggers one refetch, at most every
+    `min_refresh_seconds`, so a rotated key is picked up at once and garbage cannot hammer the issuer."""
+
+    min_refresh_seconds: float = 30.0
+    timeout_seconds: float = 5.0
+    _cache: dict[str, _Cached] = field(default_factory=dict)
+    _locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+
+    async def keys_for(self, issuer: TrustedIssuer, kid: str | None) -> KeySet:
+        cached = self._cache.get(issuer.issuer)
+        if cached and (kid is None or _has(cached.keys, kid)):
+            return cached.keys
+        lock = self._locks.setdefault(issuer.issuer, asyncio.Lock())
+        async with lock:
+            cached = self._cache.get(issuer.issuer)
+            fresh_enough = cached and time.monotonic() - cached.fetched_at < self.min_refresh_seconds
+            if cached and (fresh_enough or (kid is not None and _has(cached.keys, kid))):
+                return cached.keys
+            keys = await self._fetch(issuer)
+            self._cache[issuer.issuer] = _Cached(keys, time.monotonic())
+            return keys
+
+    async def _fetch(self, issuer: TrustedIssuer) -> KeySet:
+        try:
+            async with httpx.AsyncClient(timeout=self.timeout_seconds) as http:
+                response = await http.get(issuer.jwks_url)
+                response.raise_for_status()
+                return KeySet.import_key_set(response.json())
+        except (httpx.HTTPError, ValueError) as exc:
+            raise Unauthenticated(f"cannot fetch the signing keys of issuer {issuer.issuer} ({type(exc).__name__})") from None
+
+
+def _has(keys: KeySet, kid: str) -> bool:
+    return any(key.kid == kid for key in keys.keys)

@@ -1,0 +1,202 @@
+"""Run-time governance of the sharing catalogue: items, grants and conditional requests (有条件共享)."""
+
+import uuid
+from datetime import datetime, time, timezone
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hub.auth.principal import Principal
+from hub.calendar.working_days import add_working_days
+from hub.catalogue import changes
+from hub.catalogue.models import CatalogueItem, SharingGrant, SharingRequest
+from hub.clock import LOCAL, local_day
+from hub.errors import Conflict, ErrorCode, IllegalTransition, NotFound
+from hub.policy import access
+from hub.policy.plan import INTAKE_ROLES
+from hub.reference.models import Organisation
+from hub.validation.checker import Checker
+
+ITEM_FIELDS = ("code", "name", "description", "provider", "sensitivity", "share_type", "update_cycle", "open_type",
+               "mask", "version")
+GRANT_FIELDS = ("id", "item_code", "grantee_role", "grantee_organisation", "access", "purpose", "valid_from",
+                "valid_until", "origin", "revoked_at", "revoke_reason")
+REQUEST_FIELDS = ("id", "organisation_code", "item_codes", "purpose", "status", "due_at", "decided_at", "reason",
+                  "valid_from", "valid_until")
+CODE_LISTS = {
+    "sensitivity": ("PUBLIC", "INTERNAL", "PERSONAL", "SENSITIVE_PERSONAL"),
+    "share_type": ("UNCONDITIONAL", "CONDITIONAL", "NOT_SHARED"),
+    "update_cycle": ("IRREGULAR", "REAL_TIME", "DAILY", "WEEKLY", "MONTHLY", "QUARTERLY", "HALF_YEARLY", "YEARLY"),
+    "open_type": ("NOT_OPEN", "OPEN"),
+    "mask": ("NONE", "NAME", "PHONE", "ID_NUMBER", "ACCOUNT", "REDACT"),
+}
+ANSWER_WITHIN_WORKING_DAYS = 10  # 政务信息资源共享管理暂行办法 (2016)
+
+
+async def update_item(session: AsyncSession, *, principal: Principal, code: str, expected_version: int,
+                      changes_to: dict, now: datetime) -> CatalogueItem:
+    access.ensure_governance(principal)
+    item = await session.get(CatalogueItem, code, with_for_update=True)
+    if item is None:
+        raise NotFound("no such catalogue item")
+    if item.version != expected_version:
+        raise Conflict(f"the item is at version {item.version}, not {expected_version}; reload and retry")
+    c = Checker()
+    for key, value in changes_to.items():
+        if value is None:
+            continue
+        if key in CODE_LISTS and value not in CODE_LISTS[key]:
+            c.fail(key, ErrorCode.INVALID, f"must be one of {', '.join(CODE_LISTS[key])}")
+        elif key in ("name", "description") and not str(value).strip():
+            c.fail(key, ErrorCode.REQUIRED, "must not be empty")
+    c.raise_if_any()
+    before = changes.snapshot_of(item, ITEM_FIELDS)
+    for key, value in changes_to.items():
+        if value is not None:
+            setattr(item, key, value.strip() if isinstance(value, str) else value)
+    item.version += 1
+    item.updated_at, item.updated_by = now, principal.subject
+    changes.record(session, principal, now, entity="CATALOGUE_ITEM", entity_id=code, action="UPDATE",
+                   before=before, after=changes.snapshot_of(item, ITEM_FIELDS))
+    return item
+
+
+async def grant(session: AsyncSession, *, principal: Principal, item_codes: list[str], role: str | None,
+                organisation: str | None, access_level: str, purpose: str, valid_from: datetime | None,
+                valid_until: datetime | None, now: datetime) -> list[SharingGrant]:
+    """Governance grants items directly; CONDITIONAL full reads to organisations go through a request."""
+    access.ensure_governance(principal)
+    items = await _items(session, item_codes)
+    c = Checker()
+    _check_grantee(c, role, organisation, await _organisation_codes(session))
+    _check_validity(c, valid_from, valid_until, now)
+    if not purpose or not purpose.strip():
+        c.fail("purpose", ErrorCode.REQUIRED, "state the purpose of the sharing (PIPL Art. 23)")
+    for index, item in enumerate(items):
+        reason = _refusal(item, role, organisation, access_level)
+        if reason:
+            c.fail(f"itemCodes[{index}]", ErrorCode.INVALID, reason)
+    c.raise_if_any()
+    return [_new_grant(session, principal, now, item.code, role, organisation, access_level, purpose.strip(),
+                       valid_from, valid_until, origin="GOVERNANCE") for item in items]
+
+
+def _refusal(item: CatalogueItem, role: str | None, organisation: str | None, access_level: str) -> str | None:
+    if item.share_type == "NOT_SHARED" and role not in INTAKE_ROLES:
+        return f"{item.code} is NOT_SHARED (不予共享): only the intake roles may hold it"
+    if item.share_type == "CONDITIONAL" and access_level == "READ_FULL" and role not in INTAKE_ROLES:
+        return f"{item.code} is CONDITIONAL (有条件共享): full reads need an approved sharing request"
+    return None
+
+
+def _check_grantee(c: Checker, role: str | None, organisation: str | None, organisations: set[str]) -> None:
+    if (role is None) == (organisation is None):
+        c.fail("grantee", ErrorCode.INVALID, "name exactly one of role or organisation")
+    elif organisation is not None and organisation not in organisations:
+        c.fail("grantee.organisation", ErrorCode.INVALID, "is not a known organisation")
+
+
+def _check_validity(c: Checker, valid_from: datetime | None, valid_until: datetime | None, now: datetime) -> None:
+    if valid_until is not None and valid_until <= (valid_from or now):
+        c.fail("validUntil", ErrorCode.OUT_OF_RANGE, "must be after validFrom (or now)")
+
+
+def _new_grant(session: AsyncSession, principal: Principal, now: datetime, code: str, role: str | None,
+               organisation: str | None, access_level: str, purpose: str, valid_from: datetime | None,
+               valid_until: datetime | None, *, origin: str, request_id: uuid.UUID | None = None) -> SharingGrant:
+    row = SharingGrant(id=uuid.uuid4(), item_code=code, grantee_role=role, grantee_organisation=organisation,
+                       access=access_level, purpose=purpose, valid_from=valid_from, valid_until=valid_until,
+                       origin=origin, request_id=request_id, created_at=now, created_by=principal.subject)
+    session.add(row)
+    changes.record(session, principal, now, entity="GRANT", entity_id=str(row.id), action="GRANT",
+                   after=changes.snapshot_of(row, GRANT_FIELDS))
+    return row
+
+
+async def revoke(session: AsyncSession, *, principal: Principal, grant_id: uuid.UUID, reason: str,
+                 now: datetime) -> SharingGrant:
+    access.ensure_governance(principal)
+    row = await session.get(SharingGrant, grant_id, with_for_update=True)
+    if row is None:
+        raise NotFound("no such grant")
+    if row.revoked_at is not None:
+        raise IllegalTransition("the grant is already revoked")
+    c = Checker()
+    c.text({"reason": reason}, "reason", "reason", max_len=500, required=True)
+    c.raise_if_any()
+    before = changes.snapshot_of(row, GRANT_FIELDS)
+    row.revoked_at, row.revoked_by, row.revoke_reason = now, principal.subject, reason.strip()
+    changes.record(session, principal, now, entity="GRANT", entity_id=str(row.id), action="REVOKE",
+                   before=before, after=changes.snapshot_of(row, GRANT_FIELDS))
+    return row
+
+
+async def request_sharing(session: AsyncSession, *, principal: Principal, item_codes: list[str], purpose: str,
+                          now: datetime) -> SharingRequest:
+    """A utility asks for CONDITIONAL items; the answer is due in 10 working days."""
+    organisation = access.requesting_organisation(principal)
+    items = await _items(session, item_codes)
+    c = Checker()
+    c.text({"purpose": purpose}, "purpose", "purpose", max_len=500, required=True)
+    for index, item in enumerate(items):
+        if item.share_type != "CONDITIONAL":
+            c.fail(f"itemCodes[{index}]", ErrorCode.INVALID,
+                   f"{item.code} is {item.share_type}: only CONDITIONAL items are requested")
+    c.raise_if_any()
+    due = add_working_days(local_day(now), ANSWER_WITHIN_WORKING_DAYS).day
+    row = SharingRequest(id=uuid.uuid4(), organisation_code=organisation, requested_by=principal.subject,
+                         item_codes=[i.code for i in items], purpose=purpose.strip(), status="PENDING",
+                         requested_at=now, due_at=datetime.combine(due, time(23, 59, 59), LOCAL).astimezone(timezone.utc),
+                         version=1)
+    session.add(row)
+    changes.record(session, principal, now, entity="REQUEST", entity_id=str(row.id), action="REQUEST",
+                   after=changes.snapshot_of(row, REQUEST_FIELDS))
+    return row
+
+
+async def decide_request(session: AsyncSession, *, principal: Principal, request_id: uuid.UUID, approve: bool,
+                         reason: str | None, valid_from: datetime | None, valid_until: datetime | None,
+                         now: datetime) -> SharingRequest:
+    """Approve (grants READ_FULL on the items for the period) or refuse with a reason."""
+    access.ensure_governance(principal)
+    row = await session.get(SharingRequest, request_id, with_for_update=True)
+    if row is None:
+        raise NotFound("no such sharing request")
+    if row.status != "PENDING":
+        raise IllegalTransition(f"the request is already {row.status}")
+    c = Checker()
+    if approve:
+        if valid_until is None:
+            c.fail("validUntil", ErrorCode.REQUIRED, "an approval states how long it is valid")
+        _check_validity(c, valid_from, valid_until, now)
+    else:
+        c.text({"reason": reason}, "reason", "reason", max_len=500, required=True)
+    c.raise_if_any()
+    before = changes.snapshot_of(row, REQUEST_FIELDS)
+    row.status = "APPROVED" if approve else "REFUSED"
+    row.decided_at, row.decided_by, row.reason = now, principal.subject, (reason or "").strip() or None
+    row.valid_from, row.valid_until = (valid_from, valid_until) if approve else (None, None)
+    row.version += 1
+    if approve:
+        for code in row.item_codes:
+            _new_grant(session, principal, now, code, None, row.organisation_code, "READ_FULL", row.purpose,
+                       valid_from, valid_until, origin="REQUEST", request_id=row.id)
+    changes.record(session, principal, now, entity="REQUEST", entity_id=str(row.id), action=row.status,
+                   before=before, after=changes.snapshot_of(row, REQUEST_FIELDS))
+    return row
+
+
+async def _items(session: AsyncSession, codes: list[str]) -> list[CatalogueItem]:
+    c = Checker()
+    if not codes:
+        c.fail("itemCodes", ErrorCode.REQUIRED, "name at least one catalogue item")
+    found = {i.code: i for i in (await session.scalars(select(CatalogueItem).where(CatalogueItem.code.in_(codes)))).all()}
+    for index, code in enumerate(codes):
+        if code not in found:
+            c.fail(f"itemCodes[{index}]", ErrorCode.INVALID, f"{code} is not a catalogue item")
+    c.raise_if_any()
+    return [found[code] for code in dict.fromkeys(codes)]
+
+
+async def _organisation_codes(session: AsyncSession) -> set[str]:
+    return set((await session.scalars(select(Organisation.code))).all())
