@@ -1,4 +1,4 @@
-"""The `hub` command: serve, migrate, load-catalogue, token, keygen, export-schema."""
+"""The `hub` command: serve, migrate, load-catalogue, token, keygen, audit verify, export-schema."""
 
 import argparse
 import asyncio
@@ -59,6 +59,25 @@ def token(args: argparse.Namespace) -> None:
                         ttl_seconds=args.ttl or settings.token_ttl_seconds))
 
 
+def audit_verify(_: argparse.Namespace) -> None:
+    from hub.audit.service import verify
+    from hub.db import Database
+
+    async def run() -> int:
+        db = Database(get_settings().database_url)
+        async with db.read() as session:
+            report = await verify(session)
+        await db.dispose()
+        if report.intact:
+            print(f"audit chain intact: {report.records} records")
+            return 0
+        print(f"audit chain BROKEN at record {report.first_bad_id}: {report.problem} "
+              f"({report.records} records before it verified)")
+        return 1
+
+    sys.exit(asyncio.run(run()))
+
+
 def keygen(args: argparse.Namespace) -> None:
     from hub.auth import keys
 
@@ -98,6 +117,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--subject")
     p.add_argument("--ttl", type=int, help="lifetime in seconds")
     p.set_defaults(run=token)
+    audit = commands.add_parser("audit", help="the audit log").add_subparsers(dest="audit_command", required=True)
+    audit.add_parser("verify", help="check the hash chain; exit 1 at the first changed, removed or re-ordered record") \
+        .set_defaults(run=audit_verify)
     p = commands.add_parser("keygen", help="create a new ES256 signing key file (production set-up)")
     p.add_argument("out", type=Path)
     p.set_defaults(run=keygen)

@@ -3,9 +3,10 @@
 import httpx
 import pytest
 
+from hub.auth import keys
 from hub.config import Settings
 from hub.enums import Role
-from tests.harness import BACKEND, GraphQLClient, RunningHub, create_database, drop_database
+from tests.harness import BACKEND, ExternalIssuer, GraphQLClient, RunningHub, ServerThread, create_database, drop_database
 
 
 def pytest_report_header() -> str:
@@ -20,8 +21,23 @@ async def database_url(tmp_path_factory):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def hub(database_url, tmp_path_factory):  # type: ignore[no-untyped-def]
-    settings = Settings(environment="embedded", database_url=database_url, data_dir=tmp_path_factory.mktemp("var"))
+def sso():  # type: ignore[no-untyped-def]
+    """An external OIDC issuer: a JWKS endpoint on loopback whose keys the tests can rotate."""
+    issuer = ExternalIssuer()
+    server = ServerThread(issuer.app()).start()
+    issuer.jwks_url = f"{server.url}/jwks"
+    yield issuer
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def hub(database_url, tmp_path_factory, sso):  # type: ignore[no-untyped-def]
+    data_dir = tmp_path_factory.mktemp("var")
+    keys.generate(data_dir / "signing-key.json")  # an existing key: no demo tokens printed into test output
+    settings = Settings(
+        environment="embedded", database_url=database_url, data_dir=data_dir,
+        oidc_issuers=[{"issuer": sso.issuer, "jwks_url": sso.jwks_url, "audience": "kaifeng-hub"}],
+    )
     running = RunningHub(settings).start()
     yield running
     running.stop()

@@ -56,13 +56,12 @@ async def drop_database(url: str) -> None:
         await conn.close()
 
 
-class RunningHub:
-    """A hub served by uvicorn in its own thread and event loop, like a real deployment."""
+class ServerThread:
+    """An ASGI app served by uvicorn on a free loopback port, in its own thread and event loop."""
 
-    def __init__(self, settings: Settings):
-        self.settings = settings
+    def __init__(self, app):  # type: ignore[no-untyped-def]
+        self.app = app
         self.port = free_port()
-        self.app = create_app(settings)
         config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -71,7 +70,7 @@ class RunningHub:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "RunningHub":
+    def start(self):  # type: ignore[no-untyped-def]
         self.thread.start()
         deadline = time.monotonic() + 30
         while not self.server.started:
@@ -83,6 +82,14 @@ class RunningHub:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=15)
+
+
+class RunningHub(ServerThread):
+    """The real hub, like a deployment: HTTP and WebSocket on a real port."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        super().__init__(create_app(settings))
 
     def token(self, role: Role, org: str | None = None, subject: str | None = None, ttl: int = 600) -> str:
         return self.app.state.tokens.issue(
@@ -117,3 +124,41 @@ class GraphQLClient:
 
 def run_sync(coro):  # type: ignore[no-untyped-def]
     return asyncio.get_event_loop().run_until_complete(coro)
+
+
+class ExternalIssuer:
+    """A stand-in single-sign-on issuer: signs tokens and publishes its public keys as JWKS."""
+
+    issuer = "https://sso.kaifeng.test"
+
+    def __init__(self) -> None:
+        self.jwks_url = ""
+        self.fetches = 0
+        self.rotate()
+
+    def rotate(self) -> None:
+        from joserfc.jwk import RSAKey
+
+        self.key = RSAKey.generate_key(2048, parameters={"kid": uuid.uuid4().hex[:8], "use": "sig"}, private=True)
+
+    def app(self):  # type: ignore[no-untyped-def]
+        from starlette.applications import Starlette
+        from starlette.responses import JSONResponse
+        from starlette.routing import Route
+
+        async def jwks(_request):  # type: ignore[no-untyped-def]
+            self.fetches += 1
+            return JSONResponse({"keys": [self.key.as_dict(private=False)]})
+
+        return Starlette(routes=[Route("/jwks", jwks)])
+
+    def token(self, *, subject: str, roles: list[str], org: str | None = None, audience: str = "kaifeng-hub",
+              ttl: int = 300, key=None) -> str:  # type: ignore[no-untyped-def]
+        from joserfc import jwt
+
+        key = key or self.key
+        now = int(time.time())
+        claims = {"iss": self.issuer, "aud": audience, "sub": subject, "iat": now, "exp": now + ttl, "roles": roles}
+        if org:
+            claims["org"] = org
+        return jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)

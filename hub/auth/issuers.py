@@ -22,13 +22,14 @@ class TrustedIssuer(BaseModel):
 @dataclass
 class _Cached:
     keys: KeySet
-    fetched_at: float
+    refetched_for_unknown_kid_at: float = float("-inf")
 
 
 @dataclass
 class JWKSCache:
-    """Keys per issuer. A token naming a key id we do not hold triggers one refetch, at most every
-    `min_refresh_seconds`, so a rotated key is picked up at once and garbage cannot hammer the issuer."""
+    """Keys per issuer. A token naming a key id we do not hold triggers a refetch — at most one such
+    refetch every `min_refresh_seconds` — so a rotated key is picked up at once and tokens with made-up
+    key ids cannot hammer the issuer."""
 
     min_refresh_seconds: float = 30.0
     timeout_seconds: float = 5.0
@@ -42,12 +43,14 @@ class JWKSCache:
         lock = self._locks.setdefault(issuer.issuer, asyncio.Lock())
         async with lock:
             cached = self._cache.get(issuer.issuer)
-            fresh_enough = cached and time.monotonic() - cached.fetched_at < self.min_refresh_seconds
-            if cached and (fresh_enough or (kid is not None and _has(cached.keys, kid))):
+            if cached is None:
+                self._cache[issuer.issuer] = _Cached(await self._fetch(issuer))
+                return self._cache[issuer.issuer].keys
+            now = time.monotonic()
+            if _has(cached.keys, kid) or now - cached.refetched_for_unknown_kid_at < self.min_refresh_seconds:
                 return cached.keys
-            keys = await self._fetch(issuer)
-            self._cache[issuer.issuer] = _Cached(keys, time.monotonic())
-            return keys
+            self._cache[issuer.issuer] = _Cached(await self._fetch(issuer), refetched_for_unknown_kid_at=now)
+            return self._cache[issuer.issuer].keys
 
     async def _fetch(self, issuer: TrustedIssuer) -> KeySet:
         try:

@@ -66,16 +66,19 @@ async def grant(session: AsyncSession, *, principal: Principal, item_codes: list
                 valid_until: datetime | None, now: datetime) -> list[SharingGrant]:
     """Governance grants items directly; CONDITIONAL full reads to organisations go through a request."""
     access.ensure_governance(principal)
-    items = await _items(session, item_codes)
     c = Checker()
+    items = await _items(session, item_codes, c)
     _check_grantee(c, role, organisation, await _organisation_codes(session))
     _check_validity(c, valid_from, valid_until, now)
     if not purpose or not purpose.strip():
         c.fail("purpose", ErrorCode.REQUIRED, "state the purpose of the sharing (PIPL Art. 23)")
-    for index, item in enumerate(items):
-        reason = _refusal(item, role, organisation, access_level)
+    for index, code in enumerate(item_codes):
+        item = next((i for i in items if i.code == code), None)
+        reason = item and _refusal(item, role, organisation, access_level)
         if reason:
             c.fail(f"itemCodes[{index}]", ErrorCode.INVALID, reason)
+    if access_level not in ("READ_FULL", "READ_MASKED", "WRITE"):
+        c.fail("access", ErrorCode.INVALID, "must be READ_FULL, READ_MASKED or WRITE")
     c.raise_if_any()
     return [_new_grant(session, principal, now, item.code, role, organisation, access_level, purpose.strip(),
                        valid_from, valid_until, origin="GOVERNANCE") for item in items]
@@ -135,11 +138,12 @@ async def request_sharing(session: AsyncSession, *, principal: Principal, item_c
                           now: datetime) -> SharingRequest:
     """A utility asks for CONDITIONAL items; the answer is due in 10 working days."""
     organisation = access.requesting_organisation(principal)
-    items = await _items(session, item_codes)
     c = Checker()
+    items = await _items(session, item_codes, c)
     c.text({"purpose": purpose}, "purpose", "purpose", max_len=500, required=True)
-    for index, item in enumerate(items):
-        if item.share_type != "CONDITIONAL":
+    for index, code in enumerate(item_codes):
+        item = next((i for i in items if i.code == code), None)
+        if item and item.share_type != "CONDITIONAL":
             c.fail(f"itemCodes[{index}]", ErrorCode.INVALID,
                    f"{item.code} is {item.share_type}: only CONDITIONAL items are requested")
     c.raise_if_any()
@@ -186,16 +190,15 @@ async def decide_request(session: AsyncSession, *, principal: Principal, request
     return row
 
 
-async def _items(session: AsyncSession, codes: list[str]) -> list[CatalogueItem]:
-    c = Checker()
+async def _items(session: AsyncSession, codes: list[str], c: Checker) -> list[CatalogueItem]:
+    """The named items; unknown codes are recorded as problems on `c`."""
     if not codes:
         c.fail("itemCodes", ErrorCode.REQUIRED, "name at least one catalogue item")
     found = {i.code: i for i in (await session.scalars(select(CatalogueItem).where(CatalogueItem.code.in_(codes)))).all()}
     for index, code in enumerate(codes):
         if code not in found:
             c.fail(f"itemCodes[{index}]", ErrorCode.INVALID, f"{code} is not a catalogue item")
-    c.raise_if_any()
-    return [found[code] for code in dict.fromkeys(codes)]
+    return [found[code] for code in dict.fromkeys(codes) if code in found]
 
 
 async def _organisation_codes(session: AsyncSession) -> set[str]:

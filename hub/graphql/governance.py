@@ -174,7 +174,7 @@ class GovernanceQuery:
             rows = await catalogue_repository.requests(session, organisation=organisation, status=status)
         return [SharingRequest.from_row(row) for row in rows]
 
-    @strawberry.field(description="Registered OAuth clients (GOVERNANCE).")
+    @strawberry.field(name="oauthClients", description="Registered OAuth clients (GOVERNANCE).")
     async def oauth_clients(self, info: Info) -> list[OAuthClient]:
         _governance(info)
         async with info.context.db.read() as session:
@@ -265,18 +265,18 @@ class GovernanceMutation:
         return await _decide(info, input.request_id, approve=False, reason=input.reason, valid_from=None,
                              valid_until=None)
 
-    @strawberry.mutation(description="Register a machine client; its secret is shown once (GOVERNANCE).")
+    @strawberry.mutation(name="registerOAuthClient", description="Register a machine client; its secret is shown once (GOVERNANCE).")
     async def register_oauth_client(self, info: Info, input: RegisterOAuthClientInput) -> OAuthClientPayload:
         result, errors = await _run(info, client_service.register, name=input.name, organisation=input.organisation,
                                     roles=input.roles)
         return _client_payload(result, errors)
 
-    @strawberry.mutation(description="New secret; the old secret and its tokens stop working (GOVERNANCE).")
+    @strawberry.mutation(name="rotateOAuthClientSecret", description="New secret; the old secret and its tokens stop working (GOVERNANCE).")
     async def rotate_oauth_client_secret(self, info: Info, client_id: str) -> OAuthClientPayload:
         result, errors = await _run(info, client_service.rotate, client_id=client_id)
         return _client_payload(result, errors)
 
-    @strawberry.mutation(description="Disable a client; its tokens stop working on the next request (GOVERNANCE).")
+    @strawberry.mutation(name="disableOAuthClient", description="Disable a client; its tokens stop working on the next request (GOVERNANCE).")
     async def disable_oauth_client(self, info: Info, client_id: str) -> OAuthClientPayload:
         row, errors = await _run(info, client_service.disable, client_id=client_id)
         return OAuthClientPayload(client=OAuthClient.from_row(row) if row else None, client_secret=None, errors=errors)
