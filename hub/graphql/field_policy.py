@@ -33,7 +33,7 @@ def is_governed(type_name: str) -> bool:
 class FieldPolicy(SchemaExtension):
     def resolve(self, _next: Callable, root: Any, info: GraphQLResolveInfo, *args: Any, **kwargs: Any) -> Any:
         type_name = info.parent_type.name
-        if info.field_name in UNGOVERNED_FIELDS or not is_governed(type_name):
+        if info.field_name in UNGOVERNED_FIELDS or info.field_name.startswith("__") or not is_governed(type_name):
             return _next(root, info, *args, **kwargs)
         ctx = info.context
         code = f"{type_name}.{info.field_name}"
