@@ -148,3 +148,27 @@ async def test_governance_operations_need_the_role(utilities, as_role):
 
 async def test_governance_sees_no_case_personal_data(water_case, governance):
     assert (await governance.run(WATER_VIEW, {"id": water_case["id"]}))["case"] is None
+
+
+async def test_a_change_made_through_one_instance_applies_on_another(hub, water_case, governance):
+    """Two hub instances on one database: instance B follows a revocation made through instance A at once."""
+    import httpx
+
+    from hub.config import Settings
+    from tests.harness import GraphQLClient, RunningHub
+
+    other = RunningHub(Settings(environment="production", database_url=hub.settings.database_url,
+                                signing_key_file=hub.settings.key_file, data_dir=hub.settings.data_dir)).start()
+    try:
+        async with httpx.AsyncClient(base_url=other.url, timeout=30) as http_b:
+            water_b = GraphQLClient(http_b, hub.token(Role.UTILITY, "KF-WATER", "water-b"))
+            assert (await water_b.run(WATER_VIEW, {"id": water_case["id"]}))["case"]["applicant"]["phone"] is not None
+            grant = (await governance.run(GRANTS, {"item": "Applicant.phone", "org": None}))["sharingGrants"]
+            utility_grant = next(g for g in grant if g["granteeRole"] == "UTILITY")
+            await governance.run(REVOKE, {"input": {"grantId": utility_grant["id"], "reason": "两实例生效测试"}})
+            assert (await water_b.run(WATER_VIEW, {"id": water_case["id"]}))["case"]["applicant"]["phone"] is None
+            await governance.run(GRANT, {"input": {"itemCodes": ["Applicant.phone"], "grantee": {"role": "UTILITY"},
+                                                   "access": "READ_FULL", "purpose": "联系申请人"}})
+            assert (await water_b.run(WATER_VIEW, {"id": water_case["id"]}))["case"]["applicant"]["phone"] is not None
+    finally:
+        other.stop()
