@@ -17,6 +17,7 @@ from hub.auth.oauth import token_endpoint
 from hub.auth.tokens import TokenService
 from hub.config import Settings, get_settings
 from hub.db import Database
+from hub.events.feed import EventFeed
 from hub.graphql.view import HubGraphQL
 from hub.catalogue.loader import load_sharing_catalogue
 from hub.clock import utcnow
@@ -34,7 +35,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     tokens = TokenService(key=key, issuer=settings.issuer, audience=settings.audience, trusted=settings.oidc_issuers)
     db = Database(settings.database_url, pool_size=settings.db_pool_size)
     policies = PolicyStore(db)
-    graphql = HubGraphQL(db=db, tokens=tokens, policies=policies)
+    feed = EventFeed(db, queue_size=settings.subscription_queue_size)
+    graphql = HubGraphQL(db=db, tokens=tokens, policies=policies, feed=feed)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -45,7 +47,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await load_sharing_catalogue(session, utcnow())
             if generated:
                 demo.announce_tokens(tokens, settings)
+        await feed.start()
         yield
+        await feed.stop()
         await db.dispose()
 
     async def jwks(_: Request) -> JSONResponse:

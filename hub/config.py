@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     client_token_ttl_seconds: int = Field(900, description="Lifetime of tokens from /oauth/token.")
     token_ttl_seconds: int = Field(3600, description="Lifetime of tokens from `hub token`.")
     demo_token_ttl_seconds: int = Field(30 * 86400, description="Lifetime of the demo tokens printed on first start.")
+    subscription_queue_size: int = Field(
+        1000, description="Events a live subscription may have waiting; beyond that it is dropped (close 4499) and resumes from its cursor.")
     db_pool_size: int = Field(10, description="Connections per instance (PostgreSQL).")
     log_level: str = Field("INFO", description="Python log level.")
 

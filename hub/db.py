@@ -68,6 +68,7 @@ class Database:
         write_engine = self.engine.execution_options(hub_write=True)
         self._reads = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writes = async_sessionmaker(write_engine, expire_on_commit=False)
+        self.after_event_commit: list = []  # callables run after a commit that appended events
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -83,7 +84,10 @@ class Database:
         async with self._writes() as session:
             async with session.begin():
                 yield session
-                await append_pending(session)
+                appended = await append_pending(session)
+        if appended:
+            for callback in self.after_event_commit:
+                callback()
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -93,4 +93,4 @@ def principal_from_claims(claims: dict) -> Principal:
     except ValueError:
         raise Unauthenticated("token names an unknown role") from None
     return Principal(subject=str(claims["sub"]), organisation=claims.get("org"), roles=roles,
-                     client_id=claims.get("client_id"), client_generation=claims.get("gen"))
+                     client_id=claims.get("client_id"), client_generation=claims.get("gen"), expires_at=claims.get("exp"))

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.events.models import Event
 
 EVENT_APPEND_LOCK = 0x4B46_4855_4201  # arbitrary, fixed key for pg_advisory_xact_lock
+NOTIFY_CHANNEL = "hub_events"
 
 
 def record(
@@ -49,12 +50,16 @@ def record(
     )
 
 
-async def append_pending(session: AsyncSession) -> None:
+async def append_pending(session: AsyncSession) -> int:
+    """Insert the queued events; returns how many. On PostgreSQL also NOTIFY (delivered at commit)
+    so that every instance's event feed wakes up."""
     pending: list[Event] = session.info.pop("pending_events", [])
     if not pending:
-        return
+        return 0
     await session.flush()  # the record's own rows first, outside the lock
     if session.bind.dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_APPEND_LOCK})
+        await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
     session.add_all(pending)
     await session.flush()
+    return len(pending)

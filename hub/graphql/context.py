@@ -26,6 +26,7 @@ class HubContext:
     response: object | None
     db: Database
     policies: PolicyStore
+    feed: object  # hub.events.feed.EventFeed
     principal: Principal | None = None
     snapshot: PolicySnapshot | None = None
     connection_params: dict | None = None  # set by the WebSocket transport at connection_init
@@ -53,6 +54,21 @@ class HubContext:
     def now(self) -> datetime:
         return utcnow()
 
+    async def flush_audit(self, operation: str) -> None:
+        """Write what was read so far (a subscription does this after each delivered event)."""
+        records = self.audit_reads.records(self.principal, operation, self.started_at)
+        self.audit_reads = audit.ReadLog()
+        if records:
+            async with self.db.write() as session:
+                await audit.append(session, records)
+
+    def use(self, snapshot: PolicySnapshot) -> None:
+        """Re-decide access with a newer policy (long-lived subscriptions, before each delivery)."""
+        self.snapshot = snapshot
+        self.started_at = utcnow()
+        self.plan = policy_plan.decide(snapshot, self.principal, self.started_at)
+        self.loaders = build_loaders(self.db, self.plan)
+
     @property
     def scope(self):  # type: ignore[no-untyped-def]
         return self.plan.rows
@@ -65,7 +81,4 @@ class OperationScope(SchemaExtension):
         ctx = self.execution_context.context
         await ctx.begin_operation()
         yield
-        records = ctx.audit_reads.records(ctx.principal, self.execution_context.operation_name or "", ctx.started_at)
-        if records:
-            async with ctx.db.write() as session:
-                await audit.append(session, records)
+        await ctx.flush_audit(self.execution_context.operation_name or "")

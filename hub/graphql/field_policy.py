@@ -20,6 +20,7 @@ UNGOVERNED_PREFIXES = ("__",)
 UNGOVERNED = frozenset({
     "Query", "Mutation", "Subscription", "PageInfo", "UserError", "Viewer", "CasePayload", "AssignmentPayload",
     "CaseConnection", "CaseEdge", "AssignmentConnection", "AssignmentEdge",
+    "AssignmentEvent", "CaseEvent", "ResultEvent",  # envelopes: cursor, kind, time; the record inside is governed
 })
 UNGOVERNED_FIELDS = frozenset({"id"})  # row visibility governs ids
 

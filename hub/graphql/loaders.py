@@ -87,6 +87,7 @@ async def _by(rows_coro: Any, attr: str) -> dict:
 @dataclass
 class Loaders:
     case: DataLoader  # scoped: a case outside the caller's scope loads as None
+    assignment: DataLoader  # scoped likewise, and a utility's own only
     applicant: DataLoader
     agent: DataLoader
     site: DataLoader
@@ -99,6 +100,7 @@ def build_loaders(db: Database, plan: AccessPlan) -> Loaders:
     own = plan.own_assignments_of
     return Loaders(
         case=_one_each(db, Case, Case.id, where=lambda _keys: scope_clause(plan.rows)),
+        assignment=_one_each(db, Assignment, Assignment.id, where=lambda _keys: _visible_assignment(plan)),
         applicant=_one_each(db, Applicant, Applicant.case_id),
         agent=_one_each(db, Agent, Agent.case_id),
         site=_one_each(db, Site, Site.case_id),
@@ -107,6 +109,13 @@ def build_loaders(db: Database, plan: AccessPlan) -> Loaders:
                                where=Assignment.organisation_code == own if own else None),
         reference=ReferenceData(db),
     )
+
+
+def _visible_assignment(plan: AccessPlan):  # type: ignore[no-untyped-def]
+    condition = Assignment.case_id.in_(select(Case.id).where(scope_clause(plan.rows)))
+    if plan.own_assignments_of:
+        condition = condition & (Assignment.organisation_code == plan.own_assignments_of)
+    return condition
 
 
 def parse_uuid(value: str) -> uuid.UUID | None:

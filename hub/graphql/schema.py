@@ -14,6 +14,7 @@ from hub.errors import NotFound
 from hub.graphql import resolvers as r
 from hub.graphql.context import OperationScope
 from hub.graphql.governance import GovernanceMutation, GovernanceQuery
+from hub.graphql.subscriptions import Subscription
 from hub.graphql.field_policy import FieldPolicy
 from hub.graphql.errors import MaskUnexpectedErrors, UserError, user_errors
 from hub.graphql.types.cases import Assignment, Case
@@ -148,6 +149,7 @@ class Mutation:
 schema = strawberry.Schema(
     query=merge_types("Query", (Query, GovernanceQuery)),
     mutation=merge_types("Mutation", (Mutation, GovernanceMutation)),
+    subscription=Subscription,
     types=[Case, Assignment],
     extensions=[
         OperationScope,

@@ -13,19 +13,21 @@ from hub.errors import Unauthenticated
 from hub.graphql.context import HubContext
 from hub.graphql.schema import schema
 from hub.policy.access import ensure_client_active
+from hub.events.feed import EventFeed
 from hub.policy.snapshot import PolicyStore
 
 
 class HubGraphQL(GraphQL):
-    def __init__(self, *, db: Database, tokens: TokenService, policies: PolicyStore):
+    def __init__(self, *, db: Database, tokens: TokenService, policies: PolicyStore, feed: EventFeed):
         super().__init__(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL], graphql_ide="graphiql")
         self.db = db
         self.tokens = tokens
         self.policies = policies
+        self.feed = feed
 
     async def get_context(self, request: Request | WebSocket, response: object = None) -> HubContext:
         state = request.scope.get("state", {})
-        return HubContext(request=request, response=response, db=self.db, policies=self.policies,
+        return HubContext(request=request, response=response, db=self.db, policies=self.policies, feed=self.feed,
                           principal=state.get("principal"), snapshot=state.get("policy"))
 
     async def on_ws_connect(self, context: HubContext):  # type: ignore[no-untyped-def, override]

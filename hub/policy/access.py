@@ -118,3 +118,8 @@ def sharing_requests_visible_to(principal: Principal) -> str | None:
     if Role.GOVERNANCE in principal.roles:
         return None
     return requesting_organisation(principal)
+
+
+def ensure_role(principal: Principal, role: Role) -> None:
+    if role not in principal.roles:
+        raise Forbidden(f"this needs the role {role.value}")

@@ -6,6 +6,7 @@ on every request, so a change takes effect on the very next request anywhere.
 """
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -77,9 +78,14 @@ class PolicyStore:
     def __init__(self, db: Database):
         self.db = db
         self._snapshot: PolicySnapshot | None = None
+        self._checked_at = float("-inf")
         self._lock = asyncio.Lock()
 
-    async def current(self) -> PolicySnapshot:
+    async def current(self, max_age: float = 0.0) -> PolicySnapshot:
+        """The snapshot; `max_age` lets long-lived subscriptions share one version check per interval."""
+        if self._snapshot is not None and time.monotonic() - self._checked_at < max_age:
+            return self._snapshot
+        self._checked_at = time.monotonic()
         async with self.db.read() as session:
             version = (await session.scalar(select(func.max(GovernanceChange.id)))) or 0
             if self._snapshot is not None and self._snapshot.version == version:

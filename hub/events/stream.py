@@ -1,0 +1,90 @@
+"""One subscriber's stream: replay from the event log after its cursor, then live, no gap, no duplicate.
+
+The feed subscription is opened *before* the replay reads the log, so every
+event committed after that moment reaches the queue; the replay covers what
+committed before. Events seen twice in the overlap are dropped by cursor.
+Because cursors become visible in commit order (hub/events/log.py), reading
+"after C" never skips an event that commits later.
+"""
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from sqlalchemy import Select
+
+from hub.db import Database
+from hub.events.feed import BATCH, EventFeed
+from hub.events.models import Event
+
+RECHECK_SECONDS = 1.0
+SLOW_SUBSCRIBER = 4499  # WebSocket close code: dropped for not keeping up; resume from the last cursor
+
+
+class StreamClosed(Exception):
+    """Ends a subscription with a WebSocket close code the client can act on."""
+
+    def __init__(self, code: int, reason: str):
+        super().__init__(reason)
+        self.code, self.reason = code, reason
+
+
+class _Guard:
+    """Re-checks access at most once a second, whether events flow or not."""
+
+    def __init__(self, still_allowed: Callable[[], Awaitable[None]]):
+        self.still_allowed = still_allowed
+        self.checked_at = time.monotonic()
+
+    async def check(self) -> None:
+        if time.monotonic() - self.checked_at >= RECHECK_SECONDS:
+            await self.still_allowed()
+            self.checked_at = time.monotonic()
+
+
+async def stream(
+    *, db: Database, feed: EventFeed, after: int | None, replay: Callable[[int], Select],
+    prefilter: Callable[[Event], bool], visible: Callable[[Event], Awaitable[bool]],
+    still_allowed: Callable[[], Awaitable[None]],
+) -> AsyncIterator[Event]:
+    """`replay(cursor)` selects the caller's logged events after a cursor; `prefilter` is the cheap test
+    the feed applies to live events (it decides what queues up), `visible` the full one before delivery;
+    `still_allowed` raises StreamClosed when the caller's access has gone."""
+    subscriber = feed.subscribe(prefilter)
+    guard = _Guard(still_allowed)
+    try:
+        cursor = feed.position if after is None else after
+        if after is not None:
+            async for event in _replay(db, replay, cursor):
+                await guard.check()
+                cursor = event.id
+                yield event
+        while True:
+            event = await _next(subscriber, guard)
+            if event.id <= cursor or not await visible(event):
+                continue
+            cursor = event.id
+            yield event
+    finally:
+        feed.unsubscribe(subscriber)
+
+
+async def _replay(db: Database, replay: Callable[[int], Select], cursor: int) -> AsyncIterator[Event]:
+    while True:
+        async with db.read() as session:
+            events = list((await session.scalars(replay(cursor).order_by(Event.id).limit(BATCH))).all())
+        for event in events:
+            yield event
+            cursor = event.id
+        if len(events) < BATCH:
+            return
+
+
+async def _next(subscriber, guard: _Guard) -> Event:  # type: ignore[no-untyped-def]
+    while True:
+        if subscriber.overflowed:
+            raise StreamClosed(SLOW_SUBSCRIBER, "subscriber too slow: dropped; resume from your last cursor")
+        await guard.check()
+        with contextlib.suppress(asyncio.TimeoutError):
+            return await asyncio.wait_for(subscriber.queue.get(), RECHECK_SECONDS)
