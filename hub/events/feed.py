@@ -25,7 +25,7 @@ log = logging.getLogger("hub.events")
 BATCH = 500
 
 
-@dataclass
+@dataclass(eq=False)  # identity semantics: kept in a set
 class Subscriber:
     matches: Callable[[Event], bool]
     queue: asyncio.Queue

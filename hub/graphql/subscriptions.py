@@ -103,7 +103,7 @@ async def _deliver(info: Info, events, build) -> AsyncGenerator:  # type: ignore
     try:
         async for event in events:
             await ctx.flush_audit(operation)  # reads of the previous payload
-            ctx.use(ctx.snapshot)
+            ctx.use(await ctx.policies.current(max_age=1.0))  # grants as of now (at most a second old)
             yield build(event)
     except StreamClosed as closed:
         await ctx.request.close(code=closed.code, reason=closed.reason)
