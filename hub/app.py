@@ -18,6 +18,8 @@ from hub.auth.tokens import TokenService
 from hub.config import Settings, get_settings
 from hub.db import Database
 from hub.events.feed import EventFeed
+from hub.notifications.senders import LogSender, Sender, WebhookSender
+from hub.notifications.worker import OutboxWorker
 from hub.graphql.view import HubGraphQL
 from hub.catalogue.loader import load_sharing_catalogue
 from hub.clock import utcnow
@@ -25,6 +27,14 @@ from hub.policy.snapshot import PolicyStore
 from hub.reference.loader import load_reference_data
 
 log = logging.getLogger("hub")
+
+
+def sms_sender(settings: Settings) -> Sender:
+    if settings.sms_sender == "webhook":
+        if not settings.sms_webhook_url:
+            raise ValueError("HUB_SMS_SENDER=webhook needs HUB_SMS_WEBHOOK_URL")
+        return WebhookSender(settings.sms_webhook_url, settings.sms_webhook_token)
+    return LogSender(settings.sms_log_file or settings.data_dir / "sms.log")
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -37,6 +47,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     policies = PolicyStore(db)
     feed = EventFeed(db, queue_size=settings.subscription_queue_size)
     graphql = HubGraphQL(db=db, tokens=tokens, policies=policies, feed=feed)
+    outbox = OutboxWorker(db, sms_sender(settings), retry_base_seconds=settings.sms_retry_base_seconds,
+                          max_attempts=settings.sms_max_attempts)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -48,7 +60,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if generated:
                 demo.announce_tokens(tokens, settings)
         await feed.start()
+        outbox.start()
         yield
+        await outbox.stop()
         await feed.stop()
         await db.dispose()
 
@@ -72,4 +86,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.db = db
     app.state.tokens = tokens
     app.state.policies = policies
+    app.state.outbox = outbox
     return app

@@ -39,6 +39,12 @@ class Settings(BaseSettings):
     demo_token_ttl_seconds: int = Field(30 * 86400, description="Lifetime of the demo tokens printed on first start.")
     subscription_queue_size: int = Field(
         1000, description="Events a live subscription may have waiting; beyond that it is dropped (close 4499) and resumes from its cursor.")
+    sms_sender: Literal["log", "webhook"] = Field("log", description="`log` writes SMS to HUB_SMS_LOG_FILE; `webhook` POSTs them to HUB_SMS_WEBHOOK_URL.")
+    sms_log_file: Path | None = Field(None, description="Where the log sender writes; default `<data_dir>/sms.log`.")
+    sms_webhook_url: str | None = Field(None, description="SMS gateway endpoint for the webhook sender.")
+    sms_webhook_token: str | None = Field(None, description="Bearer token sent to the SMS gateway.")
+    sms_retry_base_seconds: float = Field(5.0, description="First retry delay; doubles per attempt (capped at an hour).")
+    sms_max_attempts: int = Field(12, description="Attempts before a message is marked FAILED.")
     db_pool_size: int = Field(10, description="Connections per instance (PostgreSQL).")
     log_level: str = Field("INFO", description="Python log level.")
 

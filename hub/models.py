@@ -1,5 +1,6 @@
 """Every mapped model, imported once so metadata is complete (alembic, mappers)."""
 
+from hub.assignments.idempotency import IdempotencyKey
 from hub.assignments.models import Assignment
 from hub.audit.models import AuditRecord
 from hub.auth.models import OAuthClient
@@ -7,10 +8,11 @@ from hub.cases.models import Agent, Applicant, Case, Site
 from hub.catalogue.models import CatalogueItem, GovernanceChange, SharingGrant, SharingRequest
 from hub.events.models import Event
 from hub.materials.models import Material, MaterialRequirement, MaterialType
+from hub.notifications.models import Notification
 from hub.reference.models import District, Organisation, ServiceProvider
 
 __all__ = [
     "Agent", "Applicant", "Assignment", "AuditRecord", "Case", "CatalogueItem", "District", "Event",
-    "GovernanceChange", "Material", "MaterialRequirement", "MaterialType", "OAuthClient", "Organisation",
+    "GovernanceChange", "IdempotencyKey", "Material", "MaterialRequirement", "MaterialType", "Notification", "OAuthClient", "Organisation",
     "ServiceProvider", "SharingGrant", "SharingRequest", "Site",
 ]

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.assignments import repository
+from hub.assignments import idempotency, repository
 from hub.assignments.models import Assignment
 from hub.auth.principal import Principal
 from hub.cases import repository as case_repository
@@ -15,6 +15,7 @@ from hub.cases.service import lock_assignments, record_assignment_event, refresh
 from hub.enums import AssignmentStatus as S
 from hub.errors import Conflict, ErrorCode, IllegalTransition, NotFound
 from hub.catalogue import items
+from hub.notifications import service as notifications
 from hub.policy import access
 from hub.policy.plan import AccessPlan
 from hub.validation.checker import Checker
@@ -35,6 +36,7 @@ class Move:
     event: str
 
 
+APPLICANT_MESSAGES = {"MATERIALS_REQUESTED": "MATERIALS_REQUESTED", "ASSIGNMENT_REJECTED": "ASSIGNMENT_REJECTED"}
 MOVES = {
     Action.ACKNOWLEDGE: Move(frozenset({S.PENDING}), S.RECEIVED, "ASSIGNMENT_RECEIVED"),
     Action.ACCEPT: Move(frozenset({S.RECEIVED}), S.ACCEPTED, "ASSIGNMENT_ACCEPTED"),
@@ -47,8 +49,12 @@ MOVES = {
 async def transition(
     session: AsyncSession, *, principal: Principal, plan: AccessPlan, assignment_id: uuid.UUID,
     expected_version: int, action: Action, now: datetime, reason: str | None = None, result: dict | None = None,
+    idempotency_key: str | None = None,
 ) -> Assignment:
-    """Apply one write-back; refuses stale versions and moves the state machine does not allow."""
+    """Apply one write-back; refuses stale versions and moves the state machine does not allow.
+
+    With an idempotency key, a retry of the same request returns the assignment without applying anything.
+    """
     seen = await repository.get(session, plan.rows, assignment_id, plan.own_assignments_of)
     if seen is None:
         raise NotFound("no such assignment")
@@ -57,6 +63,10 @@ async def transition(
     case = await case_repository.lock_for_write(session, plan.rows, seen.case_id)
     assignments = await lock_assignments(session, seen.case_id)
     assignment = next(a for a in assignments if a.id == assignment_id)
+    digest = idempotency.request_hash(action=action.value, assignment=str(assignment_id), version=expected_version,
+                                      reason=reason, result=result)
+    if idempotency_key and await idempotency.seen(session, principal.subject, idempotency_key, digest):
+        return assignment
     if assignment.version != expected_version:
         raise Conflict(f"the assignment is at version {assignment.version}, not {expected_version}; reload and retry")
     move = MOVES[action]
@@ -65,7 +75,12 @@ async def transition(
     details = _details(action, reason, result or {})
     _apply(assignment, move.to, details, now)
     record_assignment_event(session, assignment, case, move.event, principal, now, _event_extra(details))
+    if move.event in APPLICANT_MESSAGES:
+        notifications.notify(session, case, APPLICANT_MESSAGES[move.event], now, service=assignment.service,
+                             reason=details["reason"])
     refresh_status(session, case, assignments, principal, now)
+    if idempotency_key:
+        idempotency.remember(session, principal.subject, idempotency_key, digest, assignment.id, now)
     return assignment
 
 

@@ -50,7 +50,7 @@ async def lock_for_write(session: AsyncSession, scope: CaseScope, case_id: uuid.
     stmt = (
         visible(scope)
         .where(Case.id == case_id)
-        .options(selectinload(Case.applicant), selectinload(Case.materials))
+        .options(selectinload(Case.applicant), selectinload(Case.agent), selectinload(Case.materials))
         .with_for_update(of=Case)
         .execution_options(populate_existing=True)
     )

@@ -21,11 +21,15 @@ from hub.errors import Conflict, ErrorCode, NotFound
 from hub.events import log
 from hub.materials.completeness import missing_groups
 from hub.materials.models import Material
+from hub.notifications import service as notifications
 from hub.policy import access
 from hub.policy.plan import AccessPlan
 from hub.reference import snapshot as reference
 from hub.reference.snapshot import Requirement
 from hub.validation.checker import Checker
+
+
+CLOSING_MESSAGES = {CaseStatus.COMPLETED: "CASE_COMPLETED", CaseStatus.PARTIALLY_COMPLETED: "CASE_CLOSED"}
 
 
 async def _reference(session: AsyncSession, now: datetime) -> Reference:
@@ -62,6 +66,7 @@ async def submit_case(
     case.assignments = await _route(session, case, valid["services"], now)
     session.add(case)
     _record(session, case, "CASE_SUBMITTED", principal, now, {"number": case.number, "status": case.status})
+    notifications.notify(session, case, "CASE_SUBMITTED", now)
     for assignment in case.assignments:
         record_assignment_event(session, assignment, case, "ASSIGNMENT_CREATED", principal, now)
     return case
@@ -191,6 +196,8 @@ def refresh_status(
     case.updated_at = now
     if status != previous:
         _record(session, case, "CASE_STATUS_CHANGED", principal, now, {"from": previous, "status": status})
+        if status in CLOSING_MESSAGES:
+            notifications.notify(session, case, CLOSING_MESSAGES[status], now)
 
 
 def _record(session: AsyncSession, case: Case, kind: str, principal: Principal, now: datetime, payload: dict) -> None:

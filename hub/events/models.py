@@ -19,6 +19,7 @@ class Event(Base):
     __table_args__ = (
         Index("ix_events_organisation_cursor", "organisation_code", "id"),
         Index("ix_events_case_cursor", "case_id", "id"),
+        Index("ix_events_kind_cursor", "kind", "id"),
         {"sqlite_autoincrement": True},
     )
 

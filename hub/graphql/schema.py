@@ -97,7 +97,7 @@ async def _case_payload(info: Info, operation, **kwargs) -> CasePayload:  # type
     return CasePayload(case=Case.from_row(row) if row else None, errors=errors)
 
 
-async def _transition(info: Info, gid: relay.GlobalID, expected_version: int, action: Action,
+async def _transition(info: Info, gid: str, expected_version: int, action: Action,
                       **kwargs) -> AssignmentPayload:  # type: ignore[no-untyped-def]
     try:
         assignment_id = r.node_uuid(gid, "Assignment")
@@ -125,25 +125,28 @@ class Mutation:
 
     @strawberry.mutation(description="The utility has received the assignment.")
     async def acknowledge_assignment(self, info: Info, input: AssignmentWriteInput) -> AssignmentPayload:
-        return await _transition(info, input.assignment_id, input.expected_version, Action.ACKNOWLEDGE)
+        return await _transition(info, input.assignment_id, input.expected_version, Action.ACKNOWLEDGE,
+                                 idempotency_key=input.idempotency_key)
 
     @strawberry.mutation(description="受理: the utility takes the assignment on.")
     async def accept_assignment(self, info: Info, input: AssignmentWriteInput) -> AssignmentPayload:
-        return await _transition(info, input.assignment_id, input.expected_version, Action.ACCEPT)
+        return await _transition(info, input.assignment_id, input.expected_version, Action.ACCEPT,
+                                 idempotency_key=input.idempotency_key)
 
     @strawberry.mutation(description="补正: ask the applicant for more materials, saying why.")
     async def request_materials(self, info: Info, input: AssignmentReasonInput) -> AssignmentPayload:
         return await _transition(info, input.assignment_id, input.expected_version, Action.REQUEST_MATERIALS,
-                                 reason=input.reason)
+                                 reason=input.reason, idempotency_key=input.idempotency_key)
 
     @strawberry.mutation(description="办结: done, with the result (new or transferred account number).")
     async def complete_assignment(self, info: Info, input: CompleteAssignmentInput) -> AssignmentPayload:
         return await _transition(info, input.assignment_id, input.expected_version, Action.COMPLETE,
-                                 result=r.plain(input.result))
+                                 result=r.plain(input.result), idempotency_key=input.idempotency_key)
 
     @strawberry.mutation(description="Refuse the assignment, saying why.")
     async def reject_assignment(self, info: Info, input: AssignmentReasonInput) -> AssignmentPayload:
-        return await _transition(info, input.assignment_id, input.expected_version, Action.REJECT, reason=input.reason)
+        return await _transition(info, input.assignment_id, input.expected_version, Action.REJECT, reason=input.reason,
+                                 idempotency_key=input.idempotency_key)
 
 
 schema = strawberry.Schema(

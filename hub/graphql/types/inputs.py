@@ -142,6 +142,7 @@ class AddMaterialsInput:
 class AssignmentWriteInput:
     assignment_id: strawberry.ID
     expected_version: int = strawberry.field(description="The version you read; a stale one is refused with CONFLICT.")
+    idempotency_key: str | None = strawberry.field(default=None, description="Retrying with the same key returns the first outcome and applies nothing twice (kept per caller).")
 
 
 @strawberry.input
@@ -149,6 +150,7 @@ class AssignmentReasonInput:
     assignment_id: strawberry.ID
     expected_version: int
     reason: str
+    idempotency_key: str | None = strawberry.field(default=None, description="Retrying with the same key returns the first outcome and applies nothing twice (kept per caller).")
 
 
 @strawberry.input
@@ -162,6 +164,7 @@ class CompleteAssignmentInput:
     assignment_id: strawberry.ID
     expected_version: int
     result: AssignmentResultInput
+    idempotency_key: str | None = strawberry.field(default=None, description="Retrying with the same key returns the first outcome and applies nothing twice (kept per caller).")
 
 
 @strawberry.input(description="All given conditions must hold.")

@@ -1,0 +1,95 @@
+"""Delivers the SMS outbox: claims due messages, sends them, retries with exponential back-off.
+
+Safe with several instances: a message is claimed by moving it to SENDING with a
+lease in a short transaction (PostgreSQL: FOR UPDATE SKIP LOCKED), so no two
+workers send it at once; a worker that dies leaves the lease to expire and the
+message is sent again, with the same id as its idempotency key.
+"""
+
+import asyncio
+import contextlib
+import logging
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import or_, select
+
+from hub.clock import utcnow
+from hub.db import Database
+from hub.notifications.models import Notification
+from hub.notifications.senders import SendFailed, Sender
+
+log = logging.getLogger("hub.sms")
+LEASE = timedelta(minutes=2)
+
+
+@dataclass
+class OutboxWorker:
+    db: Database
+    sender: Sender
+    poll_seconds: float = 1.0
+    retry_base_seconds: float = 5.0
+    retry_max_seconds: float = 3600.0
+    max_attempts: int = 12
+    batch: int = 20
+    _task: asyncio.Task | None = field(default=None, repr=False)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="sms-outbox")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                while await self.deliver_due():
+                    pass
+            except Exception:  # noqa: BLE001  (keep delivering after a database hiccup)
+                log.exception("outbox pass failed")
+            await asyncio.sleep(self.poll_seconds)
+
+    async def deliver_due(self) -> int:
+        """One pass: claim, send and settle up to `batch` due messages; how many were claimed."""
+        claimed = await self._claim()
+        for message in claimed:
+            try:
+                await self.sender.send(message)
+            except SendFailed as failure:
+                await self._settle(message.id, error=str(failure))
+            else:
+                await self._settle(message.id, error=None)
+        return len(claimed)
+
+    async def _claim(self) -> list[Notification]:
+        now = utcnow()
+        async with self.db.write() as session:
+            due = or_(Notification.status == "PENDING", Notification.status == "SENDING")
+            stmt = select(Notification).where(due, Notification.next_attempt_at <= now).order_by(
+                Notification.next_attempt_at).limit(self.batch)
+            if not self.db.sqlite:
+                stmt = stmt.with_for_update(skip_locked=True)
+            rows = list((await session.scalars(stmt)).all())
+            for row in rows:
+                row.status, row.next_attempt_at = "SENDING", now + LEASE
+                row.attempts += 1
+        return rows
+
+    async def _settle(self, message_id, error: str | None) -> None:  # type: ignore[no-untyped-def]
+        async with self.db.write() as session:
+            row = await session.get(Notification, message_id, with_for_update=True)
+            if error is None:
+                row.status, row.sent_at, row.last_error = "SENT", utcnow(), None
+                log.info("sms %s sent to %s", row.kind, row.recipient[:3] + "****" + row.recipient[-4:])
+                return
+            row.last_error = error
+            if row.attempts >= self.max_attempts:
+                row.status = "FAILED"
+                log.error("sms %s to case %s failed for good: %s", row.kind, row.case_id, error)
+                return
+            delay = min(self.retry_base_seconds * 2 ** (row.attempts - 1), self.retry_max_seconds)
+            row.status, row.next_attempt_at = "PENDING", utcnow() + timedelta(seconds=delay * random.uniform(0.8, 1.2))
