@@ -110,16 +110,16 @@ class FakeHub:
             self._by_key[key] = payload
         return copy.deepcopy(payload)
 
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        """One GraphQL request over HTTP."""
+        if request.headers.get("authorization", "").removeprefix("Bearer ") not in self.valid_tokens:
+            return httpx.Response(401, json={"errors": [{"message": "token expired"}]})
+        body = json.loads(request.content)
+        return httpx.Response(200, json=self.execute(body["query"], body["variables"]))
+
     def transport(self) -> httpx.MockTransport:
         """For `HubClient(..., transport=hub.transport())`: GraphQL over HTTP without a socket."""
-
-        def handle(request: httpx.Request) -> httpx.Response:
-            if request.headers.get("authorization", "").removeprefix("Bearer ") not in self.valid_tokens:
-                return httpx.Response(401, json={"errors": [{"message": "token expired"}]})
-            body = json.loads(request.content)
-            return httpx.Response(200, json=self.execute(body["query"], body["variables"]))
-
-        return httpx.MockTransport(handle)
+        return httpx.MockTransport(self.handle)
 
     # -- served: HTTP, the token endpoint, and the subscription -----------------------------------
 
@@ -151,11 +151,11 @@ class FakeHub:
             await ws.close(4403, "Forbidden")
             return
         await ws.send_json({"type": "connection_ack"})
-        await ws.send_json({"type": "ping"})
         subscribe = await ws.receive_json()
-        while subscribe["type"] == "pong":
+        assert subscribe["type"] == "subscribe" and subscribe["id"] == "1"
+        await ws.send_json({"type": "ping"})
+        if (await ws.receive_json())["type"] == "pong":
             self.pongs += 1
-            subscribe = await ws.receive_json()
         after = subscribe["payload"]["variables"]["after"]
         self.subscribed_after.append(after)
         pending = [e for e in self.events if after is None or int(e["cursor"]) > int(after)]
@@ -167,8 +167,7 @@ class FakeHub:
             return
         try:
             while True:  # hold the subscription open, as the hub does
-                if (await ws.receive_json())["type"] == "pong":
-                    self.pongs += 1
+                await ws.receive_json()
         except WebSocketDisconnect:
             pass
 
