@@ -22,6 +22,7 @@ from hub.notifications.senders import LogSender, Sender, WebhookSender
 from hub.notifications.worker import OutboxWorker
 from hub.graphql.view import HubGraphQL
 from hub.catalogue.loader import load_sharing_catalogue
+from hub.timelimits.loader import load_time_limits
 from hub.clock import utcnow
 from hub.policy.snapshot import PolicyStore
 from hub.reference.loader import load_reference_data
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             async with db.write() as session:
                 await load_reference_data(session)
                 await load_sharing_catalogue(session, utcnow())
+                await load_time_limits(session, utcnow())
             if generated:
                 demo.announce_tokens(tokens, settings)
         await feed.start()

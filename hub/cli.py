@@ -33,6 +33,7 @@ def run_migrations(args: argparse.Namespace) -> None:
 def load_catalogue(_: argparse.Namespace) -> None:
     from hub.catalogue.loader import load_sharing_catalogue
     from hub.clock import utcnow
+    from hub.timelimits.loader import load_time_limits
     from hub.db import Database
     from hub.reference.loader import load_reference_data
 
@@ -41,8 +42,10 @@ def load_catalogue(_: argparse.Namespace) -> None:
         async with db.write() as session:
             report = await load_reference_data(session)
             items, grants = await load_sharing_catalogue(session, utcnow())
+            years, rules = await load_time_limits(session, utcnow())
         await db.dispose()
-        print(f"loaded {report}; sharing catalogue: {items} new items, {grants} new default grants")
+        print(f"loaded {report}; sharing catalogue: {items} new items, {grants} new default grants; "
+              f"calendar years added: {years or 'none'}; time-limit rules added: {rules}")
 
     asyncio.run(run())
 

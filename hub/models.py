@@ -4,15 +4,17 @@ from hub.assignments.idempotency import IdempotencyKey
 from hub.assignments.models import Assignment
 from hub.audit.models import AuditRecord
 from hub.auth.models import OAuthClient
+from hub.calendar.models import CalendarDay, CalendarYear
 from hub.cases.models import Agent, Applicant, Case, Site
 from hub.catalogue.models import CatalogueItem, GovernanceChange, SharingGrant, SharingRequest
 from hub.events.models import Event
 from hub.materials.models import Material, MaterialRequirement, MaterialType
 from hub.notifications.models import Notification
 from hub.reference.models import District, Organisation, ServiceProvider
+from hub.timelimits.models import TimeLimitRule
 
 __all__ = [
-    "Agent", "Applicant", "Assignment", "AuditRecord", "Case", "CatalogueItem", "District", "Event",
+    "Agent", "Applicant", "Assignment", "AuditRecord", "CalendarDay", "CalendarYear", "Case", "CatalogueItem", "District", "Event",
     "GovernanceChange", "IdempotencyKey", "Material", "MaterialRequirement", "MaterialType", "Notification", "OAuthClient", "Organisation",
-    "ServiceProvider", "SharingGrant", "SharingRequest", "Site",
+    "ServiceProvider", "SharingGrant", "SharingRequest", "Site", "TimeLimitRule",
 ]

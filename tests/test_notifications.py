@@ -90,7 +90,7 @@ async def test_a_down_gateway_then_a_restart_delivers_everything_exactly_once(tm
         async with httpx.AsyncClient(base_url=first.url, timeout=30) as http:
             clerk = GraphQLClient(http, first.token(Role.CLERK, "KF-DATA", "clerk-sms"))
             cases = [await submit(clerk, enterprise_connection()) for _ in range(3)]
-        for _ in range(50):
+        for _ in range(150):
             if gateway.refused >= 12:
                 break
             await asyncio.sleep(0.1)

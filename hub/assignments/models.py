@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.db import Base, UTCDateTime
@@ -20,6 +20,9 @@ class Assignment(Base):
         Index("ix_assignments_queue", "organisation_code", "status", "created_at", "id"),
         Index("ix_assignments_org_created", "organisation_code", "created_at", "id"),
         Index("ix_assignments_service_case", "service", "case_id"),
+        Index("ix_assignments_warning_due", "warning_raised_at", "warning_at"),
+        Index("ix_assignments_overdue_due", "overdue_raised_at", "deadline_at"),
+        Index("ix_assignments_finished", "finished_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -41,5 +44,19 @@ class Assignment(Base):
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # The clock (时限): runs while the utility works, pauses during 补正, stops at the end.
+    limit_rule_id: Mapped[int | None] = mapped_column(ForeignKey("time_limit_rules.id"))
+    limit_seconds: Mapped[float | None] = mapped_column(Float)  # working time allowed, fixed when the clock starts
+    clock_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    clock_running_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    clock_elapsed_seconds: Mapped[float] = mapped_column(Float, default=0.0)  # working time used before running_since
+    warning_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
+    warning_raised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    overdue_raised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    on_time: Mapped[bool | None] = mapped_column(Boolean)
+    correction_rounds: Mapped[int] = mapped_column(Integer, default=0)
 
     case: Mapped["Case"] = relationship(lazy="raise", back_populates="assignments")

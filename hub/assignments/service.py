@@ -18,6 +18,7 @@ from hub.catalogue import items
 from hub.notifications import service as notifications
 from hub.policy import access
 from hub.policy.plan import AccessPlan
+from hub.timelimits.service import Clocks
 from hub.validation.checker import Checker
 
 
@@ -74,6 +75,7 @@ async def transition(
         raise IllegalTransition(f"cannot {action.value} an assignment that is {assignment.status}")
     details = _details(action, reason, result or {})
     _apply(assignment, move.to, details, now)
+    await Clocks(session).moved(assignment, now)
     record_assignment_event(session, assignment, case, move.event, principal, now, _event_extra(details))
     if move.event in APPLICANT_MESSAGES:
         notifications.notify(session, case, APPLICANT_MESSAGES[move.event], now, service=assignment.service,

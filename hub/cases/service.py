@@ -26,6 +26,7 @@ from hub.policy import access
 from hub.policy.plan import AccessPlan
 from hub.reference import snapshot as reference
 from hub.reference.snapshot import Requirement
+from hub.timelimits.service import Clocks
 from hub.validation.checker import Checker
 
 
@@ -109,6 +110,7 @@ def _material(item: dict, principal: Principal, now: datetime) -> Material:
 
 async def _route(session: AsyncSession, case: Case, services: dict, now: datetime) -> list[Assignment]:
     snapshot = await reference.current(session)
+    clocks = Clocks(session)
     presented = [m.type_code for m in case.materials]
     assignments = []
     for service, form in services.items():
@@ -124,7 +126,11 @@ async def _route(session: AsyncSession, case: Case, services: dict, now: datetim
             created_at=now,
             updated_at=now,
         )
-        _assess_materials(assignment, snapshot.requirement(case.case_type, service, case.applicant.kind), presented)
+        requirement = snapshot.requirement(case.case_type, service, case.applicant.kind)
+        _assess_materials(assignment, requirement, presented)
+        await clocks.assign_rule(assignment, case.case_type)
+        if assignment.materials_complete or (requirement and not requirement.required_at_application):
+            await clocks.materials_ready(assignment, now)
         assignments.append(assignment)
     return assignments
 
@@ -156,6 +162,7 @@ async def add_materials(
     case.materials.extend(added)
     assignments = await lock_assignments(session, case.id)
     snapshot = await reference.current(session)
+    clocks = Clocks(session)
     presented = [m.type_code for m in case.materials]
     for assignment in assignments:
         if assignment.status in TERMINAL_ASSIGNMENT_STATUSES:
@@ -166,6 +173,8 @@ async def add_materials(
             assignment.status = AssignmentStatus.RECEIVED
             assignment.reason = None
             kind = "MATERIALS_SUPPLIED"
+        if assignment.materials_complete or kind == "MATERIALS_SUPPLIED":
+            await clocks.materials_ready(assignment, now)
         assignment.version += 1
         assignment.updated_at = now
         record_assignment_event(session, assignment, case, kind, principal, now,

@@ -173,6 +173,7 @@ def _electricity(c: Checker, f: dict, p: str, kind: str | None, ref: Reference) 
         "business_type": c.enum(f, "business_type", f"{p}.business_type", forms.ElectricityBusinessType, required=True),
         "capacity_kw": c.number(f, "capacity_kw", f"{p}.capacity_kw", minimum=0, maximum=MAX_KW, exclusive_minimum=True, required=True),
         "supply_mode": c.enum(f, "supply_mode", f"{p}.supply_mode", forms.ElectricitySupplyMode),
+        "external_line_works": bool(f.get("external_line_works")) if voltage == forms.Voltage.LOW else None,
     }
     if voltage == forms.Voltage.HIGH:
         out.update(_high_voltage(c, f, p))

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.auth.principal import Principal
-from hub.calendar.working_days import add_working_days
+from hub.calendar import store as calendar_store
 from hub.catalogue import changes
 from hub.catalogue.models import CatalogueItem, SharingGrant, SharingRequest
 from hub.clock import LOCAL, local_day
@@ -147,7 +147,8 @@ async def request_sharing(session: AsyncSession, *, principal: Principal, item_c
             c.fail(f"itemCodes[{index}]", ErrorCode.INVALID,
                    f"{item.code} is {item.share_type}: only CONDITIONAL items are requested")
     c.raise_if_any()
-    due = add_working_days(local_day(now), ANSWER_WITHIN_WORKING_DAYS).day
+    calendar = await calendar_store.current(session)
+    due, _ = calendar.add_working_days(local_day(now), ANSWER_WITHIN_WORKING_DAYS)
     row = SharingRequest(id=uuid.uuid4(), organisation_code=organisation, requested_by=principal.subject,
                          item_codes=[i.code for i in items], purpose=purpose.strip(), status="PENDING",
                          requested_at=now, due_at=datetime.combine(due, time(23, 59, 59), LOCAL).astimezone(timezone.utc),

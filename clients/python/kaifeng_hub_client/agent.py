@@ -130,9 +130,12 @@ class Agent:
 
     async def run(self, idle_exit: float | None = None) -> None:
         """Process events until `stop()`, or until none arrived for `idle_exit` seconds."""
-        events = subscribe_assignment_events(self.hub, self.store, self.subscription)
+        # A first start hands over what is already waiting too: the whole log is replayed, and every
+        # assignment still PENDING (or RECEIVED after materials were supplied) is handed over.
+        events = subscribe_assignment_events(self.hub, self.store, self.subscription, from_beginning=True)
         reporter = asyncio.create_task(self._report_status())
-        log.info("resuming after cursor %s", self.store.cursor(self.subscription))
+        resume = self.store.cursor(self.subscription)
+        log.info("subscribing to assignment events %s", f"after cursor {resume}" if resume else "from the start")
         try:
             while (event := await self._next_event(events, idle_exit)) is not None:
                 if not await self._process_event(event):
@@ -151,32 +154,37 @@ class Agent:
             return None
         assignment_id = event.assignment["id"]
         handoff = self.store.handoff(assignment_id)
-        if handoff is not None and handoff.event_cursor == event.cursor and handoff.state is HandState.WRITTEN:
-            self.counts.skipped += 1
-            return "already written back"
+        resumed = handoff if handoff is not None and handoff.event_cursor == event.cursor else None
+        if resumed is not None and resumed.state is HandState.WRITTEN:
+            return self._skipped("already written back")
+        # The event carries the assignment as it is now: replayed old events mostly name assignments that
+        # have moved on, which needs no further look-up.
+        if resumed is None and (moved := _moved_on(event.assignment, event.kind)):
+            return self._skipped(moved)
         assignment = await self.hub.assignment(assignment_id, AGENT_FIELDS)
         if assignment is None:
-            self.counts.skipped += 1
-            return "skipped: no longer visible to this organisation"
-        if handoff is None or handoff.event_cursor != event.cursor:
-            if assignment["status"] != TRIGGERS[event.kind]:
-                self.counts.skipped += 1
-                return f"skipped: {assignment['status']} by now, handled elsewhere"
+            return self._skipped("skipped: no longer visible to this organisation")
+        if resumed is None:
+            if moved := _moved_on(assignment, event.kind):
+                return self._skipped(moved)
             self.store.start(assignment_id, event.cursor)
-        if handoff is not None and handoff.event_cursor == event.cursor and handoff.result is not None:
-            decision = parse_decision(handoff.result)
+        if resumed is not None and resumed.result is not None:
+            decision = parse_decision(resumed.result)
         else:
             decision = await self._ask({**assignment, "event": event.kind,
                                         "idempotencyKey": f"{assignment_id}:{event.cursor}"})
             self.store.record_result(assignment_id, event.cursor, decision.to_json())
         if decision.action == "skip":
             self.store.mark_written(assignment_id, event.cursor)  # nothing to write: the hand-off is over
-            self.counts.skipped += 1
-            return "left to people (skip)"
+            return self._skipped("left to people (skip)")
         written = await self._write_back(assignment_id, decision)
         self.store.mark_written(assignment_id, event.cursor)
         self.counts.handled += 1
         return _describe(written)
+
+    def _skipped(self, outcome: str) -> str:
+        self.counts.skipped += 1
+        return outcome
 
     async def _process_event(self, event: SubscriptionEvent) -> bool:
         """Process one event and acknowledge it; False if stopping made us leave it unacknowledged."""
@@ -286,6 +294,12 @@ class Agent:
             log.info("status: %s; cursor %s", self.counts, self.store.cursor(self.subscription))
 
 
+def _moved_on(assignment: JSON, kind: str) -> str | None:
+    """Why the assignment is no longer the company's to decide after event `kind`, or None if it is."""
+    status = assignment.get("status")
+    return None if status == TRIGGERS[kind] else f"skipped: {status} by now"
+
+
 def _transient(error: httpx.HTTPError) -> bool:
     if isinstance(error, httpx.HTTPStatusError):
         return error.response.status_code >= 500
@@ -383,6 +397,8 @@ def _on_signals(agent: Agent) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.log_level != "DEBUG":
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request drowns the per-assignment lines
     try:
         return asyncio.run(_run(args))
     except asyncio.CancelledError:

@@ -2,6 +2,8 @@
 
 Each subscription has a name in the `CursorStore`. A (re)connection asks for the events after the cursor
 stored under that name, so the stored cursor is the resume point across reconnects and process restarts.
+With no stored cursor the hub sends live events only (`after: null`), unless `from_beginning` asks for
+its whole log.
 Nothing here advances it: the caller does, with `event.ack()` (or `store.commit(name, event.cursor)`) once
 it has processed the event. Events yielded but not acknowledged are delivered again after a reconnect or
 restart (at-least-once); processing must tolerate that (see the agent's hand-off records).
@@ -29,6 +31,7 @@ log = logging.getLogger(__name__)
 
 PROTOCOL = Subprotocol("graphql-transport-ws")
 ACCESS_CLOSE_CODE = 4403  # access revoked or token expired
+BEGINNING = "0"  # cursors are event sequence numbers, so every event comes after 0
 RESUMABLE_CLOSE_CODES = frozenset({
     1000, 1001, 1006, 1011, 1012, 1013,  # closed, going away, dropped, server error, restart, try later
     4408,  # connection_init timed out
@@ -60,28 +63,32 @@ class SubscriptionEvent:
         self.store.commit(self.name, self.cursor)
 
 
-def subscribe_assignment_events(client: HubClient, store: CursorStore,
-                                name: str = "assignments") -> AsyncIterator[SubscriptionEvent]:
+def subscribe_assignment_events(client: HubClient, store: CursorStore, name: str = "assignments", *,
+                                from_beginning: bool = False) -> AsyncIterator[SubscriptionEvent]:
     """This organisation's assignment events (ASSIGNMENT_CREATED, MATERIALS_SUPPLIED, …), resuming after `name`'s cursor."""
-    return subscribe(client, store, name, ASSIGNMENT_EVENTS, "assignmentEvents")
+    return subscribe(client, store, name, ASSIGNMENT_EVENTS, "assignmentEvents", from_beginning=from_beginning)
 
 
-def subscribe_case_events(client: HubClient, store: CursorStore, case_id: str,
-                          name: str | None = None) -> AsyncIterator[SubscriptionEvent]:
+def subscribe_case_events(client: HubClient, store: CursorStore, case_id: str, name: str | None = None, *,
+                          from_beginning: bool = False) -> AsyncIterator[SubscriptionEvent]:
     """One case's events; the cursor is kept under `name`, by default `case:<case_id>`."""
-    return subscribe(client, store, name or f"case:{case_id}", CASE_EVENTS, "caseEvents", {"caseId": case_id})
+    return subscribe(client, store, name or f"case:{case_id}", CASE_EVENTS, "caseEvents", {"caseId": case_id},
+                     from_beginning=from_beginning)
 
 
-def subscribe_result_events(client: HubClient, store: CursorStore,
-                            name: str = "results") -> AsyncIterator[SubscriptionEvent]:
-    """Results of the cases the caller may see (e.g. the platform's), resuming after `name`'s cursor."""
-    return subscribe(client, store, name, RESULT_EVENTS, "resultEvents")
+def subscribe_result_events(client: HubClient, store: CursorStore, name: str = "results", *,
+                            from_beginning: bool = False) -> AsyncIterator[SubscriptionEvent]:
+    """Results of the cases the platform pushed (role PLATFORM), resuming after `name`'s cursor."""
+    return subscribe(client, store, name, RESULT_EVENTS, "resultEvents", from_beginning=from_beginning)
 
 
 async def subscribe(client: HubClient, store: CursorStore, name: str, document: str, field_name: str,
-                    variables: Mapping[str, Any] | None = None, *,
+                    variables: Mapping[str, Any] | None = None, *, from_beginning: bool = False,
                     backoff: Backoff | None = None) -> AsyncIterator[SubscriptionEvent]:
     """Yield the events of subscription `document` (whose root field is `field_name`) for ever.
+
+    Starts after the cursor stored under `name`; without one, with live events, or with the whole log
+    if `from_beginning`.
 
     Reconnects with back-off after network errors and resumable close codes. On 4403 it renews the token
     and reconnects; if the renewed token is refused as well, it raises `AccessRevoked`. Other close codes
@@ -99,7 +106,8 @@ async def subscribe(client: HubClient, store: CursorStore, name: str, document: 
                 await _initialise(ws, token)
                 renewed = False
                 # Read the resume point only now: the caller may have acknowledged events since the last connect.
-                resume = {**(variables or {}), "after": store.cursor(name)}
+                after = store.cursor(name) or (BEGINNING if from_beginning else None)
+                resume = {**(variables or {}), "after": after}
                 await _send(ws, {"id": "1", "type": "subscribe", "payload": {"query": document, "variables": resume}})
                 while (event := await _next_event(ws, field_name)) is not None:
                     backoff.reset()
@@ -112,8 +120,10 @@ async def subscribe(client: HubClient, store: CursorStore, name: str, document: 
         except ConnectionClosed as closed:
             code, reason = (closed.rcvd.code, closed.rcvd.reason) if closed.rcvd else (1006, "connection lost")
             if code == ACCESS_CLOSE_CODE:
-                if renewed or not client.auth.expire(token):
-                    raise AccessRevoked(f"the hub refused access ({code} {reason}) and a renewed token did not help")
+                if renewed:
+                    raise AccessRevoked(f"the hub refused access ({code} {reason}), also with a renewed token")
+                if not client.auth.expire(token):
+                    raise AccessRevoked(f"the hub refused access ({code} {reason}) and the token cannot be renewed")
                 renewed = True
             elif code not in RESUMABLE_CLOSE_CODES:
                 raise SubscriptionClosed(code, reason) from None

@@ -66,12 +66,16 @@ class FakeHub:
         self.emit("MATERIALS_ADDED", assignment_id)
 
     def emit(self, kind: str, assignment_id: str) -> None:
-        assignment = self.assignments[assignment_id]
-        self.events.append({
-            "cursor": str(len(self.events) + 1), "kind": kind, "occurredAt": "2026-11-27T09:30:00+08:00",
-            "assignment": {"id": assignment_id, "service": assignment["service"], "status": assignment["status"],
-                           "version": assignment["version"], "case": {"number": assignment["case"]["number"]}},
-        })
+        self.events.append({"cursor": str(len(self.events) + 1), "kind": kind, "assignmentId": assignment_id})
+
+    def event(self, cursor: str) -> dict[str, Any]:
+        """The event as the subscription delivers it: with the assignment as it is now."""
+        event = next(e for e in self.events if e["cursor"] == cursor)
+        assignment = self.assignments[event["assignmentId"]]
+        return {"cursor": cursor, "kind": event["kind"], "occurredAt": "2026-11-27T09:30:00+08:00",
+                "assignment": {"id": assignment["id"], "service": assignment["service"],
+                               "status": assignment["status"], "version": assignment["version"],
+                               "case": {"number": assignment["case"]["number"]}}}
 
     # -- GraphQL over HTTP -----------------------------------------------------------------------
 
@@ -158,10 +162,12 @@ class FakeHub:
             self.pongs += 1
         after = subscribe["payload"]["variables"]["after"]
         self.subscribed_after.append(after)
-        pending = [e for e in self.events if after is None or int(e["cursor"]) > int(after)]
+        # after null: live events only, and this fake makes none while a subscription is open
+        pending = [e["cursor"] for e in self.events if after is not None and int(e["cursor"]) > int(after)]
         limit, code = self.close_after.pop(0) if self.close_after else (len(pending), None)
-        for event in pending[:limit]:
-            await ws.send_json({"id": "1", "type": "next", "payload": {"data": {"assignmentEvents": event}}})
+        for cursor in pending[:limit]:
+            payload = {"data": {"assignmentEvents": self.event(cursor)}}
+            await ws.send_json({"id": "1", "type": "next", "payload": payload})
         if code is not None:
             await ws.close(code, "test")
             return

@@ -7,6 +7,7 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -103,9 +104,9 @@ def hub_client(fake: FakeHub, before: dict[str, Callable[[], None]] | None = Non
 
 
 def event(fake: FakeHub, store: CursorStore, cursor: str) -> SubscriptionEvent:
-    e = next(e for e in fake.events if e["cursor"] == cursor)
-    return SubscriptionEvent(cursor=cursor, kind=e["kind"], occurred_at=e["occurredAt"], assignment=e["assignment"],
-                             case=None, name="assignments", store=store)
+    e = fake.event(cursor)
+    return SubscriptionEvent(cursor=cursor, kind=e["kind"], occurred_at=datetime.fromisoformat(e["occurredAt"]),
+                             assignment=e["assignment"], case=None, name="assignments", store=store)
 
 
 @pytest.fixture
@@ -170,10 +171,24 @@ async def test_an_assignment_taken_on_elsewhere_is_left_alone(store):
     assignment_id = fake.add_assignment("KF20261127-7Q3M9X2A")
     company = Company()
     async with hub_client(fake) as hub:
+        created = event(fake, store, "1")
         await hub.acknowledge(assignment_id, 1)  # someone at the company's counter was quicker
-        outcome = await Agent(hub, store, company).process(event(fake, store, "1"))
-    assert outcome == "skipped: RECEIVED by now, handled elsewhere"
+        outcome = await Agent(hub, store, company).process(created)
+    assert outcome == "skipped: RECEIVED by now"
     assert company.requests == [] and store.handoff(assignment_id) is None
+
+
+async def test_replayed_history_is_skipped_without_looking_anything_up(store):
+    fake = FakeHub()
+    assignment_id = fake.add_assignment("KF20261127-7Q3M9X2A")
+    async with hub_client(fake) as hub:
+        await hub.reject(assignment_id, 1, "不在供水范围")
+    lookups = []
+    counting = httpx.MockTransport(lambda request: lookups.append(request) or fake.handle(request))
+    async with HubClient("http://hub", StaticToken("good"), transport=counting) as hub:
+        agent = Agent(hub, store, Company())
+        assert await agent.process(event(fake, store, "1")) == "skipped: REJECTED by now"
+    assert lookups == [] and agent.counts.skipped == 1
 
 
 async def test_materials_supplied_start_a_second_round_with_a_new_key(store):
@@ -254,7 +269,7 @@ def test_hub_agent_command_line_runs_until_idle_and_resumes(serve, tmp_path):
     second = fake.add_assignment("KF20261127-AAAA0002")
     again = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     assert again.returncode == 0, again.stderr
-    assert fake.subscribed_after == [None, "1"]
+    assert fake.subscribed_after == ["0", "1"]  # a first start replays the log: what waits is handed over
     assert fake.assignments[second]["status"] == "COMPLETED"
     assert (tmp_path / "asked.log").read_text().split() == [f"{first}:1", f"{second}:5"]
 

@@ -27,8 +27,9 @@ class Tokens:
         return True
 
 
-def _events(client, store):  # type: ignore[no-untyped-def]
-    return subscribe(client, store, "assignments", ASSIGNMENT_EVENTS, "assignmentEvents", backoff=FAST)
+def _events(client, store, from_beginning=True):  # type: ignore[no-untyped-def]
+    return subscribe(client, store, "assignments", ASSIGNMENT_EVENTS, "assignmentEvents",
+                     from_beginning=from_beginning, backoff=FAST)
 
 
 async def _take(events, count: int, ack: set[str] | None = None) -> list[str]:  # type: ignore[no-untyped-def]
@@ -57,7 +58,7 @@ async def test_dropped_subscriber_resumes_after_the_last_acknowledged_event(fake
         async with HubClient(serve(fake.app()), StaticToken("good")) as client:
             seen = await _take(_events(client, store), 4, ack={"1", "3"})
         assert seen == ["1", "2", "2", "3"]  # event 2 was never acknowledged: delivered again
-        assert fake.subscribed_after == [None, "1"]
+        assert fake.subscribed_after == ["0", "1"]
         assert store.cursor("assignments") == "3"
     assert fake.pongs == 2  # each connection's ping was answered
 
@@ -71,13 +72,22 @@ async def test_a_restart_resumes_from_the_stored_cursor(fake, serve, tmp_path):
     assert fake.subscribed_after == ["2"]
 
 
+async def test_without_a_cursor_only_live_events_are_asked_for(fake, serve, tmp_path):
+    fake.close_after = [(0, 1001), (0, 4400)]  # a reconnect, then an end to the test
+    with CursorStore(tmp_path / "s.sqlite3") as store:
+        async with HubClient(serve(fake.app()), StaticToken("good")) as client:
+            with pytest.raises(SubscriptionClosed):
+                await _take(_events(client, store, from_beginning=False), 1)
+    assert fake.subscribed_after == [None, None]
+
+
 async def test_network_drop_reconnects(fake, serve, tmp_path):
     fake.close_after = [(1, 1011), (0, 1001)]
     with CursorStore(tmp_path / "s.sqlite3") as store:
         async with HubClient(serve(fake.app()), StaticToken("good")) as client:
             seen = await _take(_events(client, store), 3)
     assert seen == ["1", "2", "3"]
-    assert fake.subscribed_after == [None, "1", "1"]
+    assert fake.subscribed_after == ["0", "1", "1"]
 
 
 async def test_4403_renews_the_token_and_reconnects(fake, serve, tmp_path):

@@ -62,6 +62,7 @@ class ElectricitySectionInput:
     business_type: forms.ElectricityBusinessType | None = None
     capacity_kw: float | None = None
     supply_mode: forms.ElectricitySupplyMode | None = None
+    external_line_works: bool | None = strawberry.field(default=None, description="Low voltage with external line works (外线工程): a longer time limit.")
     user_category: forms.ElectricityUserCategory | None = strawberry.field(default=None, description="High voltage.")
     own_power_source: bool | None = strawberry.field(default=None, description="自备电源 (high voltage).")
     own_power_capacity_kw: float | None = None

@@ -39,6 +39,7 @@ class ElectricitySection:
     business_type: forms.ElectricityBusinessType | None
     capacity_kw: float | None
     supply_mode: forms.ElectricitySupplyMode | None
+    external_line_works: bool | None
     user_category: forms.ElectricityUserCategory | None
     own_power_source: bool | None
     own_power_capacity_kw: float | None
