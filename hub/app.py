@@ -23,7 +23,8 @@ from hub.notifications.worker import OutboxWorker
 from hub.graphql.view import HubGraphQL
 from hub.catalogue.loader import load_sharing_catalogue
 from hub.timelimits.loader import load_time_limits
-from hub.clock import utcnow
+from hub.timelimits.scheduler import TimeLimitScheduler
+from hub.clock import Clock, utcnow
 from hub.policy.snapshot import PolicyStore
 from hub.reference.loader import load_reference_data
 
@@ -47,9 +48,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     db = Database(settings.database_url, pool_size=settings.db_pool_size)
     policies = PolicyStore(db)
     feed = EventFeed(db, queue_size=settings.subscription_queue_size)
-    graphql = HubGraphQL(db=db, tokens=tokens, policies=policies, feed=feed)
+    clock = Clock()
+    graphql = HubGraphQL(db=db, tokens=tokens, policies=policies, feed=feed, clock=clock)
     outbox = OutboxWorker(db, sms_sender(settings), retry_base_seconds=settings.sms_retry_base_seconds,
                           max_attempts=settings.sms_max_attempts)
+    scheduler = TimeLimitScheduler(db, clock.now, scan_seconds=settings.time_limit_scan_seconds)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -63,7 +66,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 demo.announce_tokens(tokens, settings)
         await feed.start()
         outbox.start()
+        scheduler.start()
         yield
+        await scheduler.stop()
         await outbox.stop()
         await feed.stop()
         await db.dispose()
@@ -89,4 +94,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.tokens = tokens
     app.state.policies = policies
     app.state.outbox = outbox
+    app.state.clock = clock
+    app.state.scheduler = scheduler
     return app

@@ -1,6 +1,11 @@
-"""The hub's notion of now (UTC) and of the local calendar day (Asia/Shanghai)."""
+"""The hub's notion of now (UTC) and of the local calendar day (Asia/Shanghai).
 
-from datetime import date, datetime, timezone
+`Clock` is what the running hub asks; operators and tests can move it (for
+example to check deadlines around a holiday) without touching the system time.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -12,3 +17,15 @@ def utcnow() -> datetime:
 
 def local_day(at: datetime) -> date:
     return at.astimezone(LOCAL).date()
+
+
+@dataclass
+class Clock:
+    offset: timedelta = timedelta(0)
+
+    def now(self) -> datetime:
+        return utcnow() + self.offset
+
+    def travel_to(self, moment: datetime) -> None:
+        """From now on the clock reads `moment` plus the real time that passes."""
+        self.offset = moment - utcnow()

@@ -10,7 +10,7 @@ from strawberry.extensions import SchemaExtension
 
 from hub.audit import service as audit
 from hub.auth.principal import Principal
-from hub.clock import utcnow
+from hub.clock import Clock
 from hub.db import Database
 from hub.errors import Unauthenticated
 from hub.graphql.loaders import Loaders, build_loaders
@@ -27,6 +27,7 @@ class HubContext:
     db: Database
     policies: PolicyStore
     feed: object  # hub.events.feed.EventFeed
+    clock: Clock
     principal: Principal | None = None
     snapshot: PolicySnapshot | None = None
     connection_params: dict | None = None  # set by the WebSocket transport at connection_init
@@ -46,13 +47,13 @@ class HubContext:
         if self.snapshot is None or isinstance(self.request, WebSocket):
             self.snapshot = await self.policies.current()
             ensure_client_active(self.snapshot, self.principal)
-        self.started_at = utcnow()
+        self.started_at = self.clock.now()
         self.plan = policy_plan.decide(self.snapshot, self.principal, self.started_at)
         self.loaders = build_loaders(self.db, self.plan)
         self.audit_reads = audit.ReadLog()
 
     def now(self) -> datetime:
-        return utcnow()
+        return self.clock.now()
 
     async def flush_audit(self, operation: str) -> None:
         """Write what was read so far (a subscription does this after each delivered event)."""
@@ -65,7 +66,7 @@ class HubContext:
     def use(self, snapshot: PolicySnapshot) -> None:
         """Re-decide access with a newer policy (long-lived subscriptions, before each delivery)."""
         self.snapshot = snapshot
-        self.started_at = utcnow()
+        self.started_at = self.clock.now()
         self.plan = policy_plan.decide(snapshot, self.principal, self.started_at)
         self.loaders = build_loaders(self.db, self.plan)
 

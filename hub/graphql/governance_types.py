@@ -4,4 +4,5 @@ GOVERNANCE_TYPES = frozenset({
     "CatalogueItem", "SharingGrant", "SharingRequest", "OAuthClient", "OAuthClientWithSecret", "AuditRecord",
     "AuditRecordConnection", "AuditRecordEdge", "GovernanceChange", "CatalogueItemPayload", "GrantPayload",
     "SharingRequestPayload", "OAuthClientPayload", "ChainVerification",
+    "TimeLimitRule", "CalendarYear", "TimeLimitGroup", "StatusCount", "TimeLimitRulePayload", "CalendarImportPayload",
 })

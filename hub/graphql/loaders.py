@@ -13,6 +13,7 @@ from strawberry.dataloader import DataLoader
 from hub.assignments.models import Assignment
 from hub.cases.models import Agent, Applicant, Case, Site
 from hub.cases.repository import scope_clause
+from hub.calendar import store as calendar_store
 from hub.db import Database
 from hub.materials import repository as materials_repository
 from hub.materials.models import Material
@@ -71,6 +72,9 @@ class ReferenceData:
 
     async def requirements(self) -> list:
         return await self._get("requirements", materials_repository.requirements)
+
+    async def calendar(self):  # type: ignore[no-untyped-def]
+        return await self._get("calendar", calendar_store.current)
 
     async def providers(self) -> dict[str, list[str]]:
         services = await self._get("providers", reference_repository.providers)

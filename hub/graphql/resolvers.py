@@ -132,7 +132,7 @@ async def cases_page(info: Info, flt: CaseFilterInput | None, first: int, after:
     for row in page.items:
         ctx.loaders.case.prime(row.id, row)
     edges = [relay.Edge(cursor=page.cursor(row), node=Case.from_row(row)) for row in page.items]
-    return _connection(edges, page.has_next, after is not None)
+    return connection(edges, page.has_next, after is not None)
 
 
 async def work_queue(info: Info, flt: WorkQueueFilterInput | None, organisation: str | None, first: int,
@@ -157,10 +157,10 @@ async def work_queue(info: Info, flt: WorkQueueFilterInput | None, organisation:
         )
     edges = [relay.Edge(cursor=assignment_repository.encode_cursor(r.id), node=Assignment.from_row(r))
              for r in rows]
-    return _connection(edges, has_next, after is not None)
+    return connection(edges, has_next, after is not None)
 
 
-def _connection(edges: list, has_next: bool, has_previous: bool) -> relay.Connection:
+def connection(edges: list, has_next: bool, has_previous: bool) -> relay.Connection:
     return relay.Connection(
         edges=edges,
         page_info=relay.PageInfo(

@@ -15,6 +15,7 @@ from hub.graphql import resolvers as r
 from hub.graphql.context import OperationScope
 from hub.graphql.governance import GovernanceMutation, GovernanceQuery
 from hub.graphql.subscriptions import Subscription
+from hub.graphql.timelimits import TimeLimitMutation, TimeLimitQuery
 from hub.graphql.field_policy import FieldPolicy
 from hub.graphql.errors import MaskUnexpectedErrors, UserError, user_errors
 from hub.graphql.types.cases import Assignment, Case
@@ -150,8 +151,8 @@ class Mutation:
 
 
 schema = strawberry.Schema(
-    query=merge_types("Query", (Query, GovernanceQuery)),
-    mutation=merge_types("Mutation", (Mutation, GovernanceMutation)),
+    query=merge_types("Query", (Query, GovernanceQuery, TimeLimitQuery)),
+    mutation=merge_types("Mutation", (Mutation, GovernanceMutation, TimeLimitMutation)),
     subscription=Subscription,
     types=[Case, Assignment],
     extensions=[

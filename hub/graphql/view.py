@@ -8,6 +8,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from hub.auth.middleware import bearer_token
 from hub.auth.tokens import TokenService
+from hub.clock import Clock
 from hub.db import Database
 from hub.errors import Unauthenticated
 from hub.graphql.context import HubContext
@@ -18,16 +19,18 @@ from hub.policy.snapshot import PolicyStore
 
 
 class HubGraphQL(GraphQL):
-    def __init__(self, *, db: Database, tokens: TokenService, policies: PolicyStore, feed: EventFeed):
+    def __init__(self, *, db: Database, tokens: TokenService, policies: PolicyStore, feed: EventFeed, clock: Clock):
         super().__init__(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL], graphql_ide="graphiql")
         self.db = db
         self.tokens = tokens
         self.policies = policies
         self.feed = feed
+        self.clock = clock
 
     async def get_context(self, request: Request | WebSocket, response: object = None) -> HubContext:
         state = request.scope.get("state", {})
         return HubContext(request=request, response=response, db=self.db, policies=self.policies, feed=self.feed,
+                          clock=self.clock,
                           principal=state.get("principal"), snapshot=state.get("policy"))
 
     async def on_ws_connect(self, context: HubContext):  # type: ignore[no-untyped-def, override]

@@ -98,8 +98,8 @@ class CommandSystem:
             start_new_session=True,
         )
         try:
-            stdin = json.dumps(request, ensure_ascii=False).encode()
-            stdout, _ = await asyncio.wait_for(process.communicate(stdin), self.timeout)
+            # ASCII (non-ASCII escaped): any JSON reader takes it, whatever the command's locale.
+            stdout, _ = await asyncio.wait_for(process.communicate(json.dumps(request).encode()), self.timeout)
         except TimeoutError:
             raise CompanySystemError(f"{self.argv[0]} gave no answer within {self.timeout:g}s") from None
         finally:

@@ -127,7 +127,7 @@ async def subscribe(client: HubClient, store: CursorStore, name: str, document: 
                 renewed = True
             elif code not in RESUMABLE_CLOSE_CODES:
                 raise SubscriptionClosed(code, reason) from None
-            problem = f"closed {code} {reason}"
+            problem = f"closed {code} {reason}" + ("; renewing the token" if code == ACCESS_CLOSE_CODE else "")
         except TokenError as refused:
             if renewed:
                 raise AccessRevoked(f"the hub refused access and no new token was issued: {refused}") from refused

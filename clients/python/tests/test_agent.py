@@ -12,6 +12,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
 
 from fakehub import MOVES, FakeHub
 from kaifeng_hub_client import CursorStore, HandState, HubClient, StaticToken
@@ -296,3 +300,21 @@ def test_sigterm_stops_after_the_current_assignment(serve, tmp_path):
     assert asked.read_text().split() == [f"{first}:1"]
     with CursorStore(state) as store:
         assert store.cursor("assignments") == "1"
+
+
+def test_hub_agent_asks_a_webhook(serve, tmp_path):
+    fake = FakeHub()
+    assignment_id = fake.add_assignment("KF20261127-AAAA0001")
+    received = []
+
+    async def desk(request: Request) -> JSONResponse:
+        received.append((request.headers["idempotency-key"], await request.json()))
+        return JSONResponse({"action": "request_materials", "reason": "请补充不动产权证书"})
+
+    webhook = serve(Starlette(routes=[Route("/hub", desk, methods=["POST"])]))
+    done = subprocess.run([HUB_AGENT, "--hub", serve(fake.app()), "--token", "good", "--state", str(tmp_path / "s.sqlite3"),
+                           "--webhook", f"{webhook}/hub", "--once-idle", "1"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert [(key, body["case"]["number"]) for key, body in received] == [(f"{assignment_id}:1", "KF20261127-AAAA0001")]
+    assert fake.assignments[assignment_id]["status"] == "NEEDS_MATERIALS"
+    assert fake.assignments[assignment_id]["reason"] == "请补充不动产权证书"

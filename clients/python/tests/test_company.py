@@ -1,7 +1,9 @@
 import json
 import os
+import re
 import sys
 import textwrap
+from pathlib import Path
 
 import httpx
 import pytest
@@ -113,3 +115,23 @@ async def test_webhook_error_status_is_a_company_system_error():
     transport = httpx.MockTransport(lambda _: httpx.Response(503, text="maintenance"))
     with pytest.raises(CompanySystemError, match="HTTP 503"):
         await WebhookSystem("http://erp.example/hub", transport=transport).decide(REQUEST)
+
+
+async def test_the_readme_example_command_keeps_its_first_answer(tmp_path):
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    example = re.search(r'```python\n(#!/usr/bin/env python3\n"""water_desk\.py.*?)```', readme, re.DOTALL)
+    assert example, "the example command is missing from the README"
+    script = tmp_path / "water_desk.py"
+    script.write_text(example.group(1), encoding="utf-8")
+    desk = CommandSystem([sys.executable, str(script), str(tmp_path / "desk.sqlite3")])
+    transfer = {**REQUEST, "accountNumber": "W-100231",
+                "materials": {"complete": True, "missingGroups": []},
+                "case": {"caseType": "TRANSFER", "applicant": {"name": "张伟"}}}
+    assert await desk.decide(transfer) == Decision("complete", account_number="W-100231", remarks="已过户至张伟")
+    connection = {**transfer, "idempotencyKey": "QXNzaWdubWVudDoy:18", "case": {"caseType": "CONNECTION"}}
+    assert await desk.decide(connection) == Decision("accept")
+    incomplete = {**connection, "idempotencyKey": "QXNzaWdubWVudDoz:19",
+                  "materials": {"complete": False, "missingGroups": [{"name": "产权证明"}]}}
+    assert await desk.decide(incomplete) == Decision("request_materials", reason="请补充：产权证明")
+    asked_again = {**incomplete, "materials": {"complete": True, "missingGroups": []}}
+    assert await desk.decide(asked_again) == Decision("request_materials", reason="请补充：产权证明")

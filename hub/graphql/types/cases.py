@@ -13,6 +13,7 @@ from hub.enums import (
 )
 from hub.graphql.loaders import parse_uuid
 from hub.graphql.types import sections as s
+from hub.graphql.types.timelimits import AssignmentClock
 from hub.graphql.types.reference import District, MaterialType, Organisation, RequirementGroup
 
 
@@ -150,6 +151,11 @@ class Assignment(relay.Node):
             notes=list(requirement.notes) if requirement else [],
             case_ref=self.case_ref,
         )
+
+    @strawberry.field(description="The time limit (时限) and where this assignment stands against it.")
+    async def time_limit(self, info: Info) -> AssignmentClock | None:
+        calendar = await info.context.loaders.reference.calendar()
+        return AssignmentClock.from_row(self.row, info.context.now(), calendar)
 
     @strawberry.field
     async def case(self, info: Info) -> "Case | None":

@@ -1,0 +1,150 @@
+"""Time limits, the holiday calendar and the supervisors' views."""
+
+import base64
+import uuid
+from datetime import date, datetime
+from enum import Enum
+
+import strawberry
+from sqlalchemy import select
+from strawberry import relay
+from strawberry.types import Info
+
+from hub.calendar import service as calendar_service
+from hub.calendar.models import CalendarYear as CalendarYearRow
+from hub.enums import Role
+from hub.errors import HubError
+from hub.graphql import resolvers as r
+from hub.graphql.errors import UserError, graphql_error
+from hub.graphql.types.cases import Assignment
+from hub.graphql.types.timelimits import CalendarYear, StatusCount, TimeLimitGroup, TimeLimitRule
+from hub.policy import access
+from hub.timelimits import rules, supervision
+from hub.timelimits.models import TimeLimitRule as RuleRow
+
+
+@strawberry.enum(description="How time-limit statistics are grouped.")
+class StatisticsGroup(Enum):
+    UTILITY = "UTILITY"
+    SERVICE = "SERVICE"
+    CASE_TYPE = "CASE_TYPE"
+    DISTRICT = "DISTRICT"
+    CHANNEL = "CHANNEL"
+
+
+@strawberry.input
+class SetTimeLimitRuleInput:
+    case_type: str
+    service: str
+    variant: str = "DEFAULT"
+    unit: str = strawberry.field(description="WORKING_DAYS, WORKING_HOURS or SAME_WORKING_DAY.")
+    amount: float = 0
+    source: str = strawberry.field(description="The rule's basis, e.g. the regulation and article.")
+
+
+@strawberry.input(description="A year's official arrangement: weekday holidays and weekend make-up working days (调休).")
+class ImportCalendarYearInput:
+    year: int
+    holidays: list[date]
+    workdays: list[date]
+    source: str = "国务院办公厅节假日安排"
+
+
+@strawberry.type
+class TimeLimitRulePayload:
+    rule: TimeLimitRule | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class CalendarImportPayload:
+    year: int | None
+    recomputed_deadlines: int | None = strawberry.field(description="Running deadlines recomputed because they were provisional.")
+    errors: list[UserError]
+
+
+def _encode(at: datetime, row_id: uuid.UUID) -> str:
+    return base64.urlsafe_b64encode(f"late:{at.isoformat()}|{row_id}".encode()).decode()
+
+
+def _decode(cursor: str) -> tuple[datetime, uuid.UUID]:
+    prefix, _, rest = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+    if prefix != "late":
+        raise ValueError("not a cursor of this list")
+    at, row_id = rest.split("|")
+    return datetime.fromisoformat(at), uuid.UUID(row_id)
+
+
+async def _late(info: Info, overdue: bool, first: int, after: str | None) -> relay.Connection[Assignment]:
+    try:
+        access.ensure_role(info.context.principal, Role.SUPERVISOR)
+    except HubError as error:
+        raise graphql_error(error) from None
+    async with info.context.db.read() as session:
+        rows = await supervision.late(session, info.context.now(), overdue=overdue, first=r.check_page_size(first) + 1,
+                                      after=r.decode(after, _decode))
+    more, rows = len(rows) > first, rows[:first]
+    edges = [relay.Edge(cursor=_encode(row.deadline_at, row.id), node=Assignment.from_row(row)) for row in rows]
+    return r.connection(edges, more, after is not None)
+
+
+@strawberry.type
+class TimeLimitQuery:
+    @strawberry.field(description="Open assignments past their deadline, earliest deadline first (SUPERVISOR).")
+    async def overdue_assignments(self, info: Info, first: int = 50, after: str | None = None) -> relay.Connection[Assignment]:
+        return await _late(info, True, first, after)
+
+    @strawberry.field(description="Open assignments past the warning point but not yet late (SUPERVISOR).")
+    async def at_risk_assignments(self, info: Info, first: int = 50, after: str | None = None) -> relay.Connection[Assignment]:
+        return await _late(info, False, first, after)
+
+    @strawberry.field(description="Counts, on-time rate, handling time and 补正 rounds per group, for cases submitted in [submittedFrom, submittedBefore) (SUPERVISOR).")
+    async def time_limit_statistics(self, info: Info, group_by: StatisticsGroup, submitted_from: datetime,
+                                    submitted_before: datetime) -> list[TimeLimitGroup]:
+        try:
+            access.ensure_role(info.context.principal, Role.SUPERVISOR)
+        except HubError as error:
+            raise graphql_error(error) from None
+        async with info.context.db.read() as session:
+            groups = await supervision.statistics_by(session, group_by.value, submitted_from, submitted_before)
+        return [TimeLimitGroup(
+            key=g.key, total=g.total, by_status=[StatusCount(status=s, count=n) for s, n in sorted(g.by_status.items())],
+            finished=g.finished, on_time=g.on_time, on_time_rate=g.on_time_rate, median_working_days=g.median_days,
+            p90_working_days=g.p90_days, correction_rounds=g.correction_rounds) for g in groups]
+
+    @strawberry.field(description="The time-limit rules in force (newest version of each).")
+    async def time_limit_rules(self, info: Info) -> list[TimeLimitRule]:
+        async with info.context.db.read() as session:
+            current = await rules.current_rules(session)
+        return [TimeLimitRule.from_row(row) for _, row in sorted(current.items())]
+
+    @strawberry.field(description="Every version of the time-limit rules (GOVERNANCE).")
+    async def time_limit_rule_history(self, info: Info) -> list[TimeLimitRule]:
+        try:
+            access.ensure_governance(info.context.principal)
+        except HubError as error:
+            raise graphql_error(error) from None
+        async with info.context.db.read() as session:
+            rows = (await session.scalars(select(RuleRow).order_by(RuleRow.id))).all()
+        return [TimeLimitRule.from_row(row) for row in rows]
+
+    @strawberry.field(description="Years whose official holiday arrangement is loaded; other years count weekends only, provisionally.")
+    async def calendar_years(self, info: Info) -> list[CalendarYear]:
+        async with info.context.db.read() as session:
+            rows = (await session.scalars(select(CalendarYearRow).order_by(CalendarYearRow.year))).all()
+        return [CalendarYear(year=y.year, source=y.source, loaded_at=y.loaded_at, loaded_by=y.loaded_by) for y in rows]
+
+
+@strawberry.type
+class TimeLimitMutation:
+    @strawberry.mutation(description="A new version of a time-limit rule; applies to assignments created from now on (GOVERNANCE).")
+    async def set_time_limit_rule(self, info: Info, input: SetTimeLimitRuleInput) -> TimeLimitRulePayload:
+        row, errors = await r.write(info, rules.set_rule, case_type=input.case_type, service=input.service,
+                                    variant=input.variant, unit=input.unit, amount=input.amount, source=input.source)
+        return TimeLimitRulePayload(rule=TimeLimitRule.from_row(row) if row else None, errors=errors)
+
+    @strawberry.mutation(description="Load a year's official holiday arrangement; provisional deadlines are recomputed (GOVERNANCE).")
+    async def import_calendar_year(self, info: Info, input: ImportCalendarYearInput) -> CalendarImportPayload:
+        count, errors = await r.write(info, calendar_service.import_year, year=input.year, holidays=input.holidays,
+                                      workdays=input.workdays, source=input.source)
+        return CalendarImportPayload(year=input.year if not errors else None, recomputed_deadlines=count, errors=errors)
