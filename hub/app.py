@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from hub import demo, migrate
@@ -18,6 +19,8 @@ from hub.auth.tokens import TokenService
 from hub.config import Settings, get_settings
 from hub.db import Database
 from hub.events.feed import EventFeed
+from hub.observability.logs import RequestIdMiddleware
+from hub.observability.metrics import HubMetrics
 from hub.notifications.senders import LogSender, Sender, WebhookSender
 from hub.notifications.worker import OutboxWorker
 from hub.graphql.view import HubGraphQL
@@ -49,7 +52,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     policies = PolicyStore(db)
     feed = EventFeed(db, queue_size=settings.subscription_queue_size)
     clock = Clock()
-    graphql = HubGraphQL(db=db, tokens=tokens, policies=policies, feed=feed, clock=clock)
+    metrics = HubMetrics()
+    graphql = HubGraphQL(db=db, tokens=tokens, policies=policies, feed=feed, clock=clock, metrics=metrics)
     outbox = OutboxWorker(db, sms_sender(settings), retry_base_seconds=settings.sms_retry_base_seconds,
                           max_attempts=settings.sms_max_attempts)
     scheduler = TimeLimitScheduler(db, clock.now, scan_seconds=settings.time_limit_scan_seconds)
@@ -77,7 +81,24 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return JSONResponse(keys.public_keyset(key))
 
     async def healthz(_: Request) -> JSONResponse:
+        """The process is up."""
         return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> JSONResponse:
+        """The database answers and its schema is at the newest migration."""
+        try:
+            current = await migrate.current_revision(settings.database_url)
+        except Exception as exc:  # noqa: BLE001  (any failure means not ready)
+            return JSONResponse({"status": "unavailable", "reason": f"database: {type(exc).__name__}"}, status_code=503)
+        head = migrate.head_revision(settings.database_url)
+        if current != head:
+            return JSONResponse({"status": "unavailable", "reason": f"migrations at {current}, head is {head}"},
+                                status_code=503)
+        return JSONResponse({"status": "ready", "migration": current})
+
+    async def prometheus(_: Request) -> Response:
+        body = await metrics.render(db, feed, clock.now())
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     app = Starlette(
         routes=[
@@ -86,8 +107,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/.well-known/jwks.json", jwks),
             Route("/oauth/token", token_endpoint(db, tokens, settings.client_token_ttl_seconds), methods=["POST"]),
             Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", prometheus),
         ],
-        middleware=[Middleware(BearerAuthMiddleware, tokens=tokens, policies=policies)],
+        middleware=[Middleware(RequestIdMiddleware), Middleware(BearerAuthMiddleware, tokens=tokens, policies=policies)],
         lifespan=lifespan,
     )
     app.state.db = db

@@ -1,4 +1,4 @@
-"""The `hub` command: serve, migrate, load-catalogue, token, keygen, audit verify, export-schema."""
+"""The `hub` command: serve, migrate, load-catalogue, token, keygen, audit verify, calendar import, export-schema."""
 
 import argparse
 import asyncio
@@ -14,9 +14,12 @@ SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "hub.graphql"
 def serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    from hub.observability import logs
+
     settings = get_settings()
+    logs.configure(settings.log_level)
     uvicorn.run("hub.app:create_app", factory=True, host=args.host or settings.host,
-                port=args.port or settings.port, log_level=settings.log_level.lower())
+                port=args.port or settings.port, log_level=settings.log_level.lower(), log_config=None)
 
 
 def run_migrations(args: argparse.Namespace) -> None:
@@ -81,6 +84,38 @@ def audit_verify(_: argparse.Namespace) -> None:
     sys.exit(asyncio.run(run()))
 
 
+def calendar_import(args: argparse.Namespace) -> None:
+    """A year's official arrangement from a YAML or JSON file: {year, holidays: [...], workdays: [...], source}."""
+    import yaml
+
+    from hub.auth.principal import Principal
+    from hub.calendar import service as calendar_service
+    from hub.clock import utcnow
+    from hub.db import Database
+    from hub.enums import Role
+    from hub.errors import InvalidInput
+
+    doc = yaml.safe_load(args.file.read_text(encoding="utf-8"))
+    operator = Principal(subject=f"cli:{args.file.name}", organisation=None, roles=frozenset({Role.GOVERNANCE}))
+
+    async def run() -> int:
+        db = Database(get_settings().database_url)
+        try:
+            async with db.write() as session:
+                count = await calendar_service.import_year(
+                    session, principal=operator, year=int(doc["year"]), holidays=list(doc.get("holidays") or []),
+                    workdays=list(doc.get("workdays") or []), source=doc.get("source", str(args.file.name)), now=utcnow())
+        except InvalidInput as error:
+            print(f"refused: {error.message}", file=sys.stderr)
+            return 2
+        finally:
+            await db.dispose()
+        print(f"loaded {doc['year']}; {count} provisional deadlines recomputed")
+        return 0
+
+    sys.exit(asyncio.run(run()))
+
+
 def keygen(args: argparse.Namespace) -> None:
     from hub.auth import keys
 
@@ -123,6 +158,10 @@ def main(argv: list[str] | None = None) -> None:
     audit = commands.add_parser("audit", help="the audit log").add_subparsers(dest="audit_command", required=True)
     audit.add_parser("verify", help="check the hash chain; exit 1 at the first changed, removed or re-ordered record") \
         .set_defaults(run=audit_verify)
+    calendar = commands.add_parser("calendar", help="the holiday table").add_subparsers(dest="calendar_command", required=True)
+    p = calendar.add_parser("import", help="load a year's official arrangement (YAML/JSON: year, holidays, workdays, source)")
+    p.add_argument("file", type=Path)
+    p.set_defaults(run=calendar_import)
     p = commands.add_parser("keygen", help="create a new ES256 signing key file (production set-up)")
     p.add_argument("out", type=Path)
     p.set_defaults(run=keygen)

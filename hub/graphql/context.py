@@ -28,6 +28,7 @@ class HubContext:
     policies: PolicyStore
     feed: object  # hub.events.feed.EventFeed
     clock: Clock
+    metrics: object  # hub.observability.metrics.HubMetrics
     principal: Principal | None = None
     snapshot: PolicySnapshot | None = None
     connection_params: dict | None = None  # set by the WebSocket transport at connection_init

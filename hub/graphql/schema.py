@@ -13,6 +13,7 @@ from hub.enums import ApplicantKind, CaseType, Role, Service
 from hub.errors import NotFound
 from hub.graphql import resolvers as r
 from hub.graphql.context import OperationScope
+from hub.observability.metrics import OperationMetrics
 from hub.graphql.governance import GovernanceMutation, GovernanceQuery
 from hub.graphql.subscriptions import Subscription
 from hub.graphql.timelimits import TimeLimitMutation, TimeLimitQuery
@@ -156,6 +157,7 @@ schema = strawberry.Schema(
     subscription=Subscription,
     types=[Case, Assignment],
     extensions=[
+        OperationMetrics,
         OperationScope,
         FieldPolicy,
         MaskUnexpectedErrors,

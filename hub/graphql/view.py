@@ -10,6 +10,7 @@ from hub.auth.middleware import bearer_token
 from hub.auth.tokens import TokenService
 from hub.clock import Clock
 from hub.db import Database
+from hub.observability.metrics import HubMetrics
 from hub.errors import Unauthenticated
 from hub.graphql.context import HubContext
 from hub.graphql.schema import schema
@@ -19,18 +20,20 @@ from hub.policy.snapshot import PolicyStore
 
 
 class HubGraphQL(GraphQL):
-    def __init__(self, *, db: Database, tokens: TokenService, policies: PolicyStore, feed: EventFeed, clock: Clock):
+    def __init__(self, *, db: Database, tokens: TokenService, policies: PolicyStore, feed: EventFeed, clock: Clock,
+                 metrics: HubMetrics):
         super().__init__(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL], graphql_ide="graphiql")
         self.db = db
         self.tokens = tokens
         self.policies = policies
         self.feed = feed
         self.clock = clock
+        self.metrics = metrics
 
     async def get_context(self, request: Request | WebSocket, response: object = None) -> HubContext:
         state = request.scope.get("state", {})
         return HubContext(request=request, response=response, db=self.db, policies=self.policies, feed=self.feed,
-                          clock=self.clock,
+                          clock=self.clock, metrics=self.metrics,
                           principal=state.get("principal"), snapshot=state.get("policy"))
 
     async def on_ws_connect(self, context: HubContext):  # type: ignore[no-untyped-def, override]

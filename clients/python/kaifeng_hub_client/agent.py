@@ -22,9 +22,8 @@ import os
 import shlex
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
 
@@ -99,6 +98,8 @@ def next_write(status: str, action: Action) -> WriteAction | None:
 
 @dataclass
 class Counts:
+    """Assignments written back, skipped (moved on, replayed, or `skip`), and failed (left to people)."""
+
     handled: int = 0
     skipped: int = 0
     failed: int = 0
@@ -232,9 +233,9 @@ class Agent:
     async def _write_back(self, assignment_id: str, decision: Decision) -> JSON:
         """Write the decision, starting from the assignment's current status and version.
 
-        Each write carries the default idempotency key of (assignment, action, expected version): a retry of a
-        write whose answer was lost gets the first result, and a replay after a crash re-reads the status first,
-        so no move is applied twice.
+        Every attempt re-reads the status first, so a move already applied (even one whose answer was lost)
+        is not made again; each write also carries the default idempotency key of (assignment, action,
+        expected version).
         """
         for attempt in range(1, _CONFLICT_ATTEMPTS + 1):
             current = await self.hub.assignment(assignment_id, _STATE_FIELDS)
@@ -252,17 +253,22 @@ class Agent:
 
     async def _write(self, step: WriteAction, current: JSON, decision: Decision) -> JSON:
         assignment_id, version = current["id"], current["version"]
-        if step == "complete":
-            assert decision.account_number is not None
-            return await self.hub.complete(assignment_id, version, decision.account_number, decision.remarks)
-        if step in ("reject", "request_materials"):
-            assert decision.reason is not None
-            write = self.hub.reject if step == "reject" else self.hub.request_materials
-            return await write(assignment_id, version, decision.reason)
-        write = self.hub.acknowledge if step == "acknowledge" else self.hub.accept
-        return await write(assignment_id, version)
+        match step:
+            case "acknowledge":
+                return await self.hub.acknowledge(assignment_id, version)
+            case "accept":
+                return await self.hub.accept(assignment_id, version)
+            case "complete":
+                assert decision.account_number is not None  # parse_decision requires it
+                return await self.hub.complete(assignment_id, version, decision.account_number, decision.remarks)
+            case "reject":
+                assert decision.reason is not None
+                return await self.hub.reject(assignment_id, version, decision.reason)
+            case "request_materials":
+                assert decision.reason is not None
+                return await self.hub.request_materials(assignment_id, version, decision.reason)
 
-    async def _next_event(self, events: AsyncIterator[SubscriptionEvent],
+    async def _next_event(self, events: AsyncGenerator[SubscriptionEvent, None],
                           idle_exit: float | None) -> SubscriptionEvent | None:
         """The next event; None once stopping, or after `idle_exit` seconds without one."""
         if self.stopping:
@@ -314,7 +320,7 @@ def _label(assignment: JSON | None) -> str:
 
 
 def _describe(assignment: JSON) -> str:
-    status = assignment["status"]
+    status = str(assignment["status"])
     if status == "COMPLETED":
         return f"completed, 户号 {(assignment.get('result') or {}).get('accountNumber')}"
     reason = assignment.get("reason")

@@ -21,7 +21,8 @@ case { id number caseType status }
 """
 """The assignment fields `work_queue` and `assignment` select unless given others."""
 
-_WRITE_PAYLOAD = "assignment { id status version reason result { accountNumber remarks } } errors { field code message }"
+_WRITE_PAYLOAD = ("assignment { id status version reason result { accountNumber remarks } }"
+                  " errors { field code message }")
 _KEY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:kaifeng-hub:idempotency-key")
 
 
@@ -142,7 +143,8 @@ class HubClient:
         if payload["errors"]:
             raise WriteRefused.of(mutation, [UserError(e.get("field"), e["code"], e["message"])
                                              for e in payload["errors"]])
-        return payload["assignment"]
+        written: JSON = payload["assignment"]
+        return written
 
     async def _post(self, body: JSON, token: str) -> httpx.Response:
         return await self._http.post(self.graphql_url, json=body, headers={"Authorization": f"Bearer {token}"})
@@ -157,6 +159,7 @@ def _data(response: httpx.Response) -> JSON:
         messages = "; ".join(str(e.get("message", e)) for e in body["errors"])
         raise HubError(messages, body["errors"])
     response.raise_for_status()
-    if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, dict):
         raise HubError(f"unexpected answer from the hub (HTTP {response.status_code})")
-    return body["data"]
+    return data

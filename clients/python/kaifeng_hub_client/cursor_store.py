@@ -94,7 +94,8 @@ class CursorStore:
         Replaces an earlier hand-off of the same assignment (a new round, e.g. after materials were supplied).
         """
         self._db.execute(
-            "INSERT INTO handled (assignment_id, event_cursor, state, result, updated_at) VALUES (?, ?, 'STARTED', NULL, ?)"
+            "INSERT INTO handled (assignment_id, event_cursor, state, result, updated_at)"
+            " VALUES (?, ?, 'STARTED', NULL, ?)"
             " ON CONFLICT (assignment_id) DO UPDATE SET event_cursor = excluded.event_cursor, state = 'STARTED',"
             " result = NULL, updated_at = excluded.updated_at",
             (assignment_id, event_cursor, _now()),

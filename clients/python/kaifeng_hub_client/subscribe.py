@@ -2,17 +2,17 @@
 
 Each subscription has a name in the `CursorStore`. A (re)connection asks for the events after the cursor
 stored under that name, so the stored cursor is the resume point across reconnects and process restarts.
-With no stored cursor the hub sends live events only (`after: null`), unless `from_beginning` asks for
-its whole log.
-Nothing here advances it: the caller does, with `event.ack()` (or `store.commit(name, event.cursor)`) once
-it has processed the event. Events yielded but not acknowledged are delivered again after a reconnect or
-restart (at-least-once); processing must tolerate that (see the agent's hand-off records).
+(With none stored, the hub sends live events only, unless `from_beginning` asks for its whole log.)
+
+Nothing here advances the stored cursor: the caller does, with `event.ack()` (or `store.commit(name,
+event.cursor)`) once it has processed the event. Events yielded but not acknowledged are delivered again
+after a reconnect or restart (at-least-once); processing must tolerate that (see the agent's hand-offs).
 """
 
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -64,27 +64,27 @@ class SubscriptionEvent:
 
 
 def subscribe_assignment_events(client: HubClient, store: CursorStore, name: str = "assignments", *,
-                                from_beginning: bool = False) -> AsyncIterator[SubscriptionEvent]:
-    """This organisation's assignment events (ASSIGNMENT_CREATED, MATERIALS_SUPPLIED, …), resuming after `name`'s cursor."""
+                                from_beginning: bool = False) -> AsyncGenerator[SubscriptionEvent, None]:
+    """This organisation's assignment events (ASSIGNMENT_CREATED, …), resuming after `name`'s cursor."""
     return subscribe(client, store, name, ASSIGNMENT_EVENTS, "assignmentEvents", from_beginning=from_beginning)
 
 
 def subscribe_case_events(client: HubClient, store: CursorStore, case_id: str, name: str | None = None, *,
-                          from_beginning: bool = False) -> AsyncIterator[SubscriptionEvent]:
+                          from_beginning: bool = False) -> AsyncGenerator[SubscriptionEvent, None]:
     """One case's events; the cursor is kept under `name`, by default `case:<case_id>`."""
     return subscribe(client, store, name or f"case:{case_id}", CASE_EVENTS, "caseEvents", {"caseId": case_id},
                      from_beginning=from_beginning)
 
 
 def subscribe_result_events(client: HubClient, store: CursorStore, name: str = "results", *,
-                            from_beginning: bool = False) -> AsyncIterator[SubscriptionEvent]:
+                            from_beginning: bool = False) -> AsyncGenerator[SubscriptionEvent, None]:
     """Results of the cases the platform pushed (role PLATFORM), resuming after `name`'s cursor."""
     return subscribe(client, store, name, RESULT_EVENTS, "resultEvents", from_beginning=from_beginning)
 
 
 async def subscribe(client: HubClient, store: CursorStore, name: str, document: str, field_name: str,
                     variables: Mapping[str, Any] | None = None, *, from_beginning: bool = False,
-                    backoff: Backoff | None = None) -> AsyncIterator[SubscriptionEvent]:
+                    backoff: Backoff | None = None) -> AsyncGenerator[SubscriptionEvent, None]:
     """Yield the events of subscription `document` (whose root field is `field_name`) for ever.
 
     Starts after the cursor stored under `name`; without one, with live events, or with the whole log
@@ -120,10 +120,11 @@ async def subscribe(client: HubClient, store: CursorStore, name: str, document: 
         except ConnectionClosed as closed:
             code, reason = (closed.rcvd.code, closed.rcvd.reason) if closed.rcvd else (1006, "connection lost")
             if code == ACCESS_CLOSE_CODE:
+                refused = f"the hub refused access ({code} {reason})"
                 if renewed:
-                    raise AccessRevoked(f"the hub refused access ({code} {reason}), also with a renewed token")
+                    raise AccessRevoked(f"{refused}, also with a renewed token") from None
                 if not client.auth.expire(token):
-                    raise AccessRevoked(f"the hub refused access ({code} {reason}) and the token cannot be renewed")
+                    raise AccessRevoked(f"{refused}; the token cannot be renewed") from None
                 renewed = True
             elif code not in RESUMABLE_CLOSE_CODES:
                 raise SubscriptionClosed(code, reason) from None
@@ -165,7 +166,7 @@ async def _next_event(ws: ClientConnection, field_name: str) -> JSON | None:
             await _send(ws, {"type": "pong"})
         elif kind == "next" and message.get("id") == "1":
             payload = message.get("payload") or {}
-            event = (payload.get("data") or {}).get(field_name)
+            event: JSON | None = (payload.get("data") or {}).get(field_name)
             if event is None:
                 errors = payload.get("errors") or []
                 raise HubError("; ".join(str(e.get("message", e)) for e in errors) or "empty event", errors)

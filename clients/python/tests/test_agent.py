@@ -128,7 +128,8 @@ async def test_new_assignment_is_handed_over_and_completed(store):
     assert outcome == "completed, 户号 W-200377"
     assert [m for m, _ in fake.writes] == ["acknowledgeAssignment", "acceptAssignment", "completeAssignment"]
     request = company.requests[0]
-    assert (request["id"], request["event"], request["idempotencyKey"]) == (assignment_id, "ASSIGNMENT_CREATED", f"{assignment_id}:1")
+    assert (request["id"], request["event"]) == (assignment_id, "ASSIGNMENT_CREATED")
+    assert request["idempotencyKey"] == f"{assignment_id}:1"
     assert request["case"]["applicant"]["name"] == "张伟"
     assert store.handoff(assignment_id).state is HandState.WRITTEN
 
@@ -312,8 +313,9 @@ def test_hub_agent_asks_a_webhook(serve, tmp_path):
         return JSONResponse({"action": "request_materials", "reason": "请补充不动产权证书"})
 
     webhook = serve(Starlette(routes=[Route("/hub", desk, methods=["POST"])]))
-    done = subprocess.run([HUB_AGENT, "--hub", serve(fake.app()), "--token", "good", "--state", str(tmp_path / "s.sqlite3"),
-                           "--webhook", f"{webhook}/hub", "--once-idle", "1"], capture_output=True, text=True, timeout=60)
+    argv = [HUB_AGENT, "--hub", serve(fake.app()), "--token", "good", "--state", str(tmp_path / "s.sqlite3"),
+            "--webhook", f"{webhook}/hub", "--once-idle", "1"]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert [(key, body["case"]["number"]) for key, body in received] == [(f"{assignment_id}:1", "KF20261127-AAAA0001")]
     assert fake.assignments[assignment_id]["status"] == "NEEDS_MATERIALS"

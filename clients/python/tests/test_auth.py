@@ -13,7 +13,7 @@ CLIENT_ID, SECRET = "hub-gas-01", "s3cr:t/+&%="
 
 
 class TokenEndpoint:
-    """The hub's /oauth/token as RFC 6749 §4.4 and §5.2 describe it, plus a /graphql that takes only the newest token."""
+    """The hub's /oauth/token (RFC 6749 §4.4, errors per §5.2), and a /graphql that takes only the newest token."""
 
     def __init__(self, expires_in: int = 900):
         self.expires_in = expires_in
@@ -34,8 +34,8 @@ class TokenEndpoint:
 
         async def graphql(request: Request) -> JSONResponse:
             if request.headers.get("authorization") != f"Bearer {self.issued[-1] if self.issued else ''}":
-                return JSONResponse({"errors": [{"message": "token expired", "extensions": {"code": "UNAUTHENTICATED"}}]},
-                                    status_code=401)
+                error = {"message": "token expired", "extensions": {"code": "UNAUTHENTICATED"}}
+                return JSONResponse({"errors": [error]}, status_code=401)
             return JSONResponse({"data": {"viewer": {"organisation": "KF-GAS"}}})
 
         return Starlette(routes=[Route("/oauth/token", token, methods=["POST"]),

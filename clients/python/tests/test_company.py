@@ -22,7 +22,8 @@ REQUEST = {"id": "QXNzaWdubWVudDox", "version": 1, "service": "WATER", "status":
      Decision("complete", account_number="W-200377", remarks="已过户")),
     ({"action": "complete", "accountNumber": "W-200377"}, Decision("complete", account_number="W-200377")),
     ({"action": "reject", "reason": "户号与产权人不符"}, Decision("reject", reason="户号与产权人不符")),
-    ({"action": "request_materials", "reason": "请补充不动产权证书"}, Decision("request_materials", reason="请补充不动产权证书")),
+    ({"action": "request_materials", "reason": "请补充不动产权证书"},
+     Decision("request_materials", reason="请补充不动产权证书")),
     ({"action": "accept"}, Decision("accept")),
     ({"action": "skip", "note": "extra keys are ignored"}, Decision("skip")),
 ])
@@ -92,7 +93,7 @@ async def test_command_taking_too_long_is_killed(tmp_path):
         open({str(pid_file)!r}, "w").write(str(os.getpid()))
         time.sleep(60)
     """)
-    with pytest.raises(CompanySystemError, match="no answer within 0.5s"):
+    with pytest.raises(CompanySystemError, match=r"no answer within 0\.5s"):
         await CommandSystem(argv, timeout=0.5).decide(REQUEST)
     pid = int(pid_file.read_text())
     with pytest.raises(ProcessLookupError):

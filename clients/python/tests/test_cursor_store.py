@@ -35,7 +35,8 @@ def test_commit_is_on_disk_when_it_returns(tmp_path):
     assert killed.returncode == -9
     with CursorStore(path) as store:
         assert store.cursor("assignments") == "99"
-        assert store.handoff("A1") == Handoff("A1", "99", HandState.RESULT, {"action": "complete", "accountNumber": "W-1"})
+        decision = {"action": "complete", "accountNumber": "W-1"}
+        assert store.handoff("A1") == Handoff("A1", "99", HandState.RESULT, decision)
 
 
 def test_uses_write_ahead_log(tmp_path):
