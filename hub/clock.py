@@ -22,10 +22,18 @@ def local_day(at: datetime) -> date:
 @dataclass
 class Clock:
     offset: timedelta = timedelta(0)
+    frozen: datetime | None = None
 
     def now(self) -> datetime:
-        return utcnow() + self.offset
+        return self.frozen if self.frozen is not None else utcnow() + self.offset
 
     def travel_to(self, moment: datetime) -> None:
         """From now on the clock reads `moment` plus the real time that passes."""
-        self.offset = moment - utcnow()
+        self.frozen, self.offset = None, moment - utcnow()
+
+    def freeze_at(self, moment: datetime) -> None:
+        """The clock reads `moment` until moved again."""
+        self.frozen = moment.astimezone(timezone.utc)
+
+    def reset(self) -> None:
+        self.frozen, self.offset = None, timedelta(0)
