@@ -69,11 +69,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if generated:
                 demo.announce_tokens(tokens, settings)
         await feed.start()
-        outbox.start()
-        scheduler.start()
+        loops = [outbox.background(), scheduler.background()]
+        for loop in loops:
+            loop.start()
         yield
-        await scheduler.stop()
-        await outbox.stop()
+        for loop in loops:
+            await loop.stop()
         await feed.stop()
         await db.dispose()
 

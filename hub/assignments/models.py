@@ -22,7 +22,7 @@ class Assignment(Base):
         Index("ix_assignments_service_case", "service", "case_id"),
         Index("ix_assignments_warning_due", "warning_raised_at", "warning_at"),
         Index("ix_assignments_overdue_due", "overdue_raised_at", "deadline_at"),
-        Index("ix_assignments_finished", "finished_at"),
+        Index("ix_assignments_open_deadline", "finished_at", "deadline_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

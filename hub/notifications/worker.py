@@ -6,15 +6,14 @@ workers send it at once; a worker that dies leaves the lease to expire and the
 message is sent again, with the same id as its idempotency key.
 """
 
-import asyncio
-import contextlib
 import logging
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import or_, select
 
+from hub.background import Periodic
 from hub.clock import utcnow
 from hub.db import Database
 from hub.notifications.models import Notification
@@ -33,25 +32,13 @@ class OutboxWorker:
     retry_max_seconds: float = 3600.0
     max_attempts: int = 12
     batch: int = 20
-    _task: asyncio.Task | None = field(default=None, repr=False)
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="sms-outbox")
+    def background(self) -> Periodic:
+        return Periodic("sms-outbox", self.deliver_all_due, self.poll_seconds)
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                while await self.deliver_due():
-                    pass
-            except Exception:  # noqa: BLE001  (keep delivering after a database hiccup)
-                log.exception("outbox pass failed")
-            await asyncio.sleep(self.poll_seconds)
+    async def deliver_all_due(self) -> None:
+        while await self.deliver_due():
+            pass
 
     async def deliver_due(self) -> int:
         """One pass: claim, send and settle up to `batch` due messages; how many were claimed."""

@@ -8,17 +8,16 @@ the next one. On PostgreSQL one instance at a time does the pass
 (pg_try_advisory_xact_lock), the others skip it.
 """
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.assignments.models import Assignment
+from hub.background import Periodic
 from hub.cases.models import Case
 from hub.db import Database
 from hub.events import log as event_log
@@ -34,24 +33,9 @@ class TimeLimitScheduler:
     db: Database
     now: Callable[[], datetime]
     scan_seconds: float = 30.0
-    _task: asyncio.Task | None = field(default=None, repr=False)
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="time-limits")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except Exception:  # noqa: BLE001  (a failed pass is retried by the next)
-                log.exception("time-limit pass failed")
-            await asyncio.sleep(self.scan_seconds)
+    def background(self) -> Periodic:
+        return Periodic("time-limits", self.run_once, self.scan_seconds)
 
     async def run_once(self) -> tuple[int, int]:
         """(warnings raised, overdue raised) in this pass."""
