@@ -24,7 +24,6 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests import operations as ops  # noqa: E402
 from tests.factories import enterprise_connection  # noqa: E402
 from tests.harness import create_database, drop_database, free_port  # noqa: E402
 

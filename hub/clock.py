@@ -27,10 +27,6 @@ class Clock:
     def now(self) -> datetime:
         return self.frozen if self.frozen is not None else utcnow() + self.offset
 
-    def travel_to(self, moment: datetime) -> None:
-        """From now on the clock reads `moment` plus the real time that passes."""
-        self.frozen, self.offset = None, moment - utcnow()
-
     def freeze_at(self, moment: datetime) -> None:
         """The clock reads `moment` until moved again."""
         self.frozen = moment.astimezone(timezone.utc)

@@ -122,10 +122,6 @@ class GraphQLClient:
         return response.json().get("errors") or []
 
 
-def run_sync(coro):  # type: ignore[no-untyped-def]
-    return asyncio.get_event_loop().run_until_complete(coro)
-
-
 class ExternalIssuer:
     """A stand-in single-sign-on issuer: signs tokens and publishes its public keys as JWKS."""
 

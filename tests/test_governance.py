@@ -6,7 +6,7 @@ import pytest
 
 from hub.enums import Role
 from tests.factories import PERSON_ID, individual_transfer
-from tests.steps import by_service, submit
+from tests.steps import submit
 
 WATER_VIEW = "query ($id: ID!) { case(id: $id) { water { accountNumber } applicant { name idNumber phone } } }"
 GRANT = """mutation ($input: GrantAccessInput!) { grantAccess(input: $input) {

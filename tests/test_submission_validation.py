@@ -7,7 +7,7 @@ import pytest
 from hub.enums import Role
 from tests import operations as ops
 from tests.factories import (
-    LETTER_FIRST_CODE, PERSON_ID, credit_code, enterprise_connection, individual_transfer, resident_id,
+    LETTER_FIRST_CODE, PERSON_ID, enterprise_connection, individual_transfer, resident_id,
 )
 from tests.steps import submit, submit_errors
 

@@ -15,8 +15,7 @@ from hub.errors import HubError, NotFound
 from hub.graphql import resolvers as r
 from hub.graphql.errors import UserError, graphql_error, user_errors
 from hub.graphql.types.governance import (
-    AuditRecord, CatalogueItem, ChainVerification, GovernanceChange, OAuthClient, OAuthClientWithSecret,
-    SharingGrant, SharingRequest,
+    AuditRecord, CatalogueItem, ChainVerification, GovernanceChange, OAuthClient, SharingGrant, SharingRequest,
 )
 from hub.policy import access
 

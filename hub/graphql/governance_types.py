@@ -1,7 +1,7 @@
 """Names of the governance types (catalogue, grants, requests, clients, audit): gated by role, not by item grants."""
 
 GOVERNANCE_TYPES = frozenset({
-    "CatalogueItem", "SharingGrant", "SharingRequest", "OAuthClient", "OAuthClientWithSecret", "AuditRecord",
+    "CatalogueItem", "SharingGrant", "SharingRequest", "OAuthClient", "AuditRecord",
     "AuditRecordConnection", "AuditRecordEdge", "GovernanceChange", "CatalogueItemPayload", "GrantPayload",
     "SharingRequestPayload", "OAuthClientPayload", "ChainVerification",
     "TimeLimitRule", "CalendarYear", "TimeLimitGroup", "StatusCount", "TimeLimitRulePayload", "CalendarImportPayload",

@@ -93,12 +93,6 @@ class OAuthClient:
         return cls(**{f: getattr(row, f) for f in cls.__annotations__})
 
 
-@strawberry.type(description="A client with its new secret: shown once, store it now.")
-class OAuthClientWithSecret:
-    client: OAuthClient
-    client_secret: str
-
-
 @strawberry.type(description="One audit record (append-only, hash-chained).")
 class AuditRecord:
     id: strawberry.ID
