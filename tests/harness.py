@@ -1,6 +1,5 @@
 """Runs the real hub on a real port in a background thread, against a throw-away database."""
 
-import asyncio
 import os
 import socket
 import threading
