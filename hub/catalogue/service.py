@@ -13,7 +13,7 @@ from hub.catalogue.models import CatalogueItem, SharingGrant, SharingRequest
 from hub.clock import LOCAL, local_day
 from hub.errors import Conflict, ErrorCode, IllegalTransition, NotFound
 from hub.policy import access
-from hub.policy.plan import INTAKE_ROLES
+from hub.policy.plan import share_type_refusal
 from hub.reference.models import Organisation
 from hub.validation.checker import Checker
 
@@ -74,7 +74,7 @@ async def grant(session: AsyncSession, *, principal: Principal, item_codes: list
         c.fail("purpose", ErrorCode.REQUIRED, "state the purpose of the sharing (PIPL Art. 23)")
     for index, code in enumerate(item_codes):
         item = next((i for i in items if i.code == code), None)
-        reason = item and _refusal(item, role, organisation, access_level)
+        reason = item and share_type_refusal(item.code, item.share_type, role, access_level, "GOVERNANCE")
         if reason:
             c.fail(f"itemCodes[{index}]", ErrorCode.INVALID, reason)
     if access_level not in ("READ_FULL", "READ_MASKED", "WRITE"):
@@ -82,14 +82,6 @@ async def grant(session: AsyncSession, *, principal: Principal, item_codes: list
     c.raise_if_any()
     return [_new_grant(session, principal, now, item.code, role, organisation, access_level, purpose.strip(),
                        valid_from, valid_until, origin="GOVERNANCE") for item in items]
-
-
-def _refusal(item: CatalogueItem, role: str | None, organisation: str | None, access_level: str) -> str | None:
-    if item.share_type == "NOT_SHARED" and role not in INTAKE_ROLES:
-        return f"{item.code} is NOT_SHARED (不予共享): only the intake roles may hold it"
-    if item.share_type == "CONDITIONAL" and access_level == "READ_FULL" and role not in INTAKE_ROLES:
-        return f"{item.code} is CONDITIONAL (有条件共享): full reads need an approved sharing request"
-    return None
 
 
 def _check_grantee(c: Checker, role: str | None, organisation: str | None, organisations: set[str]) -> None:

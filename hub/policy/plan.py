@@ -43,13 +43,18 @@ class AccessPlan:
         return codes - self.writes.keys()
 
 
+def share_type_refusal(code: str, share_type: str, role: str | None, access: str, origin: str) -> str | None:
+    """Why the item's share type forbids such a grant, or None. Governance refuses to create these grants,
+    and the plan ignores any that exist all the same."""
+    if share_type == "NOT_SHARED" and role not in INTAKE_ROLES:
+        return f"{code} is NOT_SHARED (不予共享): only the intake roles may hold it"
+    if share_type == "CONDITIONAL" and access == "READ_FULL" and role not in INTAKE_ROLES and origin != "REQUEST":
+        return f"{code} is CONDITIONAL (有条件共享): full reads need an approved sharing request"
+    return None
+
+
 def grant_is_effective(grant: Grant, item: Item) -> bool:
-    """Share-type rules, applied whatever the grant table says (governance also refuses to create these)."""
-    if item.share_type == "NOT_SHARED":
-        return grant.role in INTAKE_ROLES
-    if item.share_type == "CONDITIONAL" and grant.access == "READ_FULL":
-        return grant.role in INTAKE_ROLES or grant.origin == "REQUEST"
-    return True
+    return share_type_refusal(item.code, item.share_type, grant.role, grant.access, grant.origin) is None
 
 
 def _matches(grant: Grant, principal: Principal) -> bool:
