@@ -42,6 +42,10 @@ def sms_sender(settings: Settings) -> Sender:
     return LogSender(settings.sms_log_file or settings.data_dir / "sms.log")
 
 
+async def _version(policies: PolicyStore) -> int:
+    return (await policies.current()).version
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     if settings.is_embedded:
@@ -68,7 +72,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await load_time_limits(session, utcnow())
             if generated:
                 demo.announce_tokens(tokens, settings)
-        await feed.start()
+        await feed.start(policy_version=lambda: _version(policies))
         loops = [outbox.background(), scheduler.background()]
         for loop in loops:
             loop.start()

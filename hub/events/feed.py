@@ -10,7 +10,7 @@ never allowed to grow the server's memory.
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import asyncpg
@@ -23,6 +23,7 @@ from hub.events.models import Event
 
 log = logging.getLogger("hub.events")
 BATCH = 500
+POLICY_CHANGED = object()  # put in every subscriber's queue when governance changed something
 
 
 @dataclass(eq=False)  # identity semantics: kept in a set
@@ -43,11 +44,13 @@ class EventFeed:
     _tasks: list = field(default_factory=list)
     _listener: object = None
 
-    async def start(self) -> None:
+    async def start(self, policy_version: Callable[[], Awaitable[int]] | None = None) -> None:
         async with self.db.read() as session:
             self.position = (await session.scalar(select(func.max(Event.id)))) or 0
         self.db.after_event_commit.append(self._wake.set)
         self._tasks.append(asyncio.create_task(self._pump(), name="event-feed"))
+        if policy_version is not None:
+            self._tasks.append(asyncio.create_task(self._watch_policy(policy_version), name="policy-watch"))
         if not self.db.sqlite:
             await self._listen()
 
@@ -74,6 +77,23 @@ class EventFeed:
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
         self.subscribers.discard(subscriber)
+
+    async def _watch_policy(self, policy_version: Callable[[], Awaitable[int]]) -> None:
+        """Once a second for the whole process (not per subscriber): tell subscribers when the policy moved,
+        so revocations reach idle sockets within about a second."""
+        seen = None
+        while True:
+            await asyncio.sleep(self.poll_seconds)
+            try:
+                version = await policy_version()
+            except Exception:  # noqa: BLE001  (try again next second)
+                log.exception("policy version check failed")
+                continue
+            if seen is not None and version != seen:
+                for subscriber in list(self.subscribers):
+                    with contextlib.suppress(asyncio.QueueFull):
+                        subscriber.queue.put_nowait(POLICY_CHANGED)
+            seen = version
 
     async def _pump(self) -> None:
         while True:

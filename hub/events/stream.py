@@ -8,14 +8,13 @@ Because cursors become visible in commit order (hub/events/log.py), reading
 """
 
 import asyncio
-import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from sqlalchemy import Select
 
 from hub.db import Database
-from hub.events.feed import BATCH, EventFeed
+from hub.events.feed import BATCH, POLICY_CHANGED, EventFeed
 from hub.events.models import Event
 
 RECHECK_SECONDS = 1.0
@@ -31,7 +30,7 @@ class StreamClosed(Exception):
 
 
 class _Guard:
-    """Re-checks access at most once a second, whether events flow or not."""
+    """During a replay (a busy stream), re-checks access at most once a second."""
 
     def __init__(self, still_allowed: Callable[[], Awaitable[None]]):
         self.still_allowed = still_allowed
@@ -46,11 +45,12 @@ class _Guard:
 async def stream(
     *, db: Database, feed: EventFeed, after: int | None, replay: Callable[[int], Select],
     prefilter: Callable[[Event], bool], visible: Callable[[Event], Awaitable[bool]],
-    still_allowed: Callable[[], Awaitable[None]],
+    still_allowed: Callable[[], Awaitable[None]], expires_at: float | None,
 ) -> AsyncIterator[Event]:
     """`replay(cursor)` selects the caller's logged events after a cursor; `prefilter` is the cheap test
     the feed applies to live events (it decides what queues up), `visible` the full one before delivery;
-    `still_allowed` raises StreamClosed when the caller's access has gone."""
+    `still_allowed` raises StreamClosed when the caller's access has gone. An idle subscriber sleeps
+    until an event, a policy change (the feed tells every subscriber) or its token's expiry."""
     subscriber = feed.subscribe(prefilter)
     guard = _Guard(still_allowed)
     try:
@@ -61,7 +61,7 @@ async def stream(
                 cursor = event.id
                 yield event
         while True:
-            event = await _next(subscriber, guard)
+            event = await _next(subscriber, still_allowed, expires_at)
             if event.id <= cursor or not await visible(event):
                 continue
             cursor = event.id
@@ -81,10 +81,17 @@ async def _replay(db: Database, replay: Callable[[int], Select], cursor: int) ->
             return
 
 
-async def _next(subscriber, guard: _Guard) -> Event:  # type: ignore[no-untyped-def]
+async def _next(subscriber, still_allowed: Callable[[], Awaitable[None]], expires_at: float | None) -> Event:  # type: ignore[no-untyped-def]
     while True:
         if subscriber.overflowed:
             raise StreamClosed(SLOW_SUBSCRIBER, "subscriber too slow: dropped; resume from your last cursor")
-        await guard.check()
-        with contextlib.suppress(asyncio.TimeoutError):
-            return await asyncio.wait_for(subscriber.queue.get(), RECHECK_SECONDS)
+        timeout = None if expires_at is None else max(expires_at - time.time(), 0) + 0.05
+        try:
+            item = await asyncio.wait_for(subscriber.queue.get(), timeout)
+        except asyncio.TimeoutError:
+            await still_allowed()  # the token has expired: this closes the stream
+            continue
+        if item is POLICY_CHANGED:
+            await still_allowed()
+            continue
+        return item

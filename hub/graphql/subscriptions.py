@@ -128,7 +128,7 @@ class Subscription:
             replay=lambda c: select(Event).where(Event.organisation_code == org, Event.id > c,
                                                  Event.assignment_id.is_not(None)),
             prefilter=lambda e: e.organisation_code == org and e.assignment_id is not None,
-            visible=_always, still_allowed=_guard(info),
+            visible=_always, still_allowed=_guard(info), expires_at=ctx.principal.expires_at,
         )
         async for payload in _deliver(info, events, lambda e: AssignmentEvent(
                 cursor=str(e.id), kind=e.kind, occurred_at=e.occurred_at, assignment_ref=e.assignment_id)):
@@ -152,6 +152,7 @@ class Subscription:
             db=ctx.db, feed=ctx.feed, after=_cursor(after),
             replay=lambda c: select(Event).where(Event.case_id == row_id, Event.id > c),
             prefilter=lambda e: e.case_id == row_id, visible=visible, still_allowed=_guard(info),
+            expires_at=ctx.principal.expires_at,
         )
         async for payload in _deliver(info, events, lambda e: CaseEvent(
                 cursor=str(e.id), kind=e.kind, occurred_at=e.occurred_at, case_ref=e.case_id)):
@@ -174,6 +175,7 @@ class Subscription:
             replay=lambda c: select(Event).join(CaseRow, CaseRow.id == Event.case_id)
             .where(Event.kind.in_(RESULT_KINDS), Event.id > c, scope_clause(scope)),
             prefilter=lambda e: e.kind in RESULT_KINDS, visible=visible, still_allowed=_guard(info),
+            expires_at=ctx.principal.expires_at,
         )
         async for payload in _deliver(info, events, lambda e: ResultEvent(
                 cursor=str(e.id), kind=e.kind, occurred_at=e.occurred_at, case_ref=e.case_id,
