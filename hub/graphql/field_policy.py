@@ -9,11 +9,13 @@ a test fails if any other type has a field without a catalogue entry.
 
 import inspect
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from graphql import GraphQLResolveInfo
 from strawberry.extensions import SchemaExtension
 
+from hub.graphql.governance_types import GOVERNANCE_TYPES
 from hub.policy.masking import mask
 
 UNGOVERNED_PREFIXES = ("__",)
@@ -26,18 +28,23 @@ UNGOVERNED_FIELDS = frozenset({"id"})  # row visibility governs ids
 
 
 def is_governed(type_name: str) -> bool:
-    from hub.graphql.governance_types import GOVERNANCE_TYPES
-
     return not (type_name in UNGOVERNED or type_name in GOVERNANCE_TYPES or type_name.startswith(UNGOVERNED_PREFIXES))
+
+
+@lru_cache(maxsize=4096)
+def item_code(type_name: str, field_name: str) -> str | None:
+    """The catalogue item a field is, or None for fields the catalogue does not govern (computed once per field)."""
+    if field_name in UNGOVERNED_FIELDS or field_name.startswith("__") or not is_governed(type_name):
+        return None
+    return f"{type_name}.{field_name}"
 
 
 class FieldPolicy(SchemaExtension):
     def resolve(self, _next: Callable, root: Any, info: GraphQLResolveInfo, *args: Any, **kwargs: Any) -> Any:
-        type_name = info.parent_type.name
-        if info.field_name in UNGOVERNED_FIELDS or info.field_name.startswith("__") or not is_governed(type_name):
+        code = item_code(info.parent_type.name, info.field_name)
+        if code is None:
             return _next(root, info, *args, **kwargs)
         ctx = info.context
-        code = f"{type_name}.{info.field_name}"
         access = ctx.plan.read(code)
         if access is None:
             return None
