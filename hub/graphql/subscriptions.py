@@ -1,5 +1,6 @@
 """Subscriptions (graphql-transport-ws): replay after a cursor, then live; the same policy on every payload."""
 
+import asyncio
 import time
 import uuid
 from collections.abc import AsyncGenerator
@@ -107,6 +108,7 @@ async def _deliver(info: Info, events, build) -> AsyncGenerator:  # type: ignore
             yield build(event)
     except StreamClosed as closed:
         await ctx.request.close(code=closed.code, reason=closed.reason)
+        await asyncio.Event().wait()  # the transport cancels us as the socket goes; returning would send on it
 
 
 async def _always(_: Event) -> bool:
