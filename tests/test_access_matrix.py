@@ -81,7 +81,7 @@ def compare(raw, seen, type_name: str, levels: dict, masks: dict, own_org: str |
             if code == "Case.assignments" and own_org:
                 rows = [a for a in rows if a["organisationCode"] == own_org]
             assert len(got) == len(rows), f"{where}: {len(got)} rows, expected {len(rows)}"
-            for index, (rr, ss) in enumerate(zip(rows, got)):
+            for index, (rr, ss) in enumerate(zip(rows, got, strict=True)):
                 compare(rr, ss, named.name, levels, masks, own_org, tally, twin, f"{where}[{index}]")
             continue
         tally[level, r is not None] += 1
