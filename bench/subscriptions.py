@@ -57,8 +57,11 @@ async def main(args: argparse.Namespace) -> None:
     url = await create_database(tmp, args.backend)
     port = free_port()
     env = {**os.environ, "HUB_DATABASE_URL": url, "HUB_DATA_DIR": str(tmp), "HUB_PORT": str(port), "HUB_LOG_LEVEL": "WARNING"}
-    server = subprocess.Popen([sys.executable, "-m", "hub.cli", "serve"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    serve = [sys.executable, "-m", "hub.cli", "serve"]
+    if args.ws:
+        serve = [sys.executable, "-m", "uvicorn", "hub.app:create_app", "--factory", "--port", str(port), "--ws", args.ws,
+                 "--ws-per-message-deflate", "false", "--log-level", "warning"]
+    server = subprocess.Popen(serve, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
             for _ in range(300):
@@ -103,4 +106,5 @@ if __name__ == "__main__":
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="postgresql")
     parser.add_argument("--idle", type=int, default=2000)
     parser.add_argument("--events", type=int, default=200)
+    parser.add_argument("--ws", help="serve with this uvicorn WebSocket implementation instead of `hub serve`'s default")
     asyncio.run(main(parser.parse_args()))

@@ -18,8 +18,10 @@ def serve(args: argparse.Namespace) -> None:
 
     settings = get_settings()
     logs.configure(settings.log_level)
+    # No permessage-deflate: events are small, and each compressed socket holds ~50 KiB of zlib state.
     uvicorn.run("hub.app:create_app", factory=True, host=args.host or settings.host,
-                port=args.port or settings.port, log_level=settings.log_level.lower(), log_config=None)
+                port=args.port or settings.port, log_level=settings.log_level.lower(), log_config=None,
+                ws_per_message_deflate=False)
 
 
 def run_migrations(args: argparse.Namespace) -> None:
