@@ -30,7 +30,13 @@ POLICY_CHANGED = object()  # put in every subscriber's queue when governance cha
 class Subscriber:
     matches: Callable[[Event], bool]
     queue: asyncio.Queue
+    route: str | None  # "org:<code>", "case:<id>", or None for subscribers that look at every event
     overflowed: bool = False
+
+
+def routes(event: Event) -> tuple[str | None, ...]:
+    """The routes an event travels: its organisation, its case, and the catch-all."""
+    return (f"org:{event.organisation_code}", f"case:{event.case_id}", None)
 
 
 @dataclass
@@ -39,7 +45,7 @@ class EventFeed:
     queue_size: int = 1000
     poll_seconds: float = 1.0
     position: int = 0
-    subscribers: set = field(default_factory=set)
+    routed: dict = field(default_factory=dict)  # route → set of subscribers
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list = field(default_factory=list)
     _listener: object = None
@@ -70,13 +76,22 @@ class EventFeed:
         self._listener = await asyncpg.connect(dsn)
         await self._listener.add_listener(NOTIFY_CHANNEL, lambda *_: self._wake.set())
 
-    def subscribe(self, matches: Callable[[Event], bool]) -> Subscriber:
-        subscriber = Subscriber(matches=matches, queue=asyncio.Queue(maxsize=self.queue_size))
-        self.subscribers.add(subscriber)
+    @property
+    def subscribers(self) -> list[Subscriber]:
+        return [s for group in self.routed.values() for s in group]
+
+    def subscribe(self, matches: Callable[[Event], bool], route: str | None = None) -> Subscriber:
+        """`route` lets the feed look only at the subscribers an event can concern (10,000 idle ones cost nothing)."""
+        subscriber = Subscriber(matches=matches, queue=asyncio.Queue(maxsize=self.queue_size), route=route)
+        self.routed.setdefault(route, set()).add(subscriber)
         return subscriber
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
-        self.subscribers.discard(subscriber)
+        group = self.routed.get(subscriber.route)
+        if group is not None:
+            group.discard(subscriber)
+            if not group:
+                del self.routed[subscriber.route]
 
     async def _watch_policy(self, policy_version: Callable[[], Awaitable[int]]) -> None:
         """Once a second for the whole process (not per subscriber): tell subscribers when the policy moved,
@@ -117,7 +132,7 @@ class EventFeed:
                 return
 
     def _fan_out(self, event: Event) -> None:
-        for subscriber in list(self.subscribers):
+        for subscriber in [s for route in routes(event) for s in self.routed.get(route, ())]:
             if subscriber.overflowed or not subscriber.matches(event):
                 continue
             try:

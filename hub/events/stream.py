@@ -45,13 +45,13 @@ class _Guard:
 async def stream(
     *, db: Database, feed: EventFeed, after: int | None, replay: Callable[[int], Select],
     prefilter: Callable[[Event], bool], visible: Callable[[Event], Awaitable[bool]],
-    still_allowed: Callable[[], Awaitable[None]], expires_at: float | None,
+    still_allowed: Callable[[], Awaitable[None]], expires_at: float | None, route: str | None = None,
 ) -> AsyncIterator[Event]:
     """`replay(cursor)` selects the caller's logged events after a cursor; `prefilter` is the cheap test
     the feed applies to live events (it decides what queues up), `visible` the full one before delivery;
     `still_allowed` raises StreamClosed when the caller's access has gone. An idle subscriber sleeps
     until an event, a policy change (the feed tells every subscriber) or its token's expiry."""
-    subscriber = feed.subscribe(prefilter)
+    subscriber = feed.subscribe(prefilter, route)
     guard = _Guard(still_allowed)
     try:
         cursor = feed.position if after is None else after

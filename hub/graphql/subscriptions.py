@@ -131,6 +131,7 @@ class Subscription:
                                                  Event.assignment_id.is_not(None)),
             prefilter=lambda e: e.organisation_code == org and e.assignment_id is not None,
             visible=_always, still_allowed=_guard(info), expires_at=ctx.principal.expires_at,
+            route=f"org:{org}",
         )
         async for payload in _deliver(info, events, lambda e: AssignmentEvent(
                 cursor=str(e.id), kind=e.kind, occurred_at=e.occurred_at, assignment_ref=e.assignment_id)):
@@ -154,7 +155,7 @@ class Subscription:
             db=ctx.db, feed=ctx.feed, after=_cursor(after),
             replay=lambda c: select(Event).where(Event.case_id == row_id, Event.id > c),
             prefilter=lambda e: e.case_id == row_id, visible=visible, still_allowed=_guard(info),
-            expires_at=ctx.principal.expires_at,
+            expires_at=ctx.principal.expires_at, route=f"case:{row_id}",
         )
         async for payload in _deliver(info, events, lambda e: CaseEvent(
                 cursor=str(e.id), kind=e.kind, occurred_at=e.occurred_at, case_ref=e.case_id)):
