@@ -15,14 +15,17 @@ from hub.cases.repository import scope_clause
 from hub.policy.access import CaseScope
 
 
+def visible_clause(scope: CaseScope, own_organisation: str | None):  # type: ignore[no-untyped-def]
+    """Assignments the caller may see: their case is in scope, and for a utility they are its own."""
+    condition = Assignment.case_id.in_(select(Case.id).where(scope_clause(scope)))
+    if own_organisation:
+        condition = condition & (Assignment.organisation_code == own_organisation)
+    return condition
+
+
 async def get(session: AsyncSession, scope: CaseScope, assignment_id: uuid.UUID,
               own_organisation: str | None = None) -> Assignment | None:
-    """An assignment the caller may see: its case is in scope, and for a utility it is its own."""
-    stmt = select(Assignment).join(Case, Case.id == Assignment.case_id).where(
-        Assignment.id == assignment_id, scope_clause(scope)
-    )
-    if own_organisation:
-        stmt = stmt.where(Assignment.organisation_code == own_organisation)
+    stmt = select(Assignment).where(Assignment.id == assignment_id, visible_clause(scope, own_organisation))
     return (await session.scalars(stmt)).one_or_none()
 
 

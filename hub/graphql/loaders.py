@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 
 from hub.assignments.models import Assignment
 from hub.cases.models import Agent, Applicant, Case, Site
+from hub.assignments.repository import visible_clause
 from hub.cases.repository import scope_clause
 from hub.calendar import store as calendar_store
 from hub.db import Database
@@ -104,7 +105,8 @@ def build_loaders(db: Database, plan: AccessPlan) -> Loaders:
     own = plan.own_assignments_of
     return Loaders(
         case=_one_each(db, Case, Case.id, where=lambda _keys: scope_clause(plan.rows)),
-        assignment=_one_each(db, Assignment, Assignment.id, where=lambda _keys: _visible_assignment(plan)),
+        assignment=_one_each(db, Assignment, Assignment.id,
+                             where=lambda _keys: visible_clause(plan.rows, plan.own_assignments_of)),
         applicant=_one_each(db, Applicant, Applicant.case_id),
         agent=_one_each(db, Agent, Agent.case_id),
         site=_one_each(db, Site, Site.case_id),
@@ -113,13 +115,6 @@ def build_loaders(db: Database, plan: AccessPlan) -> Loaders:
                                where=Assignment.organisation_code == own if own else None),
         reference=ReferenceData(db),
     )
-
-
-def _visible_assignment(plan: AccessPlan):  # type: ignore[no-untyped-def]
-    condition = Assignment.case_id.in_(select(Case.id).where(scope_clause(plan.rows)))
-    if plan.own_assignments_of:
-        condition = condition & (Assignment.organisation_code == plan.own_assignments_of)
-    return condition
 
 
 def parse_uuid(value: str) -> uuid.UUID | None:

@@ -19,7 +19,7 @@ from hub.events.stream import StreamClosed, stream
 from hub.graphql import resolvers as r
 from hub.graphql.errors import graphql_error
 from hub.graphql.types.cases import Assignment, Case
-from hub.policy.access import ensure_client_active, ensure_role
+from hub.policy.access import ensure_client_active, ensure_role, hears_of
 
 FORBIDDEN_CLOSE = 4403
 RESULT_KINDS = ("ASSIGNMENT_COMPLETED", "ASSIGNMENT_REJECTED", "CASE_STATUS_CHANGED")
@@ -148,8 +148,8 @@ class Subscription:
             raise graphql_error(NotFound("no such case"))
         own = ctx.plan.own_assignments_of
 
-        async def visible(event: Event) -> bool:  # a utility does not hear of other utilities' assignments
-            return not (own and event.organisation_code and event.organisation_code != own)
+        async def visible(event: Event) -> bool:
+            return hears_of(own, event.organisation_code)
 
         events = stream(
             db=ctx.db, feed=ctx.feed, after=_cursor(after),

@@ -123,3 +123,8 @@ def sharing_requests_visible_to(principal: Principal) -> str | None:
 def ensure_role(principal: Principal, role: Role) -> None:
     if role not in principal.roles:
         raise Forbidden(f"this needs the role {role.value}")
+
+
+def hears_of(own_assignments_of: str | None, organisation_code: str | None) -> bool:
+    """Whether an event about an assignment of `organisation_code` may reach a caller (a utility: its own only)."""
+    return not (own_assignments_of and organisation_code and organisation_code != own_assignments_of)
