@@ -2,16 +2,18 @@
 
 Safe with several instances: a message is claimed by moving it to SENDING with a
 lease in a short transaction (PostgreSQL: FOR UPDATE SKIP LOCKED), so no two
-workers send it at once; a worker that dies leaves the lease to expire and the
-message is sent again, with the same id as its idempotency key.
+workers send it at once. A worker that is stopped hands its unsettled claims
+back at once; one that dies leaves the lease to expire, and the message is
+sent again with the same id as its idempotency key.
 """
 
+import asyncio
 import logging
 import random
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
 from hub.background import Periodic
 from hub.clock import utcnow
@@ -43,14 +45,28 @@ class OutboxWorker:
     async def deliver_due(self) -> int:
         """One pass: claim, send and settle up to `batch` due messages; how many were claimed."""
         claimed = await self._claim()
-        for message in claimed:
-            try:
-                await self.sender.send(message)
-            except SendFailed as failure:
-                await self._settle(message.id, error=str(failure))
-            else:
-                await self._settle(message.id, error=None)
+        unsettled = [m.id for m in claimed]
+        try:
+            for message in claimed:
+                try:
+                    await self.sender.send(message)
+                except SendFailed as failure:
+                    await self._settle(message.id, error=str(failure))
+                else:
+                    await self._settle(message.id, error=None)
+                unsettled.remove(message.id)
+        except asyncio.CancelledError:
+            await self._release(unsettled)  # stopping: hand them back now rather than after the lease
+            raise
         return len(claimed)
+
+    async def _release(self, message_ids: list) -> None:
+        if not message_ids:
+            return
+        async with self.db.write() as session:
+            await session.execute(update(Notification).where(
+                Notification.id.in_(message_ids), Notification.status == "SENDING").values(
+                status="PENDING", next_attempt_at=utcnow()))
 
     async def _claim(self) -> list[Notification]:
         now = utcnow()
