@@ -17,5 +17,3 @@ class Principal:
     def has(self, role: Role) -> bool:
         return role in self.roles
 
-
-SYSTEM = Principal(subject="system:hub", organisation=None, roles=frozenset())

@@ -28,10 +28,6 @@ class CaseScope:
     submitted_by: tuple[str, str | None] | None = None  # (role, organisation) for CLERK / PLATFORM
     assigned_to: str | None = None  # UTILITY: cases with an assignment for this organisation
 
-    @property
-    def nothing(self) -> bool:
-        return not (self.everything or self.applicant_subject or self.submitted_by or self.assigned_to)
-
 
 def case_scope(principal: Principal) -> CaseScope:
     roles = principal.roles

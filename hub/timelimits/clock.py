@@ -63,8 +63,3 @@ def stop(a: Assignment, calendar: WorkingCalendar, now: datetime) -> None:
         a.clock_running_since, a.warning_at = None, None
     if a.clock_started_at is not None:
         a.on_time = a.clock_elapsed_seconds <= a.limit_seconds
-
-
-def handling_days(a: Assignment) -> float | None:
-    """Working days the utility used (paused time excluded)."""
-    return a.clock_elapsed_seconds / DAY if a.clock_started_at is not None and a.clock_running_since is None else None
