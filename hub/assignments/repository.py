@@ -2,7 +2,8 @@
 
 import base64
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select, tuple_
@@ -10,22 +11,14 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.assignments.models import Assignment
-from hub.cases.models import Case
-from hub.cases.repository import scope_clause
-from hub.policy.access import CaseScope
+from hub.cases.repository import assignment_visible, readable_clauses
+from hub.policy.filters import EVERYWHERE, Readable
+from hub.policy.plan import Lane
 
 
-def visible_clause(scope: CaseScope, own_organisation: str | None):  # type: ignore[no-untyped-def]
-    """Assignments the caller may see: their case is in scope, and for a utility they are its own."""
-    condition = Assignment.case_id.in_(select(Case.id).where(scope_clause(scope)))
-    if own_organisation:
-        condition = condition & (Assignment.organisation_code == own_organisation)
-    return condition
-
-
-async def get(session: AsyncSession, scope: CaseScope, assignment_id: uuid.UUID,
-              own_organisation: str | None = None) -> Assignment | None:
-    stmt = select(Assignment).where(Assignment.id == assignment_id, visible_clause(scope, own_organisation))
+async def get(session: AsyncSession, lanes: tuple[Lane, ...], assignment_id: uuid.UUID) -> Assignment | None:
+    """The assignment if one of the caller's roles (`lanes`, hub.policy.plan) covers it."""
+    stmt = select(Assignment).where(Assignment.id == assignment_id, assignment_visible(lanes))
     return (await session.scalars(stmt)).one_or_none()
 
 
@@ -44,11 +37,17 @@ async def for_cases(session: AsyncSession, case_ids: list[uuid.UUID]) -> list[As
 
 @dataclass(frozen=True)
 class QueueFilter:
+    """Values to match, and for each argument given (by its API name) where it may look."""
+
     organisation_code: str
     statuses: tuple[str, ...] = ()
     service: str | None = None
     created_from: datetime | None = None
     created_before: datetime | None = None
+    readable: Mapping[str, Readable] = field(default_factory=dict)
+
+    def where(self, argument: str) -> list:
+        return readable_clauses(self.readable.get(argument, EVERYWHERE), None, Assignment)
 
 
 def encode_cursor(assignment_id: uuid.UUID) -> str:
@@ -68,13 +67,13 @@ async def queue_page(
     """A utility's work queue, oldest first (first in, first handled), by keyset."""
     stmt = select(Assignment).where(Assignment.organisation_code == flt.organisation_code)
     if flt.statuses:
-        stmt = stmt.where(Assignment.status.in_(flt.statuses))
+        stmt = stmt.where(Assignment.status.in_(flt.statuses), *flt.where("statuses"))
     if flt.service:
-        stmt = stmt.where(Assignment.service == flt.service)
+        stmt = stmt.where(Assignment.service == flt.service, *flt.where("service"))
     if flt.created_from:
-        stmt = stmt.where(Assignment.created_at >= flt.created_from)
+        stmt = stmt.where(Assignment.created_at >= flt.created_from, *flt.where("createdFrom"))
     if flt.created_before:
-        stmt = stmt.where(Assignment.created_at < flt.created_before)
+        stmt = stmt.where(Assignment.created_at < flt.created_before, *flt.where("createdBefore"))
     if after:
         anchor = aliased(Assignment)
         position = select(anchor.created_at).where(

@@ -13,6 +13,7 @@ from hub.auth.principal import Principal
 from hub.cases import repository as case_repository
 from hub.cases.service import lock_assignments, record_assignment_event, refresh_status
 from hub.enums import AssignmentStatus as S
+from hub.enums import Role
 from hub.errors import Conflict, ErrorCode, IllegalTransition, NotFound
 from hub.catalogue import items
 from hub.notifications import service as notifications
@@ -56,11 +57,11 @@ async def transition(
 
     With an idempotency key, a retry of the same request returns the assignment without applying anything.
     """
-    seen = await repository.get(session, plan.rows, assignment_id, plan.own_assignments_of)
+    seen = await repository.get(session, plan.lanes, assignment_id)
     if seen is None:
         raise NotFound("no such assignment")
     access.ensure_may_write_assignment(principal, seen.organisation_code)
-    access.ensure_may_write(plan, items.transition_items(action.value))
+    access.ensure_may_write(plan.lane(Role.UTILITY).writes, items.transition_items(action.value))  # as the utility
     case = await case_repository.lock_for_write(session, plan.rows, seen.case_id)
     assignments = await lock_assignments(session, seen.case_id)
     assignment = next(a for a in assignments if a.id == assignment_id)

@@ -2,7 +2,8 @@
 
 import base64
 import uuid
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Select, and_, exists, false, or_, select, true, tuple_
@@ -11,7 +12,10 @@ from sqlalchemy.orm import aliased, selectinload
 
 from hub.assignments.models import Assignment
 from hub.cases.models import Agent, Applicant, Case, Site
+from hub.enums import Role
 from hub.policy.access import CaseScope
+from hub.policy.filters import EVERYWHERE, Readable
+from hub.policy.plan import Lane
 
 
 def scope_clause(scope: CaseScope, case=Case):  # type: ignore[no-untyped-def]
@@ -22,8 +26,7 @@ def scope_clause(scope: CaseScope, case=Case):  # type: ignore[no-untyped-def]
     if scope.applicant_subject:
         conditions.append(exists().where(Applicant.case_id == case.id, Applicant.subject == scope.applicant_subject))
         conditions.append(exists().where(Agent.case_id == case.id, Agent.subject == scope.applicant_subject))
-    if scope.submitted_by:
-        role, organisation = scope.submitted_by
+    for role, organisation in scope.submitted_by:
         conditions.append(and_(case.submitted_by_role == role, case.submitted_by_organisation == organisation))
     if scope.assigned_to:
         owned = aliased(Assignment)  # never correlated with an outer query over assignments
@@ -31,6 +34,56 @@ def scope_clause(scope: CaseScope, case=Case):  # type: ignore[no-untyped-def]
             exists().where(owned.case_id == case.id, owned.organisation_code == scope.assigned_to).correlate(case)
         )
     return or_(*conditions) if conditions else false()
+
+
+def lane_clause(lane: Lane, case=Case, assignment=None, *, whole_case: bool = False):  # type: ignore[no-untyped-def]
+    """SQL for "the lane covers this record" (mirrors Lane.covers). The record is `assignment` if given, unless
+    `whole_case`: then the case itself. The case is `case`, or with `case=None` the one `assignment.case_id` names."""
+    own = lane.own_assignments_of if assignment is not None and not whole_case else None
+    if own and lane.rows.assigned_to == own:
+        return assignment.organisation_code == own  # its case is assigned to the organisation by definition
+    if case is None:
+        in_rows = assignment.case_id.in_(select(Case.id).where(scope_clause(lane.rows)))
+    else:
+        in_rows = scope_clause(lane.rows, case)
+    return and_(in_rows, assignment.organisation_code == own) if own else in_rows
+
+
+def assignment_visible(lanes: Iterable[Lane], assignment=Assignment, case=None):  # type: ignore[no-untyped-def]
+    """Assignments the caller may see: some lane covers them (a utility's: its own, in cases assigned to it)."""
+    return or_(false(), *(lane_clause(lane, case, assignment) for lane in lanes if not lane.rows.empty))
+
+
+def assignment_visible_within_case(lanes: tuple[Lane, ...], assignment=Assignment, case=None) -> list:  # type: ignore[no-untyped-def]
+    """The same, for assignments of a case already known to be visible (as conditions, none if all are): with
+    one lane that covers rows, that lane scopes the case, so only its organisation rule is left."""
+    row_lanes = [lane for lane in lanes if not lane.rows.empty]
+    if len(row_lanes) == 1:
+        own = row_lanes[0].own_assignments_of
+        return [assignment.organisation_code == own] if own else []
+    return [assignment_visible(row_lanes, assignment, case)]
+
+
+def readable_clauses(where: Readable, case=Case, assignment=None) -> list:  # type: ignore[no-untyped-def]
+    """SQL conditions for the rows on which a filter argument may look (see hub.policy.filters); none when it
+    may look at every row the caller sees."""
+    parts = [or_(*(lane_clause(lane, case, assignment, whole_case=True) for lane in lanes)) for lanes in where.case_items]
+    parts += [or_(*(lane_clause(lane, case, assignment) for lane in lanes)) for lanes in where.assignment_items]
+    return parts
+
+
+async def scoped_by(session: AsyncSession, scopes: Mapping[Role, CaseScope],
+                    case_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, frozenset[Role]]:
+    """For each case, the roles whose scope includes it (one query for all; none for scopes that need no data)."""
+    ids = list(dict.fromkeys(case_ids))
+    always = {role for role, scope in scopes.items() if scope.everything}
+    asked = [(role, scope) for role, scope in scopes.items() if not scope.everything and not scope.empty]
+    found: dict[uuid.UUID, set[Role]] = {case_id: set(always) for case_id in ids}
+    if asked and ids:
+        stmt = select(Case.id, *(scope_clause(scope).label(f"s{i}") for i, (_, scope) in enumerate(asked)))
+        for row in (await session.execute(stmt.where(Case.id.in_(ids)))).all():
+            found[row[0]].update(role for (role, _), hit in zip(asked, row[1:], strict=True) if hit)
+    return {case_id: frozenset(roles) for case_id, roles in found.items()}
 
 
 def visible(scope: CaseScope) -> Select:
@@ -41,8 +94,11 @@ async def get(session: AsyncSession, scope: CaseScope, case_id: uuid.UUID) -> Ca
     return (await session.scalars(visible(scope).where(Case.id == case_id))).one_or_none()
 
 
-async def get_by_number(session: AsyncSession, scope: CaseScope, number: str) -> Case | None:
-    return (await session.scalars(visible(scope).where(Case.number == number))).one_or_none()
+async def get_by_number(session: AsyncSession, scope: CaseScope, number: str,
+                        readable: Readable = EVERYWHERE) -> Case | None:
+    """`readable`: where the caller reads the number in full (a lookup is a filter too)."""
+    stmt = visible(scope).where(Case.number == number, *readable_clauses(readable))
+    return (await session.scalars(stmt)).one_or_none()
 
 
 async def lock_for_write(session: AsyncSession, scope: CaseScope, case_id: uuid.UUID) -> Case | None:
@@ -63,12 +119,18 @@ async def number_taken(session: AsyncSession, number: str) -> bool:
 
 @dataclass(frozen=True)
 class CaseFilter:
+    """Values to match, and for each argument given (by its API name) where it may look."""
+
     statuses: tuple[str, ...] = ()
     case_type: str | None = None
     service: str | None = None
     district_code: str | None = None
     submitted_from: datetime | None = None
     submitted_before: datetime | None = None
+    readable: Mapping[str, Readable] = field(default_factory=dict)
+
+    def where(self, argument: str) -> Readable:
+        return self.readable.get(argument, EVERYWHERE)
 
 
 @dataclass(frozen=True)
@@ -100,23 +162,36 @@ def _after(scope: CaseScope, case_id: uuid.UUID):  # type: ignore[no-untyped-def
     return tuple_(Case.submitted_at, Case.id) < tuple_(position, case_id)
 
 
-async def page(
-    session: AsyncSession, scope: CaseScope, flt: CaseFilter, *, first: int, after: uuid.UUID | None
-) -> Page:
-    """Newest first, by (submitted_at, id): a keyset that new submissions cannot shift."""
-    stmt = visible(scope)
+def _filtered(stmt: Select, lanes: tuple[Lane, ...], flt: CaseFilter) -> Select:
+    """Each argument only where the caller reads what it compares; `service` only among the assignments the
+    caller sees (a utility: its own), so no filter tells whether a hidden assignment exists."""
     if flt.statuses:
-        stmt = stmt.where(Case.status.in_(flt.statuses))
+        stmt = stmt.where(Case.status.in_(flt.statuses), *readable_clauses(flt.where("statuses")))
     if flt.case_type:
-        stmt = stmt.where(Case.case_type == flt.case_type)
+        stmt = stmt.where(Case.case_type == flt.case_type, *readable_clauses(flt.where("caseType")))
     if flt.service:
-        stmt = stmt.where(exists().where(Assignment.case_id == Case.id, Assignment.service == flt.service))
+        seen = aliased(Assignment)
+        stmt = stmt.where(exists().where(
+            seen.case_id == Case.id, seen.service == flt.service, *assignment_visible_within_case(lanes, seen, Case),
+            *readable_clauses(flt.where("service"), Case, seen),
+        ).correlate(Case))
     if flt.district_code:
-        stmt = stmt.where(exists().where(Site.case_id == Case.id, Site.district_code == flt.district_code))
+        stmt = stmt.where(exists().where(Site.case_id == Case.id, Site.district_code == flt.district_code),
+                          *readable_clauses(flt.where("districtCode")))
     if flt.submitted_from:
-        stmt = stmt.where(Case.submitted_at >= flt.submitted_from)
+        stmt = stmt.where(Case.submitted_at >= flt.submitted_from, *readable_clauses(flt.where("submittedFrom")))
     if flt.submitted_before:
-        stmt = stmt.where(Case.submitted_at < flt.submitted_before)
+        stmt = stmt.where(Case.submitted_at < flt.submitted_before, *readable_clauses(flt.where("submittedBefore")))
+    return stmt
+
+
+async def page(
+    session: AsyncSession, scope: CaseScope, lanes: tuple[Lane, ...], flt: CaseFilter, *, first: int,
+    after: uuid.UUID | None,
+) -> Page:
+    """Newest first, by (submitted_at, id): a keyset that new submissions cannot shift. `lanes`: the caller's
+    roles (hub.policy.plan), for what it sees inside a case."""
+    stmt = _filtered(visible(scope), lanes, flt)
     if after:
         stmt = stmt.where(_after(scope, after))
     stmt = stmt.order_by(Case.submitted_at.desc(), Case.id.desc()).limit(first + 1)

@@ -23,7 +23,7 @@ from hub.materials.completeness import missing_groups
 from hub.materials.models import Material
 from hub.notifications import service as notifications
 from hub.policy import access
-from hub.policy.plan import AccessPlan
+from hub.policy.plan import AccessPlan, writes_of
 from hub.reference import snapshot as reference
 from hub.reference.snapshot import Requirement
 from hub.timelimits.service import Clocks
@@ -44,7 +44,7 @@ async def submit_case(
     """Validate a whole application, record it and create one assignment per requested service."""
     role = access.submitting_role(principal, data.get("channel") or "")
     valid = validate_submission(data, await _reference(session, now))
-    access.ensure_may_write(plan, items.submission_items(valid))
+    access.ensure_may_write(plan.lane(role).writes, items.submission_items(valid))  # as the role it submits in
     case = Case(
         id=uuid.uuid4(),
         number=await _unused_number(session, now),
@@ -149,7 +149,9 @@ async def add_materials(
     case = await repository.lock_for_write(session, plan.rows, case_id)
     if case is None:
         raise NotFound("no such case")
-    access.ensure_may_supplement(principal)
+    case_roles = (await repository.scoped_by(session, plan.scopes, [case.id]))[case.id]
+    writers = [lane for lane in plan.covering(None, case_roles) or () if lane.role in access.SUBMITTING_ROLES]
+    access.ensure_may_supplement(lane.role for lane in writers)
     if case.version != expected_version:
         raise Conflict(f"the case is at version {case.version}, not {expected_version}; reload and retry")
     checker = Checker()
@@ -157,7 +159,7 @@ async def add_materials(
     if not new_items:
         checker.fail("materials", ErrorCode.REQUIRED, "add at least one material")
     checker.raise_if_any()
-    access.ensure_may_write(plan, {"Case.materials"}.union(*(items.material_items(m) for m in new_items)))
+    access.ensure_may_write(writes_of(writers), {"Case.materials"}.union(*(items.material_items(m) for m in new_items)))
     added = [_material(item, principal, now) for item in new_items]
     case.materials.extend(added)
     assignments = await lock_assignments(session, case.id)

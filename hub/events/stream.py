@@ -5,17 +5,23 @@ event committed after that moment reaches the queue; the replay covers what
 committed before. Events seen twice in the overlap are dropped by cursor.
 Because cursors become visible in commit order (hub/events/log.py), reading
 "after C" never skips an event that commits later.
+
+Replayed and live events pass the same two tests: the selection (what the
+feed is about, hub/events/selection.py) and `visible` (whom the policy lets
+receive it, hub/policy/events.py), so a replay delivers exactly what live
+delivery would have.
 """
 
 import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 
 from hub.db import Database
 from hub.events.feed import BATCH, POLICY_CHANGED, EventFeed
 from hub.events.models import Event
+from hub.events.selection import Selection
 
 RECHECK_SECONDS = 1.0
 SLOW_SUBSCRIBER = 4499  # WebSocket close code: dropped for not keeping up; resume from the last cursor
@@ -43,40 +49,47 @@ class _Guard:
 
 
 async def stream(
-    *, db: Database, feed: EventFeed, after: int | None, replay: Callable[[int], Select],
-    prefilter: Callable[[Event], bool], visible: Callable[[Event], Awaitable[bool]],
-    still_allowed: Callable[[], Awaitable[None]], expires_at: float | None, route: str | None = None,
+    *, db: Database, feed: EventFeed, after: int | None, selection: Selection,
+    visible: Callable[[list[Event]], Awaitable[list[Event]]], still_allowed: Callable[[], Awaitable[None]],
+    expires_at: float | None, narrow: Callable[[Select], Select] | None = None,
 ) -> AsyncIterator[Event]:
-    """`replay(cursor)` selects the caller's logged events after a cursor; `prefilter` is the cheap test
-    the feed applies to live events (it decides what queues up), `visible` the full one before delivery;
-    `still_allowed` raises StreamClosed when the caller's access has gone. An idle subscriber sleeps
-    until an event, a policy change (the feed tells every subscriber) or its token's expiry."""
-    subscriber = feed.subscribe(prefilter, route)
+    """`selection`: what the feed carries; `visible(events)`: those of them the caller may receive, applied to
+    replayed and live events alike; `narrow` may restrict the replay query further by what the policy tells from
+    the case (for an index; `visible` still decides). `still_allowed` raises StreamClosed when the caller's
+    access has gone. An idle subscriber sleeps until an event, a policy change (the feed tells every
+    subscriber) or its token's expiry."""
+    subscriber = feed.subscribe(selection.matches, selection.route)
     guard = _Guard(still_allowed)
     try:
         cursor = feed.position if after is None else after
         if after is not None:
-            async for event in _replay(db, replay, cursor):
-                await guard.check()
-                cursor = event.id
-                yield event
+            async for batch in _replay(db, selection, narrow, cursor):
+                for event in await visible(batch):
+                    await guard.check()
+                    yield event
+                cursor = batch[-1].id
         while True:
             event = await _next(subscriber, still_allowed, expires_at)
-            if event.id <= cursor or not await visible(event):
+            if event.id <= cursor:
                 continue
             cursor = event.id
-            yield event
+            if await visible([event]):
+                yield event
     finally:
         feed.unsubscribe(subscriber)
 
 
-async def _replay(db: Database, replay: Callable[[int], Select], cursor: int) -> AsyncIterator[Event]:
+async def _replay(db: Database, selection: Selection, narrow: Callable[[Select], Select] | None,
+                  cursor: int) -> AsyncIterator[list[Event]]:
     while True:
+        query = select(Event).where(*selection.clauses(cursor))
+        if narrow is not None:
+            query = narrow(query)
         async with db.read() as session:
-            events = list((await session.scalars(replay(cursor).order_by(Event.id).limit(BATCH))).all())
-        for event in events:
-            yield event
-            cursor = event.id
+            events = list((await session.scalars(query.order_by(Event.id).limit(BATCH))).all())
+        if events:
+            yield events
+            cursor = events[-1].id
         if len(events) < BATCH:
             return
 

@@ -5,6 +5,12 @@ looks each field up in it: not granted → null, READ_MASKED → masked value, a
 personal items are noted for the audit. Types listed in UNGOVERNED carry no
 shared data (plumbing, governance objects gated by role at their entry point);
 a test fails if any other type has a field without a catalogue entry.
+
+Each object of case data names its record: `case_ref` (the case) and, for an
+assignment's data, `assignment_of` (the organisation that owns it). When the
+caller's roles read alike (one role, as almost always) every record reads the
+same; otherwise each record is read with the roles that cover it, which the
+plan decides from the roles whose rows include the case (loaded once per case).
 """
 
 import inspect
@@ -44,16 +50,34 @@ class FieldPolicy(SchemaExtension):
         code = item_code(info.parent_type.name, info.field_name)
         if code is None:
             return _next(root, info, *args, **kwargs)
-        ctx = info.context
-        access = ctx.plan.read(code)
-        if access is None:
-            return None
-        result = _next(root, info, *args, **kwargs)
-        if not access.masked and not access.audited:
-            return result
-        if inspect.isawaitable(result):
-            return _finish_later(result, ctx, root, code, access)
-        return _finish(result, ctx, root, code, access)
+        plan = info.context.plan
+        case_id = getattr(root, "case_ref", None)
+        if case_id is None:  # data of no case: reference data
+            return _apply(plan.read(code), code, _next, root, info, args, kwargs)
+        if plan.uniform_reads is not None:
+            return _apply(plan.uniform_reads.get(code), code, _next, root, info, args, kwargs)
+        return _per_record(case_id, code, _next, root, info, args, kwargs)
+
+
+def _apply(access: Any, code: str, _next: Callable, root: Any, info: GraphQLResolveInfo, args: tuple,
+           kwargs: dict) -> Any:
+    if access is None:
+        return None
+    result = _next(root, info, *args, **kwargs)
+    if not access.masked and not access.audited:
+        return result
+    if inspect.isawaitable(result):
+        return _finish_later(result, info.context, root, code, access)
+    return _finish(result, info.context, root, code, access)
+
+
+async def _per_record(case_id: Any, code: str, _next: Callable, root: Any, info: GraphQLResolveInfo, args: tuple,
+                      kwargs: dict) -> Any:
+    ctx = info.context
+    roles = await ctx.loaders.case_roles.load(case_id)
+    access = ctx.plan.record_reads(getattr(root, "assignment_of", None), roles).get(code)
+    result = _apply(access, code, _next, root, info, args, kwargs)
+    return await result if inspect.isawaitable(result) else result
 
 
 def _finish(value: Any, ctx: Any, root: Any, code: str, access: Any) -> Any:

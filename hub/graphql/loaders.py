@@ -12,8 +12,7 @@ from strawberry.dataloader import DataLoader
 
 from hub.assignments.models import Assignment
 from hub.cases.models import Agent, Applicant, Case, Site
-from hub.assignments.repository import visible_clause
-from hub.cases.repository import scope_clause
+from hub.cases.repository import assignment_visible, assignment_visible_within_case, scope_clause, scoped_by
 from hub.calendar import store as calendar_store
 from hub.db import Database
 from hub.materials import repository as materials_repository
@@ -34,12 +33,10 @@ def _one_each(db: Database, model: Any, key: Any, where: Callable[[Sequence], An
     return DataLoader(load)
 
 
-def _many_each(db: Database, model: Any, key: Any, order: Any, where: Any = None) -> DataLoader:
+def _many_each(db: Database, model: Any, key: Any, order: Any, where: Sequence = ()) -> DataLoader:
     async def load(keys: Sequence) -> list:
         async with db.read() as session:
-            stmt = select(model).where(key.in_(keys)).order_by(order)
-            if where is not None:
-                stmt = stmt.where(where)
+            stmt = select(model).where(key.in_(keys), *where).order_by(order)
             rows = (await session.scalars(stmt)).all()
         grouped: dict = defaultdict(list)
         for row in rows:
@@ -89,10 +86,23 @@ async def _by(rows_coro: Any, attr: str) -> dict:
     return {getattr(r, attr): r for r in await rows_coro}
 
 
+def _case_roles(db: Database, plan: AccessPlan) -> DataLoader:
+    """case id → the caller's roles whose rows include the case (for records read per role, hub.policy.plan)."""
+    scopes = plan.scopes
+
+    async def load(keys: Sequence) -> list:
+        async with db.read() as session:
+            found = await scoped_by(session, scopes, keys)
+        return [found.get(k, frozenset()) for k in keys]
+
+    return DataLoader(load)
+
+
 @dataclass
 class Loaders:
     case: DataLoader  # scoped: a case outside the caller's scope loads as None
-    assignment: DataLoader  # scoped likewise, and a utility's own only
+    assignment: DataLoader  # scoped likewise: only assignments one of the caller's roles covers
+    case_roles: DataLoader
     applicant: DataLoader
     agent: DataLoader
     site: DataLoader
@@ -102,17 +112,16 @@ class Loaders:
 
 
 def build_loaders(db: Database, plan: AccessPlan) -> Loaders:
-    own = plan.own_assignments_of
     return Loaders(
         case=_one_each(db, Case, Case.id, where=lambda _keys: scope_clause(plan.rows)),
-        assignment=_one_each(db, Assignment, Assignment.id,
-                             where=lambda _keys: visible_clause(plan.rows, plan.own_assignments_of)),
+        assignment=_one_each(db, Assignment, Assignment.id, where=lambda _keys: assignment_visible(plan.lanes)),
+        case_roles=_case_roles(db, plan),
         applicant=_one_each(db, Applicant, Applicant.case_id),
         agent=_one_each(db, Agent, Agent.case_id),
         site=_one_each(db, Site, Site.case_id),
         materials=_many_each(db, Material, Material.case_id, Material.added_at),
         assignments=_many_each(db, Assignment, Assignment.case_id, Assignment.service,
-                               where=Assignment.organisation_code == own if own else None),
+                               where=assignment_visible_within_case(plan.lanes)),
         reference=ReferenceData(db),
     )
 

@@ -21,7 +21,7 @@ from hub.graphql.errors import UserError, graphql_error, user_errors
 from hub.graphql.loaders import parse_uuid
 from hub.graphql.types.cases import Assignment, Case
 from hub.graphql.types.inputs import CaseFilterInput, WorkQueueFilterInput
-from hub.policy import access
+from hub.policy import access, filters
 
 MAX_PAGE = 100
 T = TypeVar("T")
@@ -94,18 +94,21 @@ def decode(cursor: str | None, decoder: Callable[[str], Any]) -> Any:
         raise graphql_error(HubError("after is not a cursor from this list")) from None
 
 
-CASE_FILTER_ITEMS = {"statuses": "Case.status", "caseType": "Case.caseType", "service": "Assignment.service",
-                     "districtCode": "Site.districtCode", "submittedFrom": "Case.submittedAt",
-                     "submittedBefore": "Case.submittedAt"}
-QUEUE_FILTER_ITEMS = {"statuses": "Assignment.status", "service": "Assignment.service",
-                      "createdFrom": "Assignment.createdAt", "createdBefore": "Assignment.createdAt"}
-
-
-def check_filter(info: Info, flt: object, items: dict[str, str]) -> None:
-    """No filtering by what the caller may not read (the order itself uses only ids in cursors)."""
-    used = {arg: code for arg, code in items.items() if flt is not None and getattr(flt, _snake(arg)) is not None}
+def filter_rules(info: Info, flt: object, spec: dict[str, tuple[str, ...]]) -> dict:
+    """Where each given filter argument may look (hub.policy.filters); FORBIDDEN if it may look nowhere."""
+    used = [argument for argument in spec if flt is not None and getattr(flt, _snake(argument)) is not None]
     try:
-        access.ensure_may_read(info.context.plan, used)
+        return filters.readable_arguments(info.context.plan, spec, used)
+    except HubError as error:
+        raise graphql_error(error) from None
+
+
+def reference_filter(info: Info, arguments: dict[str, object]) -> None:
+    """Filters over reference data: only by what the caller reads of it."""
+    try:
+        for argument, value in arguments.items():
+            if value is not None:
+                filters.ensure_reference_reads(info.context.plan, argument, filters.REFERENCE_FILTER[argument])
     except HubError as error:
         raise graphql_error(error) from None
 
@@ -115,7 +118,7 @@ def _snake(name: str) -> str:
 
 
 async def cases_page(info: Info, flt: CaseFilterInput | None, first: int, after: str | None) -> relay.Connection[Case]:
-    check_filter(info, flt, CASE_FILTER_ITEMS)
+    readable = filter_rules(info, flt, filters.CASE_FILTER)
     flt = flt or CaseFilterInput()
     criteria = case_repository.CaseFilter(
         statuses=tuple(s.value for s in flt.statuses or []),
@@ -124,10 +127,11 @@ async def cases_page(info: Info, flt: CaseFilterInput | None, first: int, after:
         district_code=flt.district_code,
         submitted_from=flt.submitted_from,
         submitted_before=flt.submitted_before,
+        readable=readable,
     )
     ctx = info.context
     async with ctx.db.read() as session:
-        page = await case_repository.page(session, ctx.scope, criteria, first=check_page_size(first),
+        page = await case_repository.page(session, ctx.scope, ctx.plan.lanes, criteria, first=check_page_size(first),
                                           after=decode(after, case_repository.decode_cursor))
     for row in page.items:
         ctx.loaders.case.prime(row.id, row)
@@ -142,7 +146,7 @@ async def work_queue(info: Info, flt: WorkQueueFilterInput | None, organisation:
         org = access.work_queue_organisation(ctx.principal, organisation)
     except HubError as error:
         raise graphql_error(error) from None
-    check_filter(info, flt, QUEUE_FILTER_ITEMS)
+    readable = filter_rules(info, flt, filters.WORK_QUEUE_FILTER)
     flt = flt or WorkQueueFilterInput()
     criteria = assignment_repository.QueueFilter(
         organisation_code=org,
@@ -150,6 +154,7 @@ async def work_queue(info: Info, flt: WorkQueueFilterInput | None, organisation:
         service=flt.service.value if flt.service else None,
         created_from=flt.created_from,
         created_before=flt.created_before,
+        readable=readable,
     )
     async with ctx.db.read() as session:
         rows, has_next = await assignment_repository.queue_page(
@@ -176,7 +181,7 @@ async def assignments_by_ids(info: Info, node_ids: list[str]) -> list[Assignment
     async with ctx.db.read() as session:
         for node_id in node_ids:
             row_id = parse_uuid(node_id)
-            row = await assignment_repository.get(session, ctx.scope, row_id, ctx.plan.own_assignments_of) if row_id else None
+            row = await assignment_repository.get(session, ctx.plan.lanes, row_id) if row_id else None
             out.append(Assignment.from_row(row) if row else None)
     return out
 
@@ -192,8 +197,12 @@ async def case_by_id(info: Info, global_id: str) -> Case | None:
 
 async def case_by_number(info: Info, number: str) -> Case | None:
     ctx = info.context
+    try:
+        readable = filters.readable(ctx.plan, "number", filters.CASE_LOOKUP["number"])
+    except HubError as error:
+        raise graphql_error(error) from None
     async with ctx.db.read() as session:
-        row = await case_repository.get_by_number(session, ctx.scope, number.strip().upper())
+        row = await case_repository.get_by_number(session, ctx.scope, number.strip().upper(), readable)
     return Case.from_row(row) if row else None
 
 

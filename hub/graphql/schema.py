@@ -64,8 +64,9 @@ class Query:
     @strawberry.field(description="申报材料目录: what each case type, service and applicant kind needs.")
     async def materials_catalogue(self, info: Info, case_type: CaseType | None = None, service: Service | None = None,
                                   applicant_kind: ApplicantKind | None = None) -> list[MaterialRequirement]:
-        rows = await info.context.loaders.reference.requirements()
         wanted = {"case_type": case_type, "service": service, "applicant_kind": applicant_kind}
+        r.reference_filter(info, {"caseType": case_type, "service": service, "applicantKind": applicant_kind})
+        rows = await info.context.loaders.reference.requirements()
         return [MaterialRequirement.from_row(row) for row in rows
                 if all(v is None or getattr(row, k) == v.value for k, v in wanted.items())]
 

@@ -1,4 +1,5 @@
-"""Subscriptions (graphql-transport-ws): replay after a cursor, then live; the same policy on every payload."""
+"""Subscriptions (graphql-transport-ws): replay after a cursor, then live; the same policy on every payload,
+and the same rule (hub.policy.events.receives) on which events reach the caller, replayed or live."""
 
 import asyncio
 import time
@@ -7,22 +8,24 @@ from collections.abc import AsyncGenerator
 from datetime import datetime
 
 import strawberry
-from sqlalchemy import select
 from strawberry.types import Info
 
 from hub.cases.models import Case as CaseRow
-from hub.cases.repository import scope_clause
+from hub.cases.repository import scope_clause, scoped_by
 from hub.enums import Role
 from hub.errors import HubError, NotFound, Unauthenticated
 from hub.events.models import Event
+from hub.events.selection import Selection
 from hub.events.stream import StreamClosed, stream
 from hub.graphql import resolvers as r
 from hub.graphql.errors import graphql_error
 from hub.graphql.types.cases import Assignment, Case
-from hub.policy.access import ensure_client_active, ensure_role, hears_of
+from hub.policy.access import ensure_client_active, ensure_role
+from hub.policy.events import receives
 
 FORBIDDEN_CLOSE = 4403
-RESULT_KINDS = ("ASSIGNMENT_COMPLETED", "ASSIGNMENT_REJECTED", "CASE_STATUS_CHANGED")
+RESULT_KINDS = frozenset({"ASSIGNMENT_COMPLETED", "ASSIGNMENT_REJECTED", "CASE_STATUS_CHANGED"})
+CASE_ROLES_KEPT = 4096  # cases whose scoping roles a subscription remembers
 
 
 @strawberry.type(description="Something happened to one of your organisation's assignments.")
@@ -111,8 +114,25 @@ async def _deliver(info: Info, events, build) -> AsyncGenerator:  # type: ignore
         await asyncio.Event().wait()  # the transport cancels us as the socket goes; returning would send on it
 
 
-async def _always(_: Event) -> bool:
-    return True
+def _receiver(info: Info, via: Role | None):  # type: ignore[no-untyped-def]
+    """The events (of one replayed batch, or one live event) the caller may receive, through the lanes of role
+    `via` when the feed belongs to one role. Which of the caller's roles scope a case is fixed once the case is
+    submitted, so it is looked up once per case (and only when the rule needs it)."""
+    ctx = info.context
+    case_roles: dict[uuid.UUID, frozenset[Role]] = {}
+
+    async def visible(events: list[Event]) -> list[Event]:
+        plan = ctx.plan
+        unknown = {e.case_id for e in events
+                   if e.case_id not in case_roles and receives(plan, e.organisation_code, None, via) is None}
+        if unknown:
+            if len(case_roles) + len(unknown) > CASE_ROLES_KEPT:
+                case_roles.clear()
+            async with ctx.db.read() as session:
+                case_roles.update(await scoped_by(session, plan.scopes, unknown))
+        return [e for e in events if receives(plan, e.organisation_code, case_roles.get(e.case_id), via)]
+
+    return visible
 
 
 @strawberry.type
@@ -124,14 +144,10 @@ class Subscription:
             ensure_role(ctx.principal, Role.UTILITY)
         except HubError as error:
             raise graphql_error(error) from None
-        org = ctx.principal.organisation
         events = stream(
             db=ctx.db, feed=ctx.feed, after=_cursor(after),
-            replay=lambda c: select(Event).where(Event.organisation_code == org, Event.id > c,
-                                                 Event.assignment_id.is_not(None)),
-            prefilter=lambda e: e.organisation_code == org and e.assignment_id is not None,
-            visible=_always, still_allowed=_guard(info), expires_at=ctx.principal.expires_at,
-            route=f"org:{org}",
+            selection=Selection(organisation=ctx.principal.organisation), visible=_receiver(info, Role.UTILITY),
+            still_allowed=_guard(info), expires_at=ctx.principal.expires_at,
         )
         async for payload in _deliver(info, events, lambda e: AssignmentEvent(
                 cursor=str(e.id), kind=e.kind, occurred_at=e.occurred_at, assignment_ref=e.assignment_id)):
@@ -146,16 +162,9 @@ class Subscription:
             raise graphql_error(error) from None
         if await ctx.loaders.case.load(row_id) is None:
             raise graphql_error(NotFound("no such case"))
-        own = ctx.plan.own_assignments_of
-
-        async def visible(event: Event) -> bool:
-            return hears_of(own, event.organisation_code)
-
         events = stream(
-            db=ctx.db, feed=ctx.feed, after=_cursor(after),
-            replay=lambda c: select(Event).where(Event.case_id == row_id, Event.id > c),
-            prefilter=lambda e: e.case_id == row_id, visible=visible, still_allowed=_guard(info),
-            expires_at=ctx.principal.expires_at, route=f"case:{row_id}",
+            db=ctx.db, feed=ctx.feed, after=_cursor(after), selection=Selection(case_id=row_id),
+            visible=_receiver(info, None), still_allowed=_guard(info), expires_at=ctx.principal.expires_at,
         )
         async for payload in _deliver(info, events, lambda e: CaseEvent(
                 cursor=str(e.id), kind=e.kind, occurred_at=e.occurred_at, case_ref=e.case_id)):
@@ -168,17 +177,11 @@ class Subscription:
             ensure_role(ctx.principal, Role.PLATFORM)
         except HubError as error:
             raise graphql_error(error) from None
-        scope = ctx.plan.rows
-
-        async def visible(event: Event) -> bool:
-            return await ctx.loaders.case.load(event.case_id) is not None
-
+        pushed = ctx.plan.lane(Role.PLATFORM).rows
         events = stream(
-            db=ctx.db, feed=ctx.feed, after=_cursor(after),
-            replay=lambda c: select(Event).join(CaseRow, CaseRow.id == Event.case_id)
-            .where(Event.kind.in_(RESULT_KINDS), Event.id > c, scope_clause(scope)),
-            prefilter=lambda e: e.kind in RESULT_KINDS, visible=visible, still_allowed=_guard(info),
-            expires_at=ctx.principal.expires_at,
+            db=ctx.db, feed=ctx.feed, after=_cursor(after), selection=Selection(kinds=RESULT_KINDS),
+            visible=_receiver(info, Role.PLATFORM), still_allowed=_guard(info), expires_at=ctx.principal.expires_at,
+            narrow=lambda query: query.join(CaseRow, CaseRow.id == Event.case_id).where(scope_clause(pushed)),
         )
         async for payload in _deliver(info, events, lambda e: ResultEvent(
                 cursor=str(e.id), kind=e.kind, occurred_at=e.occurred_at, case_ref=e.case_id,

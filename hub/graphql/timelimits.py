@@ -18,7 +18,7 @@ from hub.graphql import resolvers as r
 from hub.graphql.errors import UserError, graphql_error
 from hub.graphql.types.cases import Assignment
 from hub.graphql.types.timelimits import CalendarYear, StatusCount, TimeLimitGroup, TimeLimitRule
-from hub.policy import access
+from hub.policy import access, filters
 from hub.timelimits import rules, supervision
 from hub.timelimits.models import TimeLimitRule as RuleRow
 
@@ -101,8 +101,13 @@ class TimeLimitQuery:
     @strawberry.field(description="Counts, on-time rate, handling time and 补正 rounds per group, for cases submitted in [submittedFrom, submittedBefore) (SUPERVISOR).")
     async def time_limit_statistics(self, info: Info, group_by: StatisticsGroup, submitted_from: datetime,
                                     submitted_before: datetime) -> list[TimeLimitGroup]:
+        plan = info.context.plan
         try:
             access.ensure_role(info.context.principal, Role.SUPERVISOR)
+            # over every case: the supervisors' own grants must read in full what is compared, grouped and counted
+            for argument, items in (*filters.STATISTICS_WINDOW.items(), ("groupBy", filters.STATISTICS_GROUPS[group_by.value]),
+                                    ("timeLimitStatistics", filters.STATISTICS_COUNTS)):
+                filters.ensure_role_reads(plan, Role.SUPERVISOR, argument, items)
         except HubError as error:
             raise graphql_error(error) from None
         async with info.context.db.read() as session:

@@ -5,6 +5,7 @@ turns into SQL, so a case the caller may not see never leaves the database and
 is indistinguishable from one that does not exist.
 """
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from hub.auth.principal import Principal
@@ -25,22 +26,36 @@ class CaseScope:
 
     everything: bool = False
     applicant_subject: str | None = None  # APPLICANT: own cases, as applicant or agent
-    submitted_by: tuple[str, str | None] | None = None  # (role, organisation) for CLERK / PLATFORM
+    submitted_by: tuple[tuple[str, str], ...] = ()  # (role, organisation) pairs: CLERK / PLATFORM of an organisation
     assigned_to: str | None = None  # UTILITY: cases with an assignment for this organisation
 
+    @property
+    def empty(self) -> bool:
+        return not (self.everything or self.applicant_subject or self.submitted_by or self.assigned_to)
 
-def case_scope(principal: Principal) -> CaseScope:
-    roles = principal.roles
-    if Role.SUPERVISOR in roles:
+
+def role_scope(principal: Principal, role: Role) -> CaseScope:
+    """The cases one of the principal's roles scopes (GOVERNANCE: none)."""
+    if role == Role.SUPERVISOR:
         return CaseScope(everything=True)
-    submitted_by = None
-    for role in (Role.CLERK, Role.PLATFORM):
-        if role in roles and principal.organisation:
-            submitted_by = (role.value, principal.organisation)
+    if role == Role.APPLICANT:
+        return CaseScope(applicant_subject=principal.subject)
+    if not principal.organisation:
+        return CaseScope()
+    if role in (Role.CLERK, Role.PLATFORM):
+        return CaseScope(submitted_by=((role.value, principal.organisation),))
+    if role == Role.UTILITY:
+        return CaseScope(assigned_to=principal.organisation)
+    return CaseScope()
+
+
+def union(scopes: list[CaseScope]) -> CaseScope:
+    """Every case any of the scopes includes."""
     return CaseScope(
-        applicant_subject=principal.subject if Role.APPLICANT in roles else None,
-        submitted_by=submitted_by,
-        assigned_to=principal.organisation if Role.UTILITY in roles else None,
+        everything=any(s.everything for s in scopes),
+        applicant_subject=next((s.applicant_subject for s in scopes if s.applicant_subject), None),
+        submitted_by=tuple(pair for s in scopes for pair in s.submitted_by),
+        assigned_to=next((s.assigned_to for s in scopes if s.assigned_to), None),
     )
 
 
@@ -54,9 +69,10 @@ def submitting_role(principal: Principal, channel: str) -> Role:
     raise Forbidden("submitting cases needs the role APPLICANT, CLERK or PLATFORM")
 
 
-def ensure_may_supplement(principal: Principal) -> None:
-    """补正: the applicant, a clerk or the platform who can see the case may add materials."""
-    if not any(r in principal.roles for r in SUBMITTING_ROLES):
+def ensure_may_supplement(covering_roles: Iterable[Role]) -> None:
+    """补正: the applicant, a clerk or the platform may add materials to a case it sees in that role
+    (`covering_roles`: the caller's roles that scope the case)."""
+    if not any(r in SUBMITTING_ROLES for r in covering_roles):
         raise Forbidden("adding materials needs the role APPLICANT, CLERK or PLATFORM")
 
 
@@ -84,15 +100,9 @@ def ensure_client_active(snapshot, principal: Principal) -> None:  # type: ignor
         raise Unauthenticated("the client behind this token is disabled or its secret was rotated")
 
 
-def ensure_may_read(plan, items: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
-    """Filters and sort keys only on items the caller may read; `items` maps argument → item code."""
-    for argument, code in items.items():
-        if not plan.can_read(code):
-            raise Forbidden(f"you may not filter by {argument}")
-
-
-def ensure_may_write(plan, codes: set[str]) -> None:  # type: ignore[no-untyped-def]
-    missing = plan.missing_writes(codes)
+def ensure_may_write(writes: Mapping[str, str], codes: set[str]) -> None:
+    """`writes`: the WRITE grants of the caller's roles that act on the record (see AccessPlan)."""
+    missing = codes - writes.keys()
     if missing:
         raise Forbidden(f"no WRITE grant for {', '.join(sorted(missing))}")
 
@@ -120,7 +130,3 @@ def ensure_role(principal: Principal, role: Role) -> None:
     if role not in principal.roles:
         raise Forbidden(f"this needs the role {role.value}")
 
-
-def hears_of(own_assignments_of: str | None, organisation_code: str | None) -> bool:
-    """Whether an event about an assignment of `organisation_code` may reach a caller (a utility: its own only)."""
-    return not (own_assignments_of and organisation_code and organisation_code != own_assignments_of)

@@ -1,20 +1,40 @@
-"""The access plan: for one principal, which items it reads FULL, MASKED or not at all, and what it may write.
+"""The access plan: for one principal, which rows it sees, which items it reads FULL, MASKED or not at all on
+each of them, and what it may write.
 
-Computed once per request from the snapshot (and kept per organisation and role
-set until the policy changes or a grant's validity boundary passes). Plain
-data, so the GraphQL layer and any compiled read path apply the same decision.
+A principal may hold several roles (an OAuth client registered as UTILITY and PLATFORM, a single-sign-on user
+with several roles). Each role is a *lane*: the rows that role scopes, read and written with that role's grants
+together with the grants to the principal's organisation — exactly what a principal holding that role alone
+would have. A record is read with the union of the lanes that cover it, never with the grants of a role that
+does not: a client that is both PLATFORM and UTILITY reads the cases it pushed as the platform does, and the
+cases it was only assigned as a utility does (ID numbers masked, unless its organisation was granted more).
+
+A record is either a case (with its parties, site, materials and invoice) or one assignment (with its section of
+the form, result, clock and materials check). A lane covers an assignment when it scopes the case and, for a
+utility, the assignment is its own organisation's. Which of the caller's lanes scope a case is a fact of the case
+(who applied, who submitted it, which organisations it was assigned to), never changed once submitted.
+
+Computed once per request from the snapshot (the grants of each organisation and role are kept until the
+policy changes or a grant's validity boundary passes). Plain data, so the GraphQL layer, the repositories and
+the event streams apply the same decision.
 """
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from hub.auth.principal import Principal
 from hub.enums import Role
-from hub.policy.access import CaseScope, case_scope
+from hub.policy.access import CaseScope, role_scope, union
 from hub.policy.snapshot import Grant, Item, PolicySnapshot
 
 # The intake side (who collected the data) may hold NOT_SHARED and CONDITIONAL items by role grant.
 INTAKE_ROLES = frozenset({Role.APPLICANT.value, Role.CLERK.value, Role.PLATFORM.value})
+# Types whose records belong to one assignment (and so to the utility that owns it); every other governed type
+# with a case belongs to the case itself.
+ASSIGNMENT_RECORDS = frozenset({
+    "Assignment", "AssignmentResult", "AssignmentClock", "MaterialsCheck",
+    "WaterSection", "ElectricitySection", "GasSection", "HeatingSection", "HeatingLoad", "TelecomSection",
+})
 
 
 @dataclass(frozen=True)
@@ -24,23 +44,102 @@ class FieldAccess:
     grant_id: str
     audited: bool  # personal data: every read is recorded
 
+    @property
+    def full(self) -> bool:
+        return not self.masked
+
+
+@dataclass(frozen=True)
+class Lane:
+    """One role of the caller: the rows it scopes and what it reads and writes on them."""
+
+    role: Role
+    rows: CaseScope
+    own_assignments_of: str | None  # a utility covers, within a case, only its own organisation's assignments
+    reads: Mapping[str, FieldAccess]
+    writes: Mapping[str, str]  # item → grant id
+
+    def covers(self, organisation: str | None, case_in_rows: bool | None) -> bool | None:
+        """Whether this lane covers a record of a case: the case itself (`organisation` None) or an assignment
+        of `organisation`. `case_in_rows` says whether the case is in this lane's rows (None: not known);
+        None is returned when the answer needs it."""
+        if organisation is not None and self.own_assignments_of not in (None, organisation):
+            return False  # another organisation's assignment
+        if self.rows.everything:
+            return True
+        if self.rows.empty:
+            return False
+        if organisation is not None and organisation == self.rows.assigned_to:
+            return True  # a case with an assignment of this organisation is, by definition, assigned to it
+        return case_in_rows
+
 
 @dataclass(frozen=True)
 class AccessPlan:
-    reads: dict[str, FieldAccess]
-    writes: dict[str, str]  # item → grant id
-    rows: CaseScope
-    own_assignments_of: str | None  # a utility sees, within a case, only its own organisation's assignments
+    lanes: tuple[Lane, ...]
+    rows: CaseScope  # every case some lane scopes
+    reads: Mapping[str, FieldAccess]  # the best of the lanes: for data that belongs to no case (reference data)
+    uniform_reads: Mapping[str, FieldAccess] | None  # what every record reads when all covering lanes agree
     valid_until: datetime | None
+    _merged: dict = field(default_factory=dict, compare=False, repr=False)  # covering roles → their reads
+
+    @property
+    def row_lanes(self) -> tuple[Lane, ...]:
+        """The lanes that can cover a record (GOVERNANCE, for one, scopes no case)."""
+        return tuple(lane for lane in self.lanes if not lane.rows.empty)
+
+    @property
+    def scopes(self) -> dict[Role, CaseScope]:
+        return {lane.role: lane.rows for lane in self.lanes}
+
+    def lane(self, role: Role) -> Lane | None:
+        return next((lane for lane in self.lanes if lane.role == role), None)
 
     def read(self, code: str) -> FieldAccess | None:
+        """Access to an item of data that belongs to no case (reference data): the best of the lanes."""
         return self.reads.get(code)
 
-    def can_read(self, code: str) -> bool:
-        return code in self.reads
+    def covering(self, organisation: str | None, case_roles: frozenset[Role] | None,
+                 via: Role | None = None) -> tuple[Lane, ...] | None:
+        """The lanes (of role `via`, if given) that cover a record of a case — the case (`organisation` None)
+        or an assignment of `organisation` — given the roles whose rows include the case (`case_roles`);
+        None when that is needed and not given. The one rule behind record reads and event delivery."""
+        lanes, undecided = [], False
+        for lane in self.lanes:
+            if via is not None and lane.role != via:
+                continue
+            covers = lane.covers(organisation, None if case_roles is None else lane.role in case_roles)
+            if covers:
+                lanes.append(lane)
+            undecided = undecided or covers is None
+        return None if undecided else tuple(lanes)
 
-    def missing_writes(self, codes: set[str]) -> set[str]:
-        return codes - self.writes.keys()
+    def record_reads(self, organisation: str | None, case_roles: frozenset[Role]) -> Mapping[str, FieldAccess]:
+        """What the caller reads of one record: item by item the best access among the lanes that cover it."""
+        lanes = self.covering(organisation, case_roles) or ()
+        key = tuple(lane.role for lane in lanes)
+        if key not in self._merged:
+            self._merged[key] = best_reads(lane.reads for lane in lanes)
+        return self._merged[key]
+
+
+def best_reads(maps: Iterable[Mapping[str, FieldAccess]]) -> dict[str, FieldAccess]:
+    """Item by item, the best access: FULL beats MASKED."""
+    best: dict[str, FieldAccess] = {}
+    for reads in maps:
+        for code, access in reads.items():
+            current = best.get(code)
+            if current is None or (current.masked and not access.masked):
+                best[code] = access
+    return best
+
+
+def writes_of(lanes: Iterable[Lane]) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for lane in lanes:
+        for code, grant_id in lane.writes.items():
+            merged.setdefault(code, grant_id)
+    return merged
 
 
 def share_type_refusal(code: str, share_type: str, role: str | None, access: str, origin: str) -> str | None:
@@ -57,10 +156,10 @@ def grant_is_effective(grant: Grant, item: Item) -> bool:
     return share_type_refusal(item.code, item.share_type, grant.role, grant.access, grant.origin) is None
 
 
-def _matches(grant: Grant, principal: Principal) -> bool:
+def _matches(grant: Grant, organisation: str | None, role: Role) -> bool:
     if grant.organisation is not None:
-        return grant.organisation == principal.organisation
-    return grant.role in {r.value for r in principal.roles}
+        return grant.organisation == organisation
+    return grant.role == role.value
 
 
 def _next_boundary(grants: list[Grant], now: datetime) -> datetime | None:
@@ -75,13 +174,13 @@ class _Grants:
     valid_until: datetime | None
 
 
-def _grants_for(snapshot: PolicySnapshot, principal: Principal, now: datetime) -> _Grants:
-    """The field part of the plan depends only on organisation and roles: cached on the snapshot."""
-    key = (principal.organisation, frozenset(principal.roles))
+def _grants_for(snapshot: PolicySnapshot, organisation: str | None, role: Role, now: datetime) -> _Grants:
+    """One role's grants together with its organisation's; cached on the snapshot per organisation and role."""
+    key = (organisation, role)
     cached = snapshot.plans.get(key)
     if cached is not None and (cached.valid_until is None or now < cached.valid_until):
         return cached
-    mine = [g for g in snapshot.grants if _matches(g, principal)]
+    mine = [g for g in snapshot.grants if _matches(g, organisation, role)]
     reads: dict[str, FieldAccess] = {}
     writes: dict[str, str] = {}
     for grant in mine:
@@ -101,9 +200,18 @@ def _grants_for(snapshot: PolicySnapshot, principal: Principal, now: datetime) -
 
 
 def decide(snapshot: PolicySnapshot, principal: Principal, now: datetime) -> AccessPlan:
-    grants = _grants_for(snapshot, principal, now)
+    lanes, bounds = [], []
+    for role in sorted(principal.roles):
+        grants = _grants_for(snapshot, principal.organisation, role, now)
+        lanes.append(Lane(role=role, rows=role_scope(principal, role),
+                          own_assignments_of=principal.organisation if role == Role.UTILITY else None,
+                          reads=grants.reads, writes=grants.writes))
+        bounds.append(grants.valid_until)
+    times = [t for t in bounds if t is not None]
+    row_reads = [lane.reads for lane in lanes if not lane.rows.empty]
+    uniform = row_reads[0] if row_reads and all(r == row_reads[0] for r in row_reads) else None
     return AccessPlan(
-        reads=grants.reads, writes=grants.writes, rows=case_scope(principal),
-        own_assignments_of=principal.organisation if Role.UTILITY in principal.roles else None,
-        valid_until=grants.valid_until,
+        lanes=tuple(lanes), rows=union([lane.rows for lane in lanes]),
+        reads=lanes[0].reads if len(lanes) == 1 else best_reads(lane.reads for lane in lanes),
+        uniform_reads={} if not row_reads else uniform, valid_until=min(times) if times else None,
     )

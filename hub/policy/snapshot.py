@@ -57,7 +57,7 @@ class PolicySnapshot:
     items: dict[str, Item]
     grants: list[Grant]
     clients: dict[str, ClientState]
-    plans: dict = field(default_factory=dict)  # (organisation, roles) → AccessPlan, filled by hub.policy.plan
+    plans: dict = field(default_factory=dict)  # (organisation, role) → that role's grants, filled by hub.policy.plan
 
 
 async def _load(session: AsyncSession, version: int) -> PolicySnapshot:

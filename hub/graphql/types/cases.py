@@ -102,6 +102,7 @@ class MaterialsCheck:
     required_at_application: bool | None
     notes: list[str] | None
     case_ref: strawberry.Private[uuid.UUID | None] = None
+    assignment_of: strawberry.Private[str | None] = None  # the organisation whose assignment this is
 
 
 @strawberry.type(description="What the utility wrote back on completion.")
@@ -109,6 +110,7 @@ class AssignmentResult:
     account_number: str | None = strawberry.field(description="The new or transferred account number (户号).")
     remarks: str | None
     case_ref: strawberry.Private[uuid.UUID | None] = None
+    assignment_of: strawberry.Private[str | None] = None  # the organisation whose assignment this is
 
 
 @strawberry.type(description="分发: one requested service of a case, owned by the utility that provides it.")
@@ -127,6 +129,7 @@ class Assignment(relay.Node):
     accepted_at: datetime | None
     finished_at: datetime | None
     case_ref: strawberry.Private[uuid.UUID]
+    assignment_of: strawberry.Private[str]  # its organisation: the record is this assignment (hub.policy.plan)
     row: strawberry.Private[object]
 
     @strawberry.field
@@ -149,7 +152,7 @@ class Assignment(relay.Node):
             missing_groups=[RequirementGroup.from_dict(g) for g in row.missing_groups],
             required_at_application=requirement.required_at_application if requirement else True,
             notes=list(requirement.notes) if requirement else [],
-            case_ref=self.case_ref,
+            case_ref=self.case_ref, assignment_of=self.assignment_of,
         )
 
     @strawberry.field(description="The time limit (时限) and where this assignment stands against it.")
@@ -167,12 +170,13 @@ class Assignment(relay.Node):
         result = None
         if row.status == AssignmentStatus.COMPLETED:
             result = AssignmentResult(account_number=row.result_account_number, remarks=row.result_remarks,
-                                      case_ref=row.case_id)
+                                      case_ref=row.case_id, assignment_of=row.organisation_code)
         return cls(
             id=str(row.id), service=Service(row.service), status=AssignmentStatus(row.status), version=row.version,
             organisation_code=row.organisation_code, account_number=row.account_number, reason=row.reason,
             result=result, created_at=row.created_at, updated_at=row.updated_at, received_at=row.received_at,
-            accepted_at=row.accepted_at, finished_at=row.finished_at, case_ref=row.case_id, row=row,
+            accepted_at=row.accepted_at, finished_at=row.finished_at, case_ref=row.case_id,
+            assignment_of=row.organisation_code, row=row,
         )
 
     @classmethod

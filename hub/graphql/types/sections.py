@@ -15,7 +15,8 @@ T = TypeVar("T")
 
 def from_form(cls: type[T], assignment: Any) -> T:
     """Build a section from an assignment's stored form."""
-    values: dict[str, Any] = {"account_number": assignment.account_number, "case_ref": assignment.case_id}
+    values: dict[str, Any] = {"account_number": assignment.account_number, "case_ref": assignment.case_id,
+                              "assignment_of": assignment.organisation_code}
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         if f.name not in values:
             values[f.name] = assignment.form.get(f.name)
@@ -30,6 +31,7 @@ class WaterSection:
     supply_mode: forms.WaterSupplyMode | None
     user_category: forms.WaterUserCategory | None
     case_ref: strawberry.Private[uuid.UUID | None] = None
+    assignment_of: strawberry.Private[str | None] = None  # the organisation whose assignment this is
 
 
 @strawberry.type(description="用电报装登记 / 供电过户.")
@@ -49,6 +51,7 @@ class ElectricitySection:
     second_source_existing_kva: float | None
     second_source_requested_kva: float | None
     case_ref: strawberry.Private[uuid.UUID | None] = None
+    assignment_of: strawberry.Private[str | None] = None  # the organisation whose assignment this is
 
 
 @strawberry.type(description="用气报装登记 / 供气过户.")
@@ -58,6 +61,7 @@ class GasSection:
     hourly_m3: float | None
     project_description: str | None
     case_ref: strawberry.Private[uuid.UUID | None] = None
+    assignment_of: strawberry.Private[str | None] = None  # the organisation whose assignment this is
 
 
 @strawberry.type(description="One row of the heat-load table.")
@@ -67,6 +71,7 @@ class HeatingLoad:
     medium_parameters: str | None
     load_kw: float | None
     case_ref: strawberry.Private[uuid.UUID | None] = None
+    assignment_of: strawberry.Private[str | None] = None  # the organisation whose assignment this is
 
 
 @strawberry.type(description="用暖报装登记 / 供热过户.")
@@ -76,17 +81,19 @@ class HeatingSection:
     system_type: forms.HeatingSystemType | None
     loads: list[HeatingLoad] | None
     case_ref: strawberry.Private[uuid.UUID | None] = None
+    assignment_of: strawberry.Private[str | None] = None  # the organisation whose assignment this is
 
     @classmethod
     def build(cls, assignment: Any) -> "HeatingSection":
-        form, case_ref = assignment.form, assignment.case_id
+        form, case_ref, owner = assignment.form, assignment.case_id, assignment.organisation_code
         start = form.get("start_date")
         return cls(
             account_number=assignment.account_number,
             start_date=date.fromisoformat(start) if start else None,
             system_type=form.get("system_type"),
-            loads=[HeatingLoad(**load, case_ref=case_ref) for load in form.get("loads", [])] if form else None,
-            case_ref=case_ref,
+            loads=[HeatingLoad(**load, case_ref=case_ref, assignment_of=owner) for load in form.get("loads", [])]
+            if form else None,
+            case_ref=case_ref, assignment_of=owner,
         )
 
 
@@ -97,6 +104,7 @@ class TelecomSection:
     other_description: str | None
     install_address: str | None
     case_ref: strawberry.Private[uuid.UUID | None] = None
+    assignment_of: strawberry.Private[str | None] = None  # the organisation whose assignment this is
 
 
 @strawberry.type(description="增值税发票 details.")

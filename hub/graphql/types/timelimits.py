@@ -21,6 +21,7 @@ class AssignmentClock:
     working_days_used: float | None = strawberry.field(description="Working time used so far, in working days (paused time excluded).")
     correction_rounds: int | None = strawberry.field(description="How many times materials were requested (补正).")
     case_ref: strawberry.Private[uuid.UUID | None] = None
+    assignment_of: strawberry.Private[str | None] = None  # the organisation whose assignment this is
 
     @classmethod
     def from_row(cls, row, now: datetime, calendar) -> "AssignmentClock":  # type: ignore[no-untyped-def]
@@ -34,7 +35,7 @@ class AssignmentClock:
             provisional=row.deadline_provisional, warning_raised_at=row.warning_raised_at,
             overdue_raised_at=row.overdue_raised_at, on_time=row.on_time,
             working_days_used=round(used / DAY, 4) if started else None,
-            correction_rounds=row.correction_rounds, case_ref=row.case_id,
+            correction_rounds=row.correction_rounds, case_ref=row.case_id, assignment_of=row.organisation_code,
         )
 
 
