@@ -60,6 +60,16 @@ def as_role(hub, http):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
+def as_roles(hub, http):  # type: ignore[no-untyped-def]
+    """as_roles([Role.UTILITY, Role.PLATFORM], "KF-WATER") → a GraphQL client of a principal holding both roles."""
+
+    def make(roles: list[Role], org: str | None = None, subject: str | None = None) -> GraphQLClient:
+        return GraphQLClient(http, hub.roles_token(roles, org, subject))
+
+    return make
+
+
+@pytest.fixture(scope="session")
 def clerk(as_role):  # type: ignore[no-untyped-def]
     return as_role(Role.CLERK, "KF-DATA", "clerk-wang")
 

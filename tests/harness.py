@@ -91,9 +91,13 @@ class RunningHub(ServerThread):
         super().__init__(create_app(settings))
 
     def token(self, role: Role, org: str | None = None, subject: str | None = None, ttl: int = 600) -> str:
-        return self.app.state.tokens.issue(
-            subject=subject or f"{role.value.lower()}-{org or 'x'}", organisation=org, roles=[role], ttl_seconds=ttl
-        )
+        return self.roles_token([role], org, subject, ttl)
+
+    def roles_token(self, roles: list[Role], org: str | None = None, subject: str | None = None, ttl: int = 600) -> str:
+        """A token for a principal holding several roles at once (as an OIDC user or an OAuth client may)."""
+        name = "+".join(r.value.lower() for r in roles)
+        return self.app.state.tokens.issue(subject=subject or f"{name}-{org or 'x'}", organisation=org, roles=roles,
+                                           ttl_seconds=ttl)
 
 
 @dataclass
