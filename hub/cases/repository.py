@@ -24,8 +24,11 @@ def scope_clause(scope: CaseScope, case=Case):  # type: ignore[no-untyped-def]
         return true()
     conditions = []
     if scope.applicant_subject:
-        conditions.append(exists().where(Applicant.case_id == case.id, Applicant.subject == scope.applicant_subject))
-        conditions.append(exists().where(Agent.case_id == case.id, Agent.subject == scope.applicant_subject))
+        # correlated explicitly: the clause may sit in a subquery nested deeper than `case`'s own query
+        conditions.append(exists().where(Applicant.case_id == case.id, Applicant.subject == scope.applicant_subject)
+                          .correlate(case))
+        conditions.append(exists().where(Agent.case_id == case.id, Agent.subject == scope.applicant_subject)
+                          .correlate(case))
     for role, organisation in scope.submitted_by:
         conditions.append(and_(case.submitted_by_role == role, case.submitted_by_organisation == organisation))
     if scope.assigned_to:

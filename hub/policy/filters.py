@@ -1,10 +1,11 @@
 """Filters, lookups and groupings never reveal what the caller cannot read.
 
 Each argument names the catalogue items it compares, along the path from the row it filters. It is evaluated
-on a row only where the caller reads every one of those items in FULL on that row — a masked or withheld value
-cannot be compared without revealing it — and elsewhere as if the value were absent, so it does not match.
+on a row only where the caller sees the value of every one of those items on that row (a full read, or a
+masked one whose mask is NONE) — a masked or withheld value cannot be compared without revealing it — and
+elsewhere as if the value were absent, so it does not match.
 Within a case, a utility's filter looks only at its own assignment. An argument that none of the caller's
-roles reads in full anywhere is refused (FORBIDDEN); that depends on the caller's grants alone, never on data.
+roles sees anywhere is refused (FORBIDDEN); that depends on the caller's grants alone, never on data.
 
 The repositories turn a `Readable` into SQL; the lists below are every filter argument of the API (a test
 fails when a list gains an argument that is not here).
@@ -53,8 +54,8 @@ REFERENCE_FILTER: dict[str, Items] = {  # materialsCatalogue(…): reference dat
 
 @dataclass(frozen=True)
 class Readable:
-    """The rows on which an argument may look. Each entry is one item's alternatives — the lanes that read it in
-    full, any one of which must cover the row (the case, or for assignment items the assignment) — and every
+    """The rows on which an argument may look. Each entry is one item's alternatives — the lanes that see its
+    value, any one of which must cover the row (the case, or for assignment items the assignment) — and every
     entry must hold. No entries: every row the caller sees."""
 
     case_items: tuple[tuple[Lane, ...], ...] = ()
@@ -64,8 +65,8 @@ class Readable:
 EVERYWHERE = Readable()
 
 
-def _full(access: FieldAccess | None) -> bool:
-    return access is not None and access.full
+def _shows(access: FieldAccess | None) -> bool:
+    return access is not None and access.shows_value
 
 
 def readable(plan: AccessPlan, argument: str, items: Items) -> Readable:
@@ -73,10 +74,10 @@ def readable(plan: AccessPlan, argument: str, items: Items) -> Readable:
     row_lanes = plan.row_lanes
     case_items, assignment_items = [], []
     for code in items:
-        lanes = tuple(lane for lane in row_lanes if _full(lane.reads.get(code)))
+        lanes = tuple(lane for lane in row_lanes if _shows(lane.reads.get(code)))
         if not lanes:
             raise Forbidden(f"you may not filter by {argument}")
-        if len(lanes) < len(row_lanes):  # some roles that show rows do not read it: only where another one covers
+        if len(lanes) < len(row_lanes):  # some roles that show rows do not see it: only where another one covers
             target = assignment_items if code.partition(".")[0] in ASSIGNMENT_RECORDS else case_items
             target.append(lanes)
     return Readable(tuple(case_items), tuple(assignment_items))
@@ -88,12 +89,12 @@ def readable_arguments(plan: AccessPlan, spec: Mapping[str, Items], used: Iterab
 
 
 def ensure_role_reads(plan: AccessPlan, role: Role, argument: str, items: Items) -> None:
-    """For views over every row of one role (the supervisors' statistics): that role reads `items` in full."""
+    """For views over every row of one role (the supervisors' statistics): that role sees the values of `items`."""
     lane = plan.lane(role)
-    if lane is None or not all(_full(lane.reads.get(code)) for code in items):
+    if lane is None or not all(_shows(lane.reads.get(code)) for code in items):
         raise Forbidden(f"you may not filter by {argument}")
 
 
 def ensure_reference_reads(plan: AccessPlan, argument: str, items: Items) -> None:
-    if not all(_full(plan.read(code)) for code in items):
+    if not all(_shows(plan.read(code)) for code in items):
         raise Forbidden(f"you may not filter by {argument}")

@@ -45,8 +45,9 @@ class FieldAccess:
     audited: bool  # personal data: every read is recorded
 
     @property
-    def full(self) -> bool:
-        return not self.masked
+    def shows_value(self) -> bool:
+        """The caller sees the value itself: a full read, or a masked one whose mask shows everything (NONE)."""
+        return not self.masked or self.mask == "NONE"
 
 
 @dataclass(frozen=True)
