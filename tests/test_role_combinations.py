@@ -4,10 +4,15 @@ would read alone: for every pair of roles, every field of every case, assignment
 import itertools
 
 import pytest
+from strawberry.types.base import StrawberryObjectDefinition
 
 from hub.enums import Role
+from hub.graphql.field_policy import is_governed
+from hub.graphql.schema import schema
+from hub.policy.plan import ASSIGNMENT_RECORDS
 from tests.factories import AGENT_ID, LEGAL_REP_ID, enterprise_connection
 from tests.harness import GraphQLClient
+from tests import operations as ops
 from tests.steps import submit
 from tests.test_access_matrix import CASE_QUERY, MOVING
 
@@ -131,3 +136,49 @@ async def test_a_client_that_is_utility_and_platform_reads_full_id_numbers_only_
     assigned = (await client.run(ID_NUMBERS, {"id": cases["window"]["id"]}))["case"]
     assert assigned == {"agent": {"idNumber": AGENT_ID[:6] + "********" + AGENT_ID[-4:]},
                         "applicant": {"legalRepresentative": {"idNumber": LEGAL_REP_ID[:6] + "********" + LEGAL_REP_ID[-4:]}}}
+
+
+ADD = """mutation ($input: AddMaterialsInput!) { addMaterials(input: $input) { case { version } errors { code message } } }"""
+VERSION = "query ($id: ID!) { case(id: $id) { version } }"
+
+
+async def test_a_pair_of_roles_writes_only_as_the_role_that_acts(as_roles, cases):
+    """Writes follow the same rule: a hall clerk who is also a utility adds materials (补正) to the cases its
+    window took, not to those it was only assigned; a citizen who is also a clerk, filing in the app as the
+    applicant, cannot vouch for its own proofs."""
+    both = as_roles([Role.CLERK, Role.UTILITY], ORG, "hall-clerk")
+    material = [{"typeCode": "PROPERTY_CERTIFICATE", "verified": True}]
+    for key, allowed in (("hall-water", True), ("window", False)):
+        version = (await both.run(VERSION, {"id": cases[key]["id"]}))["case"]["version"]
+        added = (await both.run(ADD, {"input": {"caseId": cases[key]["id"], "expectedVersion": version,
+                                                "materials": material}}))["addMaterials"]
+        assert (added["errors"] == []) == allowed, (key, added)
+        if not allowed:
+            assert [e["code"] for e in added["errors"]] == ["FORBIDDEN"]
+
+    citizen_clerk = as_roles([Role.APPLICANT, Role.CLERK], "KF-DATA", SUBJECT)
+    data = _from_app(water=None)
+    data["materials"][0]["verified"] = True
+    refused = (await citizen_clerk.run(ops.SUBMIT, {"input": data}))["submitCase"]
+    assert refused["case"] is None and refused["errors"][0]["code"] == "FORBIDDEN"
+    assert "Material.verifiedBy" in refused["errors"][0]["message"]
+
+
+REFERENCE_DATA = {"Organisation", "District", "MaterialType", "MaterialRequirement", "RequirementGroup"}
+
+
+def test_every_object_of_case_data_names_its_record():
+    """The per-record rule needs each governed object to say which record it belongs to: `case_ref`, and for an
+    assignment's data also `assignment_of` (exactly the types hub.policy.plan treats as assignment records)."""
+    checked = 0
+    for name in schema._schema.type_map:
+        definition = schema.get_type_by_name(name)
+        if not isinstance(definition, StrawberryObjectDefinition) or definition.is_input or definition.is_interface:
+            continue
+        if not is_governed(name) or name in REFERENCE_DATA:
+            continue
+        attributes = set(definition.origin.__annotations__) | set(dir(definition.origin))
+        assert "case_ref" in attributes, f"{name} does not name its case"
+        assert ("assignment_of" in attributes) == (name in ASSIGNMENT_RECORDS), name
+        checked += 1
+    assert checked >= 15
