@@ -210,7 +210,7 @@ def decide(snapshot: PolicySnapshot, principal: Principal, now: datetime) -> Acc
         bounds.append(grants.valid_until)
     times = [t for t in bounds if t is not None]
     row_reads = [lane.reads for lane in lanes if not lane.rows.empty]
-    uniform = row_reads[0] if row_reads and all(r == row_reads[0] for r in row_reads) else None
+    uniform = row_reads[0] if row_reads and all(r is row_reads[0] or r == row_reads[0] for r in row_reads) else None
     return AccessPlan(
         lanes=tuple(lanes), rows=union([lane.rows for lane in lanes]),
         reads=lanes[0].reads if len(lanes) == 1 else best_reads(lane.reads for lane in lanes),
