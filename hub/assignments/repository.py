@@ -46,7 +46,8 @@ class QueueFilter:
     created_before: datetime | None = None
     readable: Mapping[str, Readable] = field(default_factory=dict)
 
-    def where(self, argument: str) -> list:
+    def looks(self, argument: str) -> list:
+        """SQL: where the argument may look (none: every assignment of the queue)."""
         return readable_clauses(self.readable.get(argument, EVERYWHERE), None, Assignment)
 
 
@@ -67,13 +68,13 @@ async def queue_page(
     """A utility's work queue, oldest first (first in, first handled), by keyset."""
     stmt = select(Assignment).where(Assignment.organisation_code == flt.organisation_code)
     if flt.statuses:
-        stmt = stmt.where(Assignment.status.in_(flt.statuses), *flt.where("statuses"))
+        stmt = stmt.where(Assignment.status.in_(flt.statuses), *flt.looks("statuses"))
     if flt.service:
-        stmt = stmt.where(Assignment.service == flt.service, *flt.where("service"))
+        stmt = stmt.where(Assignment.service == flt.service, *flt.looks("service"))
     if flt.created_from:
-        stmt = stmt.where(Assignment.created_at >= flt.created_from, *flt.where("createdFrom"))
+        stmt = stmt.where(Assignment.created_at >= flt.created_from, *flt.looks("createdFrom"))
     if flt.created_before:
-        stmt = stmt.where(Assignment.created_at < flt.created_before, *flt.where("createdBefore"))
+        stmt = stmt.where(Assignment.created_at < flt.created_before, *flt.looks("createdBefore"))
     if after:
         anchor = aliased(Assignment)
         position = select(anchor.created_at).where(

@@ -57,7 +57,8 @@ def assignment_visible(lanes: Iterable[Lane], assignment=Assignment, case=None):
     return or_(false(), *(lane_clause(lane, case, assignment) for lane in lanes if not lane.rows.empty))
 
 
-def assignment_visible_within_case(lanes: tuple[Lane, ...], assignment=Assignment, case=None) -> list:  # type: ignore[no-untyped-def]
+def assignment_visible_within_case(lanes: tuple[Lane, ...], assignment=Assignment,  # type: ignore[no-untyped-def]
+                                   case=None) -> list:
     """The same, for assignments of a case already known to be visible (as conditions, none if all are): with
     one lane that covers rows, that lane scopes the case, so only its organisation rule is left."""
     row_lanes = [lane for lane in lanes if not lane.rows.empty]
@@ -70,7 +71,8 @@ def assignment_visible_within_case(lanes: tuple[Lane, ...], assignment=Assignmen
 def readable_clauses(where: Readable, case=Case, assignment=None) -> list:  # type: ignore[no-untyped-def]
     """SQL conditions for the rows on which a filter argument may look (see hub.policy.filters); none when it
     may look at every row the caller sees."""
-    parts = [or_(*(lane_clause(lane, case, assignment, whole_case=True) for lane in lanes)) for lanes in where.case_items]
+    parts = [or_(*(lane_clause(lane, case, assignment, whole_case=True) for lane in lanes))
+             for lanes in where.case_items]
     parts += [or_(*(lane_clause(lane, case, assignment) for lane in lanes)) for lanes in where.assignment_items]
     return parts
 
@@ -132,8 +134,9 @@ class CaseFilter:
     submitted_before: datetime | None = None
     readable: Mapping[str, Readable] = field(default_factory=dict)
 
-    def where(self, argument: str) -> Readable:
-        return self.readable.get(argument, EVERYWHERE)
+    def looks(self, argument: str, assignment=None) -> list:  # type: ignore[no-untyped-def]
+        """SQL: where the argument may look (none: every case the caller sees)."""
+        return readable_clauses(self.readable.get(argument, EVERYWHERE), Case, assignment)
 
 
 @dataclass(frozen=True)
@@ -169,22 +172,22 @@ def _filtered(stmt: Select, lanes: tuple[Lane, ...], flt: CaseFilter) -> Select:
     """Each argument only where the caller reads what it compares; `service` only among the assignments the
     caller sees (a utility: its own), so no filter tells whether a hidden assignment exists."""
     if flt.statuses:
-        stmt = stmt.where(Case.status.in_(flt.statuses), *readable_clauses(flt.where("statuses")))
+        stmt = stmt.where(Case.status.in_(flt.statuses), *flt.looks("statuses"))
     if flt.case_type:
-        stmt = stmt.where(Case.case_type == flt.case_type, *readable_clauses(flt.where("caseType")))
+        stmt = stmt.where(Case.case_type == flt.case_type, *flt.looks("caseType"))
     if flt.service:
         seen = aliased(Assignment)
         stmt = stmt.where(exists().where(
             seen.case_id == Case.id, seen.service == flt.service, *assignment_visible_within_case(lanes, seen, Case),
-            *readable_clauses(flt.where("service"), Case, seen),
+            *flt.looks("service", seen),
         ).correlate(Case))
     if flt.district_code:
         stmt = stmt.where(exists().where(Site.case_id == Case.id, Site.district_code == flt.district_code),
-                          *readable_clauses(flt.where("districtCode")))
+                          *flt.looks("districtCode"))
     if flt.submitted_from:
-        stmt = stmt.where(Case.submitted_at >= flt.submitted_from, *readable_clauses(flt.where("submittedFrom")))
+        stmt = stmt.where(Case.submitted_at >= flt.submitted_from, *flt.looks("submittedFrom"))
     if flt.submitted_before:
-        stmt = stmt.where(Case.submitted_at < flt.submitted_before, *readable_clauses(flt.where("submittedBefore")))
+        stmt = stmt.where(Case.submitted_at < flt.submitted_before, *flt.looks("submittedBefore"))
     return stmt
 
 

@@ -78,6 +78,8 @@ def _decode(cursor: str) -> tuple[datetime, uuid.UUID]:
 async def _late(info: Info, overdue: bool, first: int, after: str | None) -> relay.Connection[Assignment]:
     try:
         access.ensure_role(info.context.principal, Role.SUPERVISOR)
+        # which assignments are late, and their order, compare their time limits: the supervisors must see them
+        filters.ensure_role_reads(info.context.plan, Role.SUPERVISOR, info.field_name, filters.LATE_LISTS)
     except HubError as error:
         raise graphql_error(error) from None
     async with info.context.db.read() as session:
@@ -105,8 +107,9 @@ class TimeLimitQuery:
         try:
             access.ensure_role(info.context.principal, Role.SUPERVISOR)
             # over every case: the supervisors' own grants must read in full what is compared, grouped and counted
-            for argument, items in (*filters.STATISTICS_WINDOW.items(), ("groupBy", filters.STATISTICS_GROUPS[group_by.value]),
-                                    ("timeLimitStatistics", filters.STATISTICS_COUNTS)):
+            compared = {**filters.STATISTICS_WINDOW, "groupBy": filters.STATISTICS_GROUPS[group_by.value],
+                        "timeLimitStatistics": filters.STATISTICS_COUNTS}
+            for argument, items in compared.items():
                 filters.ensure_role_reads(plan, Role.SUPERVISOR, argument, items)
         except HubError as error:
             raise graphql_error(error) from None

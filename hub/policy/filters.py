@@ -45,6 +45,8 @@ STATISTICS_GROUPS: dict[str, Items] = {  # timeLimitStatistics(groupBy:)
 }
 STATISTICS_COUNTS: Items = ("Case.assignments", "Assignment.status", "Assignment.timeLimit", "AssignmentClock.onTime",
                             "AssignmentClock.workingDaysUsed", "AssignmentClock.correctionRounds")
+LATE_LISTS: Items = ("Case.assignments", "Assignment.finishedAt", "Assignment.timeLimit",  # overdue / atRisk
+                     "AssignmentClock.deadline", "AssignmentClock.warningAt")
 REFERENCE_FILTER: dict[str, Items] = {  # materialsCatalogue(…): reference data, not tied to a case
     "caseType": ("MaterialRequirement.caseType",),
     "service": ("MaterialRequirement.service",),
