@@ -79,7 +79,8 @@ async def _late(info: Info, overdue: bool, first: int, after: str | None) -> rel
     try:
         access.ensure_role(info.context.principal, Role.SUPERVISOR)
         # which assignments are late, and their order, compare their time limits: the supervisors must see them
-        filters.ensure_role_reads(info.context.plan, Role.SUPERVISOR, info.field_name, filters.LATE_LISTS)
+        filters.ensure_role_reads(info.context.plan, Role.SUPERVISOR, filters.LATE_LISTS,
+                                  f"you may not list {info.field_name}")
     except HubError as error:
         raise graphql_error(error) from None
     async with info.context.db.read() as session:
@@ -107,10 +108,11 @@ class TimeLimitQuery:
         try:
             access.ensure_role(info.context.principal, Role.SUPERVISOR)
             # over every case: the supervisors' own grants must read in full what is compared, grouped and counted
-            compared = {**filters.STATISTICS_WINDOW, "groupBy": filters.STATISTICS_GROUPS[group_by.value],
-                        "timeLimitStatistics": filters.STATISTICS_COUNTS}
+            compared = {**filters.STATISTICS_WINDOW, "groupBy": filters.STATISTICS_GROUPS[group_by.value]}
             for argument, items in compared.items():
-                filters.ensure_role_reads(plan, Role.SUPERVISOR, argument, items)
+                filters.ensure_role_reads(plan, Role.SUPERVISOR, items, f"you may not filter by {argument}")
+            filters.ensure_role_reads(plan, Role.SUPERVISOR, filters.STATISTICS_COUNTS,
+                                      "you may not read time-limit statistics")
         except HubError as error:
             raise graphql_error(error) from None
         async with info.context.db.read() as session:

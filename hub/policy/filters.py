@@ -90,11 +90,12 @@ def readable_arguments(plan: AccessPlan, spec: Mapping[str, Items], used: Iterab
     return {argument: readable(plan, argument, spec[argument]) for argument in used}
 
 
-def ensure_role_reads(plan: AccessPlan, role: Role, argument: str, items: Items) -> None:
-    """For views over every row of one role (the supervisors' statistics): that role sees the values of `items`."""
+def ensure_role_reads(plan: AccessPlan, role: Role, items: Items, refusal: str) -> None:
+    """For views over every row of one role (the supervisors' lists and statistics): that role sees the values
+    of `items`; else FORBIDDEN with `refusal`."""
     lane = plan.lane(role)
     if lane is None or not all(_shows(lane.reads.get(code)) for code in items):
-        raise Forbidden(f"you may not filter by {argument}")
+        raise Forbidden(refusal)
 
 
 def ensure_reference_reads(plan: AccessPlan, argument: str, items: Items) -> None:
