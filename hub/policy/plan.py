@@ -100,15 +100,12 @@ class AccessPlan:
         """Access to an item of data that belongs to no case (reference data): the best of the lanes."""
         return self.reads.get(code)
 
-    def covering(self, organisation: str | None, case_roles: frozenset[Role] | None,
-                 via: Role | None = None) -> tuple[Lane, ...] | None:
-        """The lanes (of role `via`, if given) that cover a record of a case — the case (`organisation` None)
-        or an assignment of `organisation` — given the roles whose rows include the case (`case_roles`);
-        None when that is needed and not given. The one rule behind record reads and event delivery."""
+    def covering(self, organisation: str | None, case_roles: frozenset[Role] | None) -> tuple[Lane, ...] | None:
+        """The lanes that cover a record of a case — the case (`organisation` None) or an assignment of
+        `organisation` — given the roles whose rows include the case (`case_roles`); None when that is needed
+        and not given. Lane.covers is the one rule behind record reads, writes and event delivery."""
         lanes, undecided = [], False
         for lane in self.lanes:
-            if via is not None and lane.role != via:
-                continue
             covers = lane.covers(organisation, None if case_roles is None else lane.role in case_roles)
             if covers:
                 lanes.append(lane)
