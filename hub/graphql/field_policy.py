@@ -1,20 +1,33 @@
-"""Applies the caller's access plan to every field the executor resolves.
+"""Applies the caller's access plan to every field the executor resolves, and audits what was delivered.
 
 The decision is made in hub.policy (once per request); this extension only
 looks each field up in it: not granted → null, READ_MASKED → masked value, and
-personal items are noted for the audit. Types listed in UNGOVERNED carry no
-shared data (plumbing, governance objects gated by role at their entry point);
-a test fails if any other type has a field without a catalogue entry.
+personal items are noted, synchronously, in the operation's read log (one set
+per case, however many fields and rows). The log becomes READ records before
+the caller gets the data: before an HTTP response, and before each payload of a
+subscription (or any operation over a WebSocket) is sent. A payload whose
+records could not be written is not sent; the caller gets an internal error.
+
+A requested personal item is recorded as read once access is granted and its
+resolver runs, whether or not it turns out empty: the audit tells who looked.
+
+Types listed in UNGOVERNED carry no shared data (plumbing, governance objects
+gated by role at their entry point); a test fails if any other type has a
+field without a catalogue entry.
 """
 
 import inspect
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from functools import lru_cache
 from typing import Any
 
-from graphql import GraphQLResolveInfo
+from graphql import FieldNode, GraphQLResolveInfo, OperationDefinitionNode
+from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
+from strawberry.types.execution import ExecutionContext
 
+from hub.audit.service import ReadLog
+from hub.graphql.errors import internal_error
 from hub.graphql.governance_types import GOVERNANCE_TYPES
 from hub.policy.masking import mask
 
@@ -40,27 +53,59 @@ def item_code(type_name: str, field_name: str) -> str | None:
 
 
 class FieldPolicy(SchemaExtension):
+    """One instance per operation: its read log is the operation's own, even when operations share a socket."""
+
+    def __init__(self, *, execution_context: ExecutionContext | None = None):
+        super().__init__(execution_context=execution_context)  # type: ignore[arg-type]
+        self.reads = ReadLog()
+
     def resolve(self, _next: Callable, root: Any, info: GraphQLResolveInfo, *args: Any, **kwargs: Any) -> Any:
         code = item_code(info.parent_type.name, info.field_name)
         if code is None:
             return _next(root, info, *args, **kwargs)
-        ctx = info.context
-        access = ctx.plan.read(code)
+        access = info.context.plan.read(code)
         if access is None:
             return None
+        if access.audited:
+            self.reads.note(getattr(root, "case_ref", None), code, access.grant_id)
         result = _next(root, info, *args, **kwargs)
-        if not access.masked and not access.audited:
+        if not access.masked:
             return result
         if inspect.isawaitable(result):
-            return _finish_later(result, ctx, root, code, access)
-        return _finish(result, ctx, root, code, access)
+            return _mask_later(result, access.mask)
+        return mask(access.mask, result)
+
+    async def on_operation(self) -> AsyncIterator[None]:
+        yield
+        if not isinstance(self.execution_context.context.request, WebSocket):  # streamed results are audited below
+            try:
+                await self._write_reads()
+            except Exception as error:  # noqa: BLE001  (no data without its audit; the fault is not the caller's to read)
+                raise internal_error(error) from None
+
+    async def on_stream_result(self, result: Any) -> AsyncIterator[None]:
+        try:
+            await self._write_reads()
+        except Exception as error:  # noqa: BLE001
+            result.data, result.errors = None, [internal_error(error)]
+        yield
+
+    async def _write_reads(self) -> None:
+        ctx = self.execution_context.context
+        if self.reads.items:
+            await ctx.audit.append(self.reads.take(ctx.principal, operation_label(self.execution_context), ctx.now()))
 
 
-def _finish(value: Any, ctx: Any, root: Any, code: str, access: Any) -> Any:
-    if access.audited and value is not None:
-        ctx.audit_reads.note(getattr(root, "case_ref", None), code, access.grant_id)
-    return mask(access.mask, value) if access.masked else value
+def operation_label(execution_context: ExecutionContext) -> str:
+    """The operation's name, else its top-level fields (e.g. `case`, `assignmentEvents`)."""
+    if execution_context.operation_name:
+        return execution_context.operation_name
+    document = execution_context.graphql_document
+    for definition in document.definitions if document else ():
+        if isinstance(definition, OperationDefinitionNode):
+            return ",".join(s.name.value for s in definition.selection_set.selections if isinstance(s, FieldNode))
+    return ""
 
 
-async def _finish_later(awaitable: Any, ctx: Any, root: Any, code: str, access: Any) -> Any:
-    return _finish(await awaitable, ctx, root, code, access)
+async def _mask_later(awaitable: Any, kind: str) -> Any:
+    return mask(kind, await awaitable)
