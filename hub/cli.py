@@ -91,8 +91,11 @@ def audit_verify(args: argparse.Namespace) -> None:
         if report.intact:
             print(f"audit chain intact: {report.records} records, {report.checkpoints} signed checkpoints passed")
             return 0
-        where = f"at record {report.first_bad_id}" if report.first_bad_id else "at its end"
-        print(f"audit chain BROKEN {where}: {report.problem} ({report.records} records before it verified)")
+        if report.first_bad_id:
+            print(f"audit chain BROKEN at record {report.first_bad_id}: {report.problem} "
+                  f"({report.records} records before it verified)")
+        else:
+            print(f"audit chain BROKEN: {report.problem}")
         return 1
 
     sys.exit(asyncio.run(run()))

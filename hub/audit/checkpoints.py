@@ -55,7 +55,7 @@ def read(token: str, key: ECKey) -> Checkpoint:
         data = json.loads(signed.payload)
         return Checkpoint(int(data["lastId"]), str(data["hash"]), datetime.fromisoformat(data["at"]))
     except (JoseError, ValueError, KeyError, TypeError) as error:
-        raise BadCheckpoint(f"not signed by this hub's key ({type(error).__name__})") from None
+        raise BadCheckpoint("not signed by this hub's key") from None
 
 
 async def stored(session: AsyncSession) -> list[tuple[int, str]]:

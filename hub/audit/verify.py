@@ -78,9 +78,9 @@ async def _walk(session: AsyncSession, head: AuditHead | None, expected: list[_E
             while next_cp < len(expected) and expected[next_cp].checkpoint.last_id <= row.id:
                 wanted = expected[next_cp]
                 if wanted.checkpoint.last_id < row.id:
-                    return ChainReport(count, wanted.checkpoint.last_id, f"is missing, though {_names(wanted)} (removed)", passed)
+                    return ChainReport(count, wanted.checkpoint.last_id, f"is missing, though {_source(wanted)} names it (removed)", passed)
                 if wanted.checkpoint.last_hash != row.hash:
-                    return ChainReport(count, row.id, f"differs from {_names(wanted)} (the chain was rewritten)", passed)
+                    return ChainReport(count, row.id, f"does not match {_source(wanted)}: the chain was rewritten", passed)
                 next_cp, passed = next_cp + 1, passed + 1
             if head is not None and past_head is None and row.id > head.last_id:
                 past_head = row.id
@@ -100,7 +100,7 @@ def _end(count: int, last_id: int, last_hash: str, head: AuditHead | None, past_
                                                 f"({removed})", passed)
     if beyond:
         wanted = beyond[0]
-        return ChainReport(count, wanted.checkpoint.last_id, f"is missing: {end}, though {_names(wanted)} ({removed})",
+        return ChainReport(count, wanted.checkpoint.last_id, f"is missing: {end}, though {_source(wanted)} names it ({removed})",
                            passed)
     if past_head is not None:
         return ChainReport(count, past_head, f"is past the chain head (record {head.last_id}): "
@@ -110,5 +110,5 @@ def _end(count: int, last_id: int, last_hash: str, head: AuditHead | None, past_
     return ChainReport(count, None, None, passed)
 
 
-def _names(wanted: _Expected) -> str:
-    return f"{wanted.source}, signed {wanted.checkpoint.at.isoformat(timespec='seconds')}, names it"
+def _source(wanted: _Expected) -> str:
+    return f"{wanted.source} (signed {wanted.checkpoint.at.isoformat(timespec='seconds')})"
