@@ -35,6 +35,16 @@ def water_only(**changes) -> dict:  # type: ignore[no-untyped-def]
     return individual_transfer(electricity=None, gas=None, heating=None, **changes)
 
 
+async def _at_most(concurrency: int, jobs: list) -> None:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def gated(job):  # type: ignore[no-untyped-def]
+        async with gate:
+            return await job
+
+    await asyncio.gather(*(gated(job) for job in jobs))
+
+
 async def _records(governance: GraphQLClient, **flt) -> list[dict]:  # type: ignore[no-untyped-def]
     page = (await governance.run(AUDIT, {"filter": flt}))["auditRecords"]
     assert not page["hasNextPage"]
@@ -172,7 +182,7 @@ async def test_reads_are_recorded_once_per_case_whatever_the_number_of_fields_an
 async def test_two_instances_auditing_at_once_form_one_chain(hub, http, clerk, as_role):
     """Group commit is per process, the chain's lock is the database's: both instances' batches make one chain."""
     other = RunningHub(Settings(environment="production", database_url=hub.settings.database_url,
-                                signing_key_file=hub.settings.key_file)).start()
+                                signing_key_file=hub.settings.key_file, db_pool_size=4)).start()
     try:
         case = await submit(clerk, water_only())
         async with httpx.AsyncClient(base_url=other.url, timeout=60) as other_http:
@@ -183,7 +193,7 @@ async def test_two_instances_auditing_at_once_form_one_chain(hub, http, clerk, a
             jobs = [c.run(READ_APPLICANT, {"id": case["id"]}) for c in readers for _ in range(25)]
             jobs += [c.run(ops.SUBMIT, {"input": water_only()}) for c in refused for _ in range(10)]  # FORBIDDEN
             jobs += [submit(GraphQLClient(h, clerk.token), water_only()) for h in (http, other_http) for _ in range(5)]
-            await asyncio.gather(*jobs)
+            await _at_most(12, jobs)  # concurrent, within the test database's connection limit
         governance = as_role(Role.GOVERNANCE, "KF-DATA")
         for subject, kind, count in (("reader-here", "READ", 25), ("reader-there", "READ", 25),
                                      ("refused-here", "WRITE", 10), ("refused-there", "WRITE", 10)):
