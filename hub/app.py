@@ -12,6 +12,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from hub import demo, migrate
+from hub.audit.checkpoints import checkpointer
+from hub.audit.writer import AuditWriter
 from hub.auth import keys
 from hub.auth.middleware import BearerAuthMiddleware
 from hub.auth.oauth import token_endpoint
@@ -57,7 +59,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     feed = EventFeed(db, queue_size=settings.subscription_queue_size)
     clock = Clock()
     metrics = HubMetrics()
-    graphql = HubGraphQL(db=db, tokens=tokens, policies=policies, feed=feed, clock=clock, metrics=metrics)
+    audit = AuditWriter(db)
+    graphql = HubGraphQL(db=db, tokens=tokens, policies=policies, feed=feed, clock=clock, metrics=metrics, audit=audit)
     outbox = OutboxWorker(db, sms_sender(settings), retry_base_seconds=settings.sms_retry_base_seconds,
                           max_attempts=settings.sms_max_attempts)
     scheduler = TimeLimitScheduler(db, clock.now, scan_seconds=settings.time_limit_scan_seconds)
@@ -73,12 +76,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if generated:
                 demo.announce_tokens(tokens, settings)
         await feed.start(policy_version=lambda: _version(policies))
-        loops = [outbox.background(), scheduler.background()]
+        loops = [outbox.background(), scheduler.background(),
+                 checkpointer(db, key, clock.now, settings.audit_checkpoint_seconds)]
         for loop in loops:
             loop.start()
         yield
         for loop in loops:
             await loop.stop()
+        await audit.stop()
         await feed.stop()
         await db.dispose()
 

@@ -1,4 +1,4 @@
-"""The `hub` command: serve, migrate, load-catalogue, token, keygen, audit verify, calendar import, export-schema."""
+"""The `hub` command: serve, migrate, load-catalogue, token, keygen, audit verify/checkpoint, calendar import, export-schema."""
 
 import argparse
 import asyncio
@@ -67,21 +67,68 @@ def token(args: argparse.Namespace) -> None:
                         ttl_seconds=args.ttl or settings.token_ttl_seconds))
 
 
-def audit_verify(_: argparse.Namespace) -> None:
-    from hub.audit.service import verify
+def _signing_key():  # type: ignore[no-untyped-def]
+    from hub.auth import keys
+
+    path = get_settings().key_file
+    return keys.load(path) if path.exists() else None
+
+
+def audit_verify(args: argparse.Namespace) -> None:
+    from hub.audit import checkpoints
+    from hub.audit.verify import verify
     from hub.db import Database
+
+    saved = checkpoints.parse_lines(args.checkpoints.read_text().splitlines()) if args.checkpoints else []
 
     async def run() -> int:
         db = Database(get_settings().database_url)
-        async with db.read() as session:
-            report = await verify(session)
-        await db.dispose()
+        try:
+            async with db.read() as session:
+                report = await verify(session, key=_signing_key(), saved=saved)
+        finally:
+            await db.dispose()
         if report.intact:
-            print(f"audit chain intact: {report.records} records")
+            print(f"audit chain intact: {report.records} records, {report.checkpoints} signed checkpoints passed")
             return 0
-        print(f"audit chain BROKEN at record {report.first_bad_id}: {report.problem} "
-              f"({report.records} records before it verified)")
+        if report.first_bad_id:
+            print(f"audit chain BROKEN at record {report.first_bad_id}: {report.problem} "
+                  f"({report.records} records before it verified)")
+        else:
+            print(f"audit chain BROKEN: {report.problem}")
         return 1
+
+    sys.exit(asyncio.run(run()))
+
+
+def audit_checkpoint(_: argparse.Namespace) -> None:
+    """Sign the chain's head now, keep it in the database and print it for keeping elsewhere."""
+    from hub.audit import checkpoints
+    from hub.audit.verify import verify
+    from hub.clock import utcnow
+    from hub.db import Database
+
+    key = _signing_key()
+    if key is None:
+        sys.exit(f"signing key {get_settings().key_file} not found (set HUB_SIGNING_KEY_FILE)")
+
+    async def run() -> int:
+        db = Database(get_settings().database_url)
+        try:
+            async with db.read() as session:
+                report = await verify(session, key=key)
+            if not report.intact:  # never sign over a broken chain
+                print(f"audit chain BROKEN: {report.problem}; no checkpoint taken", file=sys.stderr)
+                return 1
+            async with db.write() as session:
+                token = await checkpoints.take(session, key, utcnow(), always=True)
+        finally:
+            await db.dispose()
+        if token is None:
+            print("the audit chain is empty; nothing to sign", file=sys.stderr)
+            return 1
+        print(token)
+        return 0
 
     sys.exit(asyncio.run(run()))
 
@@ -158,8 +205,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--ttl", type=int, help="lifetime in seconds")
     p.set_defaults(run=token)
     audit = commands.add_parser("audit", help="the audit log").add_subparsers(dest="audit_command", required=True)
-    audit.add_parser("verify", help="check the hash chain; exit 1 at the first changed, removed or re-ordered record") \
-        .set_defaults(run=audit_verify)
+    p = audit.add_parser("verify", help="check the hash chain against its head and signed checkpoints; exit 1 at the "
+                                        "first changed, removed or re-ordered record, or removed newest records")
+    p.add_argument("--checkpoints", type=Path, help="file of checkpoints kept outside the database "
+                                                   "(one per line, e.g. from `hub audit checkpoint` or the log)")
+    p.set_defaults(run=audit_verify)
+    audit.add_parser("checkpoint", help="verify, then sign the chain's head now; prints the checkpoint to keep "
+                                        "outside the database").set_defaults(run=audit_checkpoint)
     calendar = commands.add_parser("calendar", help="the holiday table").add_subparsers(dest="calendar_command", required=True)
     p = calendar.add_parser("import", help="load a year's official arrangement (YAML/JSON: year, holidays, workdays, source)")
     p.add_argument("file", type=Path)

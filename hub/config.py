@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     sms_max_attempts: int = Field(12, description="Attempts before a message is marked FAILED.")
     time_limit_warning_share: float = Field(0.75, gt=0, lt=1, description="Share of an assignment's time limit at which WARNING is raised (OVERDUE at 100%).")
     time_limit_scan_seconds: float = Field(30.0, description="How often the scheduler looks for assignments to warn about or mark overdue.")
+    audit_checkpoint_seconds: float = Field(
+        300.0, description="How often the hub signs the audit chain's head (a checkpoint, also logged) if it moved.")
     db_pool_size: int = Field(10, description="Connections per instance (PostgreSQL).")
     log_level: str = Field("INFO", description="Python log level.")
 

@@ -2,7 +2,7 @@
 
 from hub.assignments.idempotency import IdempotencyKey
 from hub.assignments.models import Assignment
-from hub.audit.models import AuditRecord
+from hub.audit.models import AuditCheckpoint, AuditHead, AuditRecord
 from hub.auth.models import OAuthClient
 from hub.calendar.models import CalendarDay, CalendarYear
 from hub.cases.models import Agent, Applicant, Case, Site
@@ -14,7 +14,7 @@ from hub.reference.models import District, Organisation, ServiceProvider
 from hub.timelimits.models import TimeLimitRule
 
 __all__ = [
-    "Agent", "Applicant", "Assignment", "AuditRecord", "CalendarDay", "CalendarYear", "Case", "CatalogueItem", "District", "Event",
+    "Agent", "Applicant", "Assignment", "AuditCheckpoint", "AuditHead", "AuditRecord", "CalendarDay", "CalendarYear", "Case", "CatalogueItem", "District", "Event",
     "GovernanceChange", "IdempotencyKey", "Material", "MaterialRequirement", "MaterialType", "Notification", "OAuthClient", "Organisation",
     "ServiceProvider", "SharingGrant", "SharingRequest", "Site", "TimeLimitRule",
 ]

@@ -1,9 +1,14 @@
-"""The audit log (审计日志): append-only, each record hashed over the previous one."""
+"""The audit log (审计日志): append-only, each record hashed over the previous one.
+
+The chain alone cannot show that its newest records were removed, so its end
+is kept twice more: in `audit_head`, moved in the same transaction as every
+append, and in signed checkpoints (hub.audit.checkpoints).
+"""
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Index, String, Uuid
+from sqlalchemy import JSON, Index, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base, UTCDateTime
@@ -33,3 +38,25 @@ class AuditRecord(Base):
     outcome: Mapped[str] = mapped_column(String(40))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The chain's newest record (one row, id 1): locked by every append, which moves it in the same transaction."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_id: Mapped[int] = mapped_column(CursorType)  # 0 while the chain is empty
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """The head as it was at `at`, signed with the hub's key (a compact JWS); only the signed payload is trusted."""
+
+    __tablename__ = "audit_checkpoints"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(CursorType, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_id: Mapped[int] = mapped_column(CursorType)
+    token: Mapped[str] = mapped_column(Text)

@@ -2,8 +2,10 @@
 
 Records form a hash chain: each record's hash covers its content and the
 previous record's hash, so changing, removing or re-ordering a record breaks
-the chain at that point (`hub audit verify`). Appends are serialised with the
-same kind of transaction-scoped lock as the event log.
+the chain at that point. The chain's end is kept in `audit_head`, which every
+append locks (a row lock on PostgreSQL, the database write lock on SQLite) and
+moves in the same transaction, so appends from every instance form one chain
+and removing the newest records shows (hub.audit.verify).
 """
 
 import hashlib
@@ -13,19 +15,24 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.audit.models import AuditRecord
+from hub.audit.models import AuditHead, AuditRecord
 from hub.auth.principal import Principal
 
 GENESIS = "0" * 64
-AUDIT_APPEND_LOCK = 0x4B46_4855_4202
+HEAD_ID = 1
+OPERATION_LENGTH = AuditRecord.__table__.c.operation.type.length
+
+
+class ChainHeadMissing(RuntimeError):
+    """Nothing can be appended without the head: the audit fails closed until it is restored."""
 
 
 @dataclass
 class ReadLog:
-    """Personal items read during one operation, per case."""
+    """Personal items read during one operation (or one subscription payload), per case."""
 
     items: dict = field(default_factory=lambda: defaultdict(set))
     grants: dict = field(default_factory=lambda: defaultdict(set))
@@ -34,24 +41,29 @@ class ReadLog:
         self.items[case_id].add(code)
         self.grants[case_id].add(grant_id)
 
-    def records(self, principal: Principal, operation: str, at: datetime) -> list[dict]:
-        return [
+    def take(self, principal: Principal, operation: str, at: datetime) -> list[dict]:
+        """One READ record per case, and start afresh."""
+        records = [
             entry(principal, kind="READ", operation=operation, at=at, case_id=case_id,
                   items=sorted(codes), grants=sorted(self.grants[case_id]), outcome="OK")
             for case_id, codes in self.items.items()
         ]
+        self.items.clear()
+        self.grants.clear()
+        return records
 
 
 def entry(principal: Principal, *, kind: str, operation: str, at: datetime, outcome: str,
           case_id: uuid.UUID | None = None, items: list | None = None, grants: list | None = None) -> dict:
     return {
         "at": at, "subject": principal.subject, "organisation": principal.organisation,
-        "client_id": principal.client_id, "kind": kind, "operation": operation or "anonymous",
+        "client_id": principal.client_id, "kind": kind,
+        "operation": (operation or "anonymous")[:OPERATION_LENGTH],  # the caller names operations
         "case_id": case_id, "items": items or [], "grants": grants or [], "outcome": outcome,
     }
 
 
-def _digest(prev_hash: str, record: dict) -> str:
+def digest(prev_hash: str, record: dict) -> str:
     content = {k: (str(v) if isinstance(v, (uuid.UUID, datetime)) else v) for k, v in record.items()}
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
@@ -60,47 +72,32 @@ def _digest(prev_hash: str, record: dict) -> str:
 CHAINED = ("at", "subject", "organisation", "client_id", "kind", "operation", "case_id", "items", "grants", "outcome")
 
 
-def _content(record: AuditRecord | dict) -> dict:
+def content(record: AuditRecord | dict) -> dict:
     get = record.get if isinstance(record, dict) else lambda k: getattr(record, k)
     return {k: get(k) for k in CHAINED}
 
 
+async def lock_head(session: AsyncSession) -> AuditHead:
+    """The head, locked until the transaction ends: the chain's one serialisation point across instances."""
+    head = await session.scalar(select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()
+                                .execution_options(populate_existing=True))
+    if head is None:
+        raise ChainHeadMissing("the audit chain head is missing; run `hub audit verify`")
+    return head
+
+
 async def append(session: AsyncSession, records: list[dict]) -> None:
-    """Chain and insert records; call inside the writing transaction."""
+    """Chain and insert records and move the head; call inside the writing transaction."""
     if not records:
         return
-    if session.bind.dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_APPEND_LOCK})
-    previous = await session.scalar(select(AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1)) or GENESIS
+    head = await lock_head(session)
+    previous = head.last_hash
+    rows = []
     for record in records:
-        digest = _digest(previous, _content(record))
-        session.add(AuditRecord(**record, prev_hash=previous, hash=digest))
-        previous = digest
+        hashed = digest(previous, content(record))
+        rows.append(AuditRecord(**record, prev_hash=previous, hash=hashed))
+        previous = hashed
+    session.add_all(rows)
     await session.flush()
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    records: int
-    first_bad_id: int | None
-    problem: str | None
-
-    @property
-    def intact(self) -> bool:
-        return self.first_bad_id is None
-
-
-async def verify(session: AsyncSession, batch: int = 5000) -> ChainReport:
-    """Walk the chain from the start; report the first record that does not follow from its predecessor."""
-    previous, count, last_id = GENESIS, 0, 0
-    while True:
-        rows = (await session.scalars(
-            select(AuditRecord).where(AuditRecord.id > last_id).order_by(AuditRecord.id).limit(batch))).all()
-        if not rows:
-            return ChainReport(count, None, None)
-        for row in rows:
-            if row.prev_hash != previous:
-                return ChainReport(count, row.id, "does not link to the record before it (removed or re-ordered)")
-            if _digest(previous, _content(row)) != row.hash:
-                return ChainReport(count, row.id, "content does not match its hash (changed)")
-            previous, last_id, count = row.hash, row.id, count + 1
+    await session.execute(update(AuditHead).where(AuditHead.id == HEAD_ID)
+                          .values(last_id=rows[-1].id, last_hash=previous))

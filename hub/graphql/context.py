@@ -4,11 +4,12 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from joserfc.jwk import ECKey
 from starlette.requests import Request
 from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
 
-from hub.audit import service as audit
+from hub.audit.writer import AuditWriter
 from hub.auth.principal import Principal
 from hub.clock import Clock
 from hub.db import Database
@@ -29,12 +30,13 @@ class HubContext:
     feed: object  # hub.events.feed.EventFeed
     clock: Clock
     metrics: object  # hub.observability.metrics.HubMetrics
+    audit: AuditWriter
+    signing_key: ECKey  # checks the audit's signed checkpoints
     principal: Principal | None = None
     snapshot: PolicySnapshot | None = None
     connection_params: dict | None = None  # set by the WebSocket transport at connection_init
     plan: AccessPlan = field(init=False)
     loaders: Loaders = field(init=False)
-    audit_reads: audit.ReadLog = field(init=False)
     started_at: datetime = field(init=False)
 
     async def begin_operation(self) -> None:
@@ -51,18 +53,9 @@ class HubContext:
         self.started_at = self.clock.now()
         self.plan = policy_plan.decide(self.snapshot, self.principal, self.started_at)
         self.loaders = build_loaders(self.db, self.plan)
-        self.audit_reads = audit.ReadLog()
 
     def now(self) -> datetime:
         return self.clock.now()
-
-    async def flush_audit(self, operation: str) -> None:
-        """Write what was read so far (a subscription does this after each delivered event)."""
-        records = self.audit_reads.records(self.principal, operation, self.started_at)
-        self.audit_reads = audit.ReadLog()
-        if records:
-            async with self.db.write() as session:
-                await audit.append(session, records)
 
     def use(self, snapshot: PolicySnapshot) -> None:
         """Re-decide access with a newer policy (long-lived subscriptions, before each delivery)."""
@@ -77,10 +70,8 @@ class HubContext:
 
 
 class OperationScope(SchemaExtension):
-    """Opens each operation with its plan and closes it by writing the audit of what was read."""
+    """Opens each operation with its plan (the reads it delivers are audited by FieldPolicy)."""
 
     async def on_operation(self) -> AsyncIterator[None]:
-        ctx = self.execution_context.context
-        await ctx.begin_operation()
+        await self.execution_context.context.begin_operation()
         yield
-        await ctx.flush_audit(self.execution_context.operation_name or "")

@@ -46,12 +46,15 @@ class MaskUnexpectedErrors(MaskErrors):
         super().__init__(should_mask_error=_is_unexpected)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        incident = uuid.uuid4().hex[:12]
-        log.error("unexpected error, incident %s", incident, exc_info=error.original_error)
-        return GraphQLError(
-            f"internal error (incident {incident})", nodes=error.nodes, path=error.path,
-            extensions={"code": "INTERNAL", "incident": incident},
-        )
+        return internal_error(error.original_error, nodes=error.nodes, path=error.path)
+
+
+def internal_error(cause: BaseException | None, *, nodes=None, path=None) -> GraphQLError:  # type: ignore[no-untyped-def]
+    """What the caller sees of an unexpected fault: an incident id; the fault itself goes to the log."""
+    incident = uuid.uuid4().hex[:12]
+    log.error("unexpected error, incident %s", incident, exc_info=cause)
+    return GraphQLError(f"internal error (incident {incident})", nodes=nodes, path=path,
+                        extensions={"code": "INTERNAL", "incident": incident})
 
 
 def _is_unexpected(error: GraphQLError) -> bool:

@@ -7,7 +7,7 @@ import strawberry
 from strawberry.types import Info
 
 from hub.audit import repository as audit_repository
-from hub.audit import service as audit_service
+from hub.audit import verify as audit_verify
 from hub.auth import clients as client_service
 from hub.catalogue import repository as catalogue_repository
 from hub.catalogue import service as catalogue_service
@@ -208,13 +208,14 @@ class GovernanceQuery:
         edges = [AuditRecordEdge(cursor=str(row.id), node=AuditRecord.from_row(row)) for row in rows]
         return AuditRecordConnection(edges=edges, has_next_page=more, end_cursor=edges[-1].cursor if edges else None)
 
-    @strawberry.field(description="Walk the audit hash chain now (GOVERNANCE).")
+    @strawberry.field(description="Walk the audit hash chain now and check it against its head and the signed checkpoints (GOVERNANCE).")
     async def verify_audit_chain(self, info: Info) -> ChainVerification:
         _governance(info)
         async with info.context.db.read() as session:
-            report = await audit_service.verify(session)
+            report = await audit_verify.verify(session, key=info.context.signing_key)
         bad = strawberry.ID(str(report.first_bad_id)) if report.first_bad_id else None
-        return ChainVerification(intact=report.intact, records=report.records, first_bad_id=bad, problem=report.problem)
+        return ChainVerification(intact=report.intact, records=report.records, first_bad_id=bad, problem=report.problem,
+                                 checkpoints=report.checkpoints)
 
 
 async def _run(info: Info, operation, **kwargs):  # type: ignore[no-untyped-def]

@@ -55,7 +55,8 @@ def node_uuid(global_id: str, type_name: str) -> uuid.UUID:
 async def write(info: Info, operation: Callable[..., Awaitable[T]], **kwargs: Any) -> tuple[T | None, list[UserError]]:
     """Run one service call in its own unit of work; expected failures become payload errors.
 
-    Every write is audited: a success in the same transaction as the change, a refusal on its own.
+    Every write is audited: a success in the same transaction as the change, a refusal with the
+    other records of the moment (group commit); either is durable before the caller hears back.
     """
     ctx, now, name = info.context, info.context.now(), info.field_name
     if "plan" in inspect.signature(operation).parameters:
@@ -67,9 +68,8 @@ async def write(info: Info, operation: Callable[..., Awaitable[T]], **kwargs: An
                                                      case_id=_case_of(result), outcome="OK")])
         return result, []
     except HubError as error:
-        async with ctx.db.write() as session:
-            await audit.append(session, [audit.entry(ctx.principal, kind="WRITE", operation=name, at=now,
-                                                     outcome=error.code.value)])
+        await ctx.audit.append([audit.entry(ctx.principal, kind="WRITE", operation=name, at=now,
+                                            outcome=error.code.value)])
         return None, user_errors(error)
 
 

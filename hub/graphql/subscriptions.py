@@ -101,12 +101,12 @@ def _guard(info: Info):  # type: ignore[no-untyped-def]
 
 
 async def _deliver(info: Info, events, build) -> AsyncGenerator:  # type: ignore[no-untyped-def]
-    """Yield payloads with fresh loaders per event; close the socket when the stream is closed."""
+    """Yield payloads with fresh loaders per event; close the socket when the stream is closed.
+
+    Each payload's reads are audited before it is sent (FieldPolicy.on_stream_result)."""
     ctx = info.context
-    operation = info.field_name
     try:
         async for event in events:
-            await ctx.flush_audit(operation)  # reads of the previous payload
             ctx.use(await ctx.policies.current(max_age=1.0))  # grants as of now (at most a second old)
             yield build(event)
     except StreamClosed as closed:

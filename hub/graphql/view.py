@@ -6,6 +6,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from hub.audit.writer import AuditWriter
 from hub.auth.middleware import bearer_token
 from hub.auth.tokens import TokenService
 from hub.clock import Clock
@@ -21,7 +22,7 @@ from hub.policy.snapshot import PolicyStore
 
 class HubGraphQL(GraphQL):
     def __init__(self, *, db: Database, tokens: TokenService, policies: PolicyStore, feed: EventFeed, clock: Clock,
-                 metrics: HubMetrics):
+                 metrics: HubMetrics, audit: AuditWriter):
         super().__init__(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL], graphql_ide="graphiql")
         self.db = db
         self.tokens = tokens
@@ -29,11 +30,12 @@ class HubGraphQL(GraphQL):
         self.feed = feed
         self.clock = clock
         self.metrics = metrics
+        self.audit = audit
 
     async def get_context(self, request: Request | WebSocket, response: object = None) -> HubContext:
         state = request.scope.get("state", {})
         return HubContext(request=request, response=response, db=self.db, policies=self.policies, feed=self.feed,
-                          clock=self.clock, metrics=self.metrics,
+                          clock=self.clock, metrics=self.metrics, audit=self.audit, signing_key=self.tokens.key,
                           principal=state.get("principal"), snapshot=state.get("policy"))
 
     async def on_ws_connect(self, context: HubContext):  # type: ignore[no-untyped-def, override]

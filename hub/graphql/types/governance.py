@@ -122,8 +122,9 @@ class AuditRecord:
 class ChainVerification:
     intact: bool
     records: int
-    first_bad_id: strawberry.ID | None
+    first_bad_id: strawberry.ID | None = strawberry.field(description="The first record found wrong or missing; null when intact or when the problem is not one record's (e.g. the head is missing).")
     problem: str | None
+    checkpoints: int = strawberry.field(description="Signed checkpoints the chain was found to pass through unchanged.")
 
 
 @strawberry.type(description="One versioned, attributable change to the catalogue, grants, requests or clients.")

@@ -1,0 +1,83 @@
+"""Group commit of audit records: one appender per process.
+
+A request hands its records over and waits until they are committed; the
+appender takes every record waiting at that moment from all concurrent
+requests and appends them in one transaction, so the chain's lock is taken
+once per batch instead of once per request. While a batch commits the next one
+gathers. The lock is the chain head's (a database lock), so the batches of
+several instances on one database still form one chain.
+"""
+
+import asyncio
+import logging
+
+from hub.audit import service as audit
+from hub.db import Database
+
+log = logging.getLogger("hub.audit")
+Pending = tuple[list[dict], asyncio.Future]
+
+
+class AuditWriter:
+    def __init__(self, db: Database, *, gather_seconds: float = 0.0):
+        self.db = db
+        self.gather_seconds = gather_seconds  # extra time a batch waits for company once something is pending
+        self._pending: list[Pending] = []
+        self._wake: asyncio.Event | None = None
+        self._task: asyncio.Task | None = None
+        self._stopping = False
+
+    async def append(self, records: list[dict]) -> None:
+        """Return once the records are durable in the chain; raise if they could not be written."""
+        if not records:
+            return
+        future = asyncio.get_running_loop().create_future()
+        self._pending.append((records, future))
+        if self._task is None or self._task.done():
+            self._wake = asyncio.Event()
+            self._stopping = False
+            self._task = asyncio.create_task(self._run(), name="audit-writer")
+        self._wake.set()
+        await future
+
+    async def stop(self) -> None:
+        """Write what is still waiting, then end the appender."""
+        if self._task is not None and not self._task.done():
+            self._stopping = True
+            self._wake.set()
+            await self._task
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            if self.gather_seconds and not self._stopping:
+                await asyncio.sleep(self.gather_seconds)
+            batch, self._pending = self._pending, []
+            if batch:
+                await self._write(batch)
+            if self._stopping and not self._pending:
+                return
+
+    async def _write(self, batch: list[Pending]) -> None:
+        try:
+            async with self.db.write() as session:
+                await audit.append(session, [record for records, _ in batch for record in records])
+        except Exception as error:  # noqa: BLE001  (handed to the waiting requests)
+            if len(batch) > 1:  # one request's records must not fail the others': each on its own
+                for pending in batch:
+                    await self._write([pending])
+                return
+            _settle(batch, error)
+        else:
+            _settle(batch, None)
+
+
+def _settle(batch: list[Pending], error: Exception | None) -> None:
+    for _, future in batch:
+        if future.done():  # the request was cancelled (socket gone); its records are written all the same
+            continue
+        if error is None:
+            future.set_result(None)
+        else:
+            future.set_exception(error)
