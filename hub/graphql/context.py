@@ -4,6 +4,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
@@ -12,7 +14,8 @@ from hub.audit import service as audit
 from hub.auth.principal import Principal
 from hub.clock import Clock
 from hub.db import Database
-from hub.errors import Unauthenticated
+from hub.errors import HubError, Unauthenticated
+from hub.graphql.errors import answer_unavailable, fault_error
 from hub.graphql.loaders import Loaders, build_loaders
 from hub.policy import plan as policy_plan
 from hub.policy.access import ensure_client_active
@@ -77,10 +80,33 @@ class HubContext:
 
 
 class OperationScope(SchemaExtension):
-    """Opens each operation with its plan and closes it by writing the audit of what was read."""
+    """Opens each operation with its plan and closes it by writing the audit of what was read.
+
+    Both steps read or write the database; a failure there is the hub's fault and is answered like any
+    other (UNAVAILABLE or INTERNAL with an incident), never with the driver's message.
+    """
 
     async def on_operation(self) -> AsyncIterator[None]:
         ctx = self.execution_context.context
-        await ctx.begin_operation()
+        try:
+            await ctx.begin_operation()
+        except HubError:
+            raise  # the caller's credentials: answered as they are
+        except Exception as error:  # noqa: BLE001  (masked below)
+            fault = fault_error(error, "the start of an operation")
+            answer_unavailable(ctx, GraphQLExecutionResult(data=None, errors=[fault]))
+            raise fault from None
         yield
-        await ctx.flush_audit(self.execution_context.operation_name or "")
+        try:
+            await ctx.flush_audit(self.execution_context.operation_name or "")
+        except Exception as error:  # noqa: BLE001  (masked below)
+            _withhold(self.execution_context.result, fault_error(error, "the audit of an operation"))
+            answer_unavailable(ctx, self.execution_context.result)
+
+
+def _withhold(result: object, fault: GraphQLError) -> None:
+    """What was read could not be audited, so it is not shown. Mutations in the operation may have committed:
+    write-backs are safe to repeat with their idempotency key (docs/delivery.md)."""
+    if isinstance(result, GraphQLExecutionResult):
+        result.data = None
+        result.errors = [fault]
