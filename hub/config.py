@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     time_limit_warning_share: float = Field(0.75, gt=0, lt=1, description="Share of an assignment's time limit at which WARNING is raised (OVERDUE at 100%).")
     time_limit_scan_seconds: float = Field(30.0, description="How often the scheduler looks for assignments to warn about or mark overdue.")
     db_pool_size: int = Field(10, description="Connections per instance (PostgreSQL).")
+    sqlite_busy_timeout_seconds: float = Field(
+        30.0, gt=0, description="How long a SQLite write waits for the write lock before the request is answered 503.")
     log_level: str = Field("INFO", description="Python log level.")
 
     @property
