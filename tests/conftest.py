@@ -61,6 +61,21 @@ def hub(database_url, tmp_path_factory, sso):  # type: ignore[no-untyped-def]
     running.stop()
 
 
+@pytest.fixture
+async def own_hub(tmp_path):  # type: ignore[no-untyped-def]
+    """A hub of its own on a fresh database, for tests that break the database (it reaches no other test).
+    SQLite writes wait 0.3 s for a lock held elsewhere."""
+    url = await create_database(tmp_path)
+    keys.generate(tmp_path / "signing-key.json")
+    running = RunningHub(Settings(environment="embedded", database_url=url, data_dir=tmp_path,
+                                  sqlite_busy_timeout_seconds=0.3)).start()
+    async with httpx.AsyncClient(base_url=running.url, timeout=30) as client:
+        running.http = client
+        yield running
+    running.stop()
+    await drop_database(url)
+
+
 @pytest.fixture(scope="session")
 async def http(hub):  # type: ignore[no-untyped-def]
     async with httpx.AsyncClient(base_url=hub.url, timeout=30) as client:

@@ -100,7 +100,12 @@ class RunningHub(ServerThread):
 
     def __init__(self, settings: Settings):
         self.settings = outside_checkout(settings)
+        self.http: httpx.AsyncClient | None = None  # set by fixtures that give the hub its own client
         super().__init__(create_app(settings))
+
+    def client(self, role: Role, org: str | None = None, subject: str | None = None) -> "GraphQLClient":
+        assert self.http is not None
+        return GraphQLClient(self.http, self.token(role, org, subject))
 
     def token(self, role: Role, org: str | None = None, subject: str | None = None, ttl: int = 600) -> str:
         return self.app.state.tokens.issue(
