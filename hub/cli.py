@@ -34,8 +34,8 @@ def _refuse_unprepared(settings: Settings) -> None:
         sys.exit(f"no signing key at {settings.key_file}: create one with `hub keygen FILE` and set HUB_SIGNING_KEY_FILE")
     try:
         current = asyncio.run(migrate.current_revision(settings.database_url))
-    except Exception as exc:  # noqa: BLE001  (one line, not a driver traceback)
-        sys.exit(f"cannot reach the database ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})")
+    except Exception as exc:  # noqa: BLE001  (unreachable, no such database, refused login: one line, no traceback)
+        sys.exit(f"cannot use the database ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})")
     head = migrate.head_revision(settings.database_url)
     if current != head:
         sys.exit(f"the database is at revision {current or 'none (empty)'}, this hub needs {head}: run `hub migrate`")
@@ -216,7 +216,14 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--check", action="store_true", help="fail if the file differs from the code")
     p.set_defaults(run=export_schema)
     args = parser.parse_args(argv)
-    args.run(args)
+    try:
+        args.run(args)
+    except Exception as error:
+        from hub.db import is_unavailable
+
+        if not is_unavailable(error):
+            raise
+        sys.exit(f"the database is unavailable ({type(error).__name__}); try again when it is back")
 
 
 if __name__ == "__main__":

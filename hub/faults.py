@@ -46,28 +46,32 @@ def graphql_fault_body(incident: str | None) -> dict:
 
 
 class FaultMiddleware:
-    """Answers an exception that escapes any HTTP route or middleware with a JSON GraphQL-shaped error."""
+    """Answers an exception that escapes any route or middleware: an HTTP request with a JSON GraphQL-shaped
+    error, a WebSocket with close code 1013 (try again later) for an outage or 1011 for anything else."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        started = False
+        sent: set[str] = set()
 
         async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
+            sent.add(message["type"])
             await send(message)
 
         try:
             await self.app(scope, receive, tracking_send)
         except Exception as error:
-            if started:  # too late to answer differently; the server closes the connection
-                raise
-            incident = log_fault(error, f"{scope['method']} {scope['path']}")
+            if {"http.response.start", "websocket.close", "websocket.http.response.start"} & sent:
+                raise  # an answer is under way; the server ends the connection
+            incident = log_fault(error, f"{scope.get('method', 'WEBSOCKET')} {scope['path']}")
+            if scope["type"] == "websocket":
+                reason = UNAVAILABLE_MESSAGE if incident is None else f"internal error (incident {incident})"
+                await send({"type": "websocket.close", "code": 1013 if incident is None else 1011, "reason": reason})
+                return
             status, headers = (503, RETRY_AFTER) if incident is None else (500, {})
             await _send_json(send, status, graphql_fault_body(incident), headers)
 

@@ -4,11 +4,14 @@ Each test runs a hub of its own on a fresh database and breaks that database for
 and ended, a write lock held by another process, statements that fail or end their session).
 """
 
+import asyncio
+import json
 import logging
 import uuid
 
 import httpx
 import pytest
+import websockets
 
 from hub.enums import Role
 from tests import factories
@@ -43,6 +46,14 @@ def assert_unavailable_graphql(response: httpx.Response) -> None:
     assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAVAILABLE"]
 
 
+async def websocket_close_code(hub, token: str) -> int:  # type: ignore[no-untyped-def]
+    async with websockets.connect(f"ws://127.0.0.1:{hub.port}/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}))
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await asyncio.wait_for(ws.recv(), 10)
+    return closed.value.rcvd.code
+
+
 def hub_errors(caplog) -> list[logging.LogRecord]:  # type: ignore[no-untyped-def]
     return [r for r in caplog.records if r.levelno >= logging.ERROR]
 
@@ -68,6 +79,7 @@ async def test_postgres_refusing_connections_is_503_everywhere_then_recovers(own
         token = assert_unavailable(await own_hub.http.post("/oauth/token", data=credentials))
         assert token["error"] == "temporarily_unavailable"
         assert assert_unavailable(await own_hub.http.get("/readyz"))["status"] == "unavailable"
+        assert await websocket_close_code(own_hub, clerk.token) == 1013  # try again later
 
     # Back, with no restart: the very first requests succeed (dead pooled connections are replaced).
     assert (await clerk.run(VIEWER))["viewer"]["subject"] == "clerk-li"
