@@ -11,7 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from hub import demo, migrate
+from hub import demo, migrate, readiness
 from hub.audit.checkpoints import checkpointer
 from hub.audit.writer import AuditWriter
 from hub.auth import keys
@@ -20,6 +20,7 @@ from hub.auth.oauth import token_endpoint
 from hub.auth.tokens import TokenService
 from hub.config import Settings, get_settings
 from hub.db import Database
+from hub.faults import RETRY_AFTER, FaultMiddleware
 from hub.events.feed import EventFeed
 from hub.observability.logs import RequestIdMiddleware
 from hub.observability.metrics import HubMetrics
@@ -54,7 +55,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     key, generated = keys.load_or_generate(settings.key_file, may_generate=settings.is_embedded)
     tokens = TokenService(key=key, issuer=settings.issuer, audience=settings.audience, trusted=settings.oidc_issuers)
-    db = Database(settings.database_url, pool_size=settings.db_pool_size)
+    db = Database(settings.database_url, pool_size=settings.db_pool_size,
+                  busy_timeout=settings.sqlite_busy_timeout_seconds)
     policies = PolicyStore(db)
     feed = EventFeed(db, queue_size=settings.subscription_queue_size)
     clock = Clock()
@@ -95,16 +97,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return JSONResponse({"status": "ok"})
 
     async def readyz(_: Request) -> JSONResponse:
-        """The database answers and its schema is at the newest migration."""
-        try:
-            current = await migrate.current_revision(settings.database_url)
-        except Exception as exc:  # noqa: BLE001  (any failure means not ready)
-            return JSONResponse({"status": "unavailable", "reason": f"database: {type(exc).__name__}"}, status_code=503)
-        head = migrate.head_revision(settings.database_url)
-        if current != head:
-            return JSONResponse({"status": "unavailable", "reason": f"migrations at {current}, head is {head}"},
-                                status_code=503)
-        return JSONResponse({"status": "ready", "migration": current})
+        """The database answers, its schema is at the newest migration and the catalogue is loaded."""
+        if reason := await readiness.unready_reason(db):
+            return JSONResponse({"status": "unavailable", "reason": reason}, status_code=503, headers=RETRY_AFTER)
+        return JSONResponse({"status": "ready", "migration": migrate.head_revision(settings.database_url)})
 
     async def prometheus(_: Request) -> Response:
         body = await metrics.render(db, feed, clock.now())
@@ -120,7 +116,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/readyz", readyz),
             Route("/metrics", prometheus),
         ],
-        middleware=[Middleware(RequestIdMiddleware), Middleware(BearerAuthMiddleware, tokens=tokens, policies=policies)],
+        middleware=[Middleware(RequestIdMiddleware), Middleware(FaultMiddleware),
+                    Middleware(BearerAuthMiddleware, tokens=tokens, policies=policies)],
         lifespan=lifespan,
     )
     app.state.db = db

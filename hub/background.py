@@ -2,15 +2,15 @@
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import Awaitable, Callable
+
+from hub.faults import log_fault
 
 
 class Periodic:
     def __init__(self, name: str, step: Callable[[], Awaitable[object]], interval: float):
         self.name, self.step, self.interval = name, step, interval
         self._task: asyncio.Task | None = None
-        self._log = logging.getLogger(f"hub.{name}")
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=self.name)
@@ -25,6 +25,6 @@ class Periodic:
         while True:
             try:
                 await self.step()
-            except Exception:  # noqa: BLE001  (a failed step is logged and tried again next time)
-                self._log.exception("%s step failed", self.name)
+            except Exception as error:  # noqa: BLE001  (a failed step is logged and tried again next time)
+                log_fault(error, f"the {self.name} step")
             await asyncio.sleep(self.interval)

@@ -5,7 +5,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from hub.config import get_settings
+from hub.config import Settings, get_settings
 from hub.enums import Role
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schema" / "hub.graphql"
@@ -17,6 +17,8 @@ def serve(args: argparse.Namespace) -> None:
     from hub.observability import logs
 
     settings = get_settings()
+    if not settings.is_embedded:
+        _refuse_unprepared(settings)
     logs.configure(settings.log_level)
     # No permessage-deflate: events are small, and each compressed socket holds ~50 KiB of zlib state.
     uvicorn.run("hub.app:create_app", factory=True, host=args.host or settings.host,
@@ -24,15 +26,40 @@ def serve(args: argparse.Namespace) -> None:
                 ws_per_message_deflate=False)
 
 
+def _refuse_unprepared(settings: Settings) -> None:
+    """Production does no set-up of its own: say in one line what is missing instead of serving errors."""
+    from hub import migrate
+
+    if not settings.key_file.exists():
+        sys.exit(f"no signing key at {settings.key_file}: create one with `hub keygen FILE` and set HUB_SIGNING_KEY_FILE")
+    try:
+        current = asyncio.run(migrate.current_revision(settings.database_url))
+    except Exception as exc:  # noqa: BLE001  (unreachable, no such database, refused login: one line, no traceback)
+        sys.exit(f"cannot use the database ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})")
+    head = migrate.head_revision(settings.database_url)
+    if current != head:
+        sys.exit(f"the database is at revision {current or 'none (empty)'}, this hub needs {head}: run `hub migrate`")
+
+
 def run_migrations(args: argparse.Namespace) -> None:
     from hub import migrate
 
     url = get_settings().database_url
+    before = asyncio.run(migrate.current_revision(url))
     if args.revision.startswith("-"):
         migrate.downgrade(url, args.revision)
+        after = asyncio.run(migrate.current_revision(url))
+        for script in reversed(migrate.revisions_between(url, after, before)):
+            print(f"reverted {script.revision}: {script.doc}")
     else:
         migrate.upgrade(url, args.revision)
-    print(f"database at {args.revision}")
+        after = asyncio.run(migrate.current_revision(url))
+        for script in migrate.revisions_between(url, before, after):
+            print(f"applied {script.revision}: {script.doc}")
+    if before == after:
+        print(f"nothing to apply: database already at {after or 'base'}")
+    else:
+        print(f"database at {after or 'base'}")
 
 
 def load_catalogue(_: argparse.Namespace) -> None:
@@ -56,15 +83,33 @@ def load_catalogue(_: argparse.Namespace) -> None:
 
 
 def token(args: argparse.Namespace) -> None:
-    from hub.auth import keys
     from hub.auth.tokens import TokenService
 
     settings = get_settings()
-    key, _ = keys.load_or_generate(settings.key_file, may_generate=settings.is_embedded)
-    service = TokenService(key=key, issuer=settings.issuer, audience=settings.audience)
+    if args.role == Role.UTILITY.value and not args.org:
+        sys.exit("a UTILITY token needs --org, the utility's organisation code (e.g. KF-WATER)")
+    ttl = settings.token_ttl_seconds if args.ttl is None else args.ttl
+    if ttl <= 0:
+        sys.exit(f"--ttl must be a positive number of seconds, not {ttl}")
+    service = TokenService(key=_signing_key(settings), issuer=settings.issuer, audience=settings.audience)
     subject = args.subject or f"{args.role.lower()}@{args.org or 'hub'}"
-    print(service.issue(subject=subject, organisation=args.org, roles=[Role(args.role)],
-                        ttl_seconds=args.ttl or settings.token_ttl_seconds))
+    print(service.issue(subject=subject, organisation=args.org, roles=[Role(args.role)], ttl_seconds=ttl))
+
+
+def _signing_key(settings: Settings):  # type: ignore[no-untyped-def]
+    """The hub's key. Only the embedded default may be created here, and it is said where; a key file that was
+    named (HUB_SIGNING_KEY_FILE) or a production hub's is never made up."""
+    from hub.auth import keys
+
+    path = settings.key_file
+    if path.exists():
+        return keys.load(path)
+    if settings.signing_key_file is not None or not settings.is_embedded:
+        sys.exit(f"no signing key at {path}: create one with `hub keygen {path}` (a token signed with any other "
+                 "key would be refused)")
+    key = keys.generate(path)
+    print(f"created the embedded default's signing key {path.resolve()} (kid {key.kid})", file=sys.stderr)
+    return key
 
 
 def _signing_key():  # type: ignore[no-untyped-def]
@@ -223,7 +268,14 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--check", action="store_true", help="fail if the file differs from the code")
     p.set_defaults(run=export_schema)
     args = parser.parse_args(argv)
-    args.run(args)
+    try:
+        args.run(args)
+    except Exception as error:
+        from hub.db import is_unavailable
+
+        if not is_unavailable(error):
+            raise
+        sys.exit(f"the database is unavailable ({type(error).__name__}); try again when it is back")
 
 
 if __name__ == "__main__":

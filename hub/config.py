@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     audit_checkpoint_seconds: float = Field(
         300.0, description="How often the hub signs the audit chain's head (a checkpoint, also logged) if it moved.")
     db_pool_size: int = Field(10, description="Connections per instance (PostgreSQL).")
+    sqlite_busy_timeout_seconds: float = Field(
+        30.0, gt=0, description="How long a SQLite write waits for the write lock before the request is answered 503.")
     log_level: str = Field("INFO", description="Python log level.")
 
     @property

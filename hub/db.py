@@ -4,11 +4,14 @@ Writes go through `Database.write()`, a unit of work that appends the events it
 recorded as the last step before commit (see hub/events/log.py for why).
 """
 
+import errno
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timezone
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
@@ -30,7 +33,54 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+# PostgreSQL error classes that mean "not now" rather than "wrong": connection exceptions (08), too many
+# connections (53300), and operator intervention — shutdown, restart, crash recovery (57P01–57P05).
+_UNAVAILABLE_SQLSTATES = ("08", "53300", "57P")
+# SQLite primary result codes with the same meaning: busy or locked past busy_timeout, cannot open, I/O error.
+_UNAVAILABLE_SQLITE_CODES = {5, 6, 10, 14}
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """The database could not be reached or is not serving now: a retry later may succeed.
+
+    Anything else (a constraint, a bad statement, a bug) is the hub's own fault.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if _unavailable_here(current):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _unavailable_here(error: BaseException) -> bool:
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    if isinstance(error, (sa_exc.TimeoutError, sa_exc.DisconnectionError, ConnectionError, TimeoutError,
+                          socket.gaierror)):
+        return True  # pool exhausted, connection refused, reset or timed out, host unknown
+    if isinstance(error, OSError) and error.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH):
+        return True
+    sqlstate = getattr(error, "sqlstate", None)
+    if isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES):
+        return True
+    code = getattr(error, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in _UNAVAILABLE_SQLITE_CODES
+
+
+def _connect_failures_are_disconnects(engine: AsyncEngine) -> None:
+    """A failure while opening a connection (refused, or "not currently accepting connections") is an outage,
+    whatever the driver calls it; marking it as a disconnect lets `is_unavailable` see it."""
+
+    @event.listens_for(engine.sync_engine, "handle_error")
+    def _handle_error(context):  # type: ignore[no-untyped-def]
+        if context.connection is None:
+            context.is_disconnect = True
+
+
+def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     """Take transaction control from pysqlite so writers can BEGIN IMMEDIATE.
 
     A deferred transaction that later writes can dead-lock with another writer
@@ -44,7 +94,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -56,15 +106,18 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 class Database:
     """One per process: an engine, a read session factory and a write unit of work."""
 
-    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False):
+    def __init__(self, url: str, *, pool_size: int = 10, busy_timeout: float = 30.0, echo: bool = False):
         self.url = url
         self.sqlite = is_sqlite(url)
         kwargs: dict = {"echo": echo}
         if not self.sqlite:
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
+            # pre-ping: after a database restart, pooled connections are found dead and replaced at checkout
+            # instead of failing the request that draws them.
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800, pool_pre_ping=True)
         self.engine = create_async_engine(url, **kwargs)
+        _connect_failures_are_disconnects(self.engine)
         if self.sqlite:
-            _configure_sqlite(self.engine)
+            _configure_sqlite(self.engine, int(busy_timeout * 1000))
         write_engine = self.engine.execution_options(hub_write=True)
         self._reads = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writes = async_sessionmaker(write_engine, expire_on_commit=False)

@@ -50,6 +50,14 @@ def downgrade(url: str, revision: str) -> None:
     _in_thread(command.downgrade, alembic_config(url), revision)
 
 
+def revisions_between(url: str, lower: str | None, upper: str | None) -> list:
+    """The revisions above `lower` up to and including `upper`, oldest first (alembic Script objects)."""
+    if upper is None or upper == lower:
+        return []
+    script = ScriptDirectory.from_config(alembic_config(url))
+    return list(reversed(list(script.iterate_revisions(upper, lower or "base"))))
+
+
 def head_revision(url: str) -> str | None:
     return ScriptDirectory.from_config(alembic_config(url)).get_current_head()
 

@@ -1,16 +1,34 @@
 """Fixtures: one running hub per test session on the backend named by HUB_TEST_DATABASE."""
 
+from pathlib import Path
+
 import httpx
 import pytest
 
 from hub.auth import keys
 from hub.config import Settings
 from hub.enums import Role
-from tests.harness import BACKEND, ExternalIssuer, GraphQLClient, RunningHub, ServerThread, create_database, drop_database
+from tests.harness import BACKEND, CHECKOUT, ExternalIssuer, GraphQLClient, RunningHub, ServerThread, create_database, drop_database
 
 
 def pytest_report_header() -> str:
     return f"hub test backend: {BACKEND}"
+
+
+def _files(directory: Path) -> dict[str, tuple[int, int]]:
+    return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in directory.rglob("*") if p.is_file()}
+
+
+CHECKOUT_VAR = CHECKOUT / "var"  # the embedded default's files when someone runs `make run` here
+_VAR_BEFORE = _files(CHECKOUT_VAR)  # taken when the suite starts, before any hub runs
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_var_untouched():  # type: ignore[no-untyped-def]
+    """Fails the run if anything in it — a hub, a subprocess, a CLI call — wrote into the checkout's var/."""
+    yield
+    changed = sorted(set(_files(CHECKOUT_VAR).items()) ^ set(_VAR_BEFORE.items()))
+    assert not changed, f"the tests wrote into the checkout's var/: {sorted({path for path, _ in changed})}"
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +59,21 @@ def hub(database_url, tmp_path_factory, sso):  # type: ignore[no-untyped-def]
     running = RunningHub(settings).start()
     yield running
     running.stop()
+
+
+@pytest.fixture
+async def own_hub(tmp_path):  # type: ignore[no-untyped-def]
+    """A hub of its own on a fresh database, for tests that break the database (it reaches no other test).
+    SQLite writes wait 0.3 s for a lock held elsewhere."""
+    url = await create_database(tmp_path)
+    keys.generate(tmp_path / "signing-key.json")
+    running = RunningHub(Settings(environment="embedded", database_url=url, data_dir=tmp_path,
+                                  sqlite_busy_timeout_seconds=0.3)).start()
+    async with httpx.AsyncClient(base_url=running.url, timeout=30) as client:
+        running.http = client
+        yield running
+    running.stop()
+    await drop_database(url)
 
 
 @pytest.fixture(scope="session")

@@ -83,12 +83,29 @@ class ServerThread:
         self.thread.join(timeout=15)
 
 
+CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+def outside_checkout(settings: Settings) -> Settings:
+    """Tests keep their files in tmp_path: a hub whose key, data or SMS log would land in the checkout is a
+    test mistake (a Settings without data_dir writes to ./var)."""
+    for path in (settings.data_dir, settings.key_file, settings.sms_log_file or settings.data_dir / "sms.log"):
+        if path.resolve().is_relative_to(CHECKOUT):
+            raise AssertionError(f"test hub would write {path} into the checkout: pass data_dir=tmp_path")
+    return settings
+
+
 class RunningHub(ServerThread):
     """The real hub, like a deployment: HTTP and WebSocket on a real port."""
 
     def __init__(self, settings: Settings):
-        self.settings = settings
+        self.settings = outside_checkout(settings)
+        self.http: httpx.AsyncClient | None = None  # set by fixtures that give the hub its own client
         super().__init__(create_app(settings))
+
+    def client(self, role: Role, org: str | None = None, subject: str | None = None) -> "GraphQLClient":
+        assert self.http is not None
+        return GraphQLClient(self.http, self.token(role, org, subject))
 
     def token(self, role: Role, org: str | None = None, subject: str | None = None, ttl: int = 600) -> str:
         return self.roles_token([role], org, subject, ttl)

@@ -1,5 +1,6 @@
 """Common steps, each asserting what the caller would check."""
 
+from tests import factories
 from tests import operations as ops
 from tests.harness import GraphQLClient
 
@@ -36,3 +37,17 @@ async def finish(client: GraphQLClient, assignment: dict, account: str) -> dict:
 
 def by_service(case: dict) -> dict:
     return {a["service"]: a for a in case["assignments"]}
+
+
+MY_CASES = "query { cases(first: 20) { edges { node { number } } } }"
+
+
+def with_account(account: str, **changes) -> dict:  # type: ignore[no-untyped-def]
+    """A transfer filed for the app user `account`: that user's case list shows what was written for them."""
+    data = factories.individual_transfer(**changes)
+    data["applicant"]["subject"] = account
+    return data
+
+
+async def cases_of(applicant: GraphQLClient) -> list[dict]:
+    return (await applicant.run(MY_CASES))["cases"]["edges"]

@@ -49,7 +49,7 @@ async def test_a_retry_through_another_instance_after_a_restart(hub, clerk, util
     first = await write(utilities["WATER"], ops.REJECT, assignmentId=water["id"], expectedVersion=water["version"],
                         reason="地址不在供水范围", idempotencyKey="reject-77")
     other = RunningHub(Settings(environment="production", database_url=hub.settings.database_url,
-                                signing_key_file=hub.settings.key_file)).start()
+                                signing_key_file=hub.settings.key_file, data_dir=hub.settings.data_dir)).start()
     try:
         async with httpx.AsyncClient(base_url=other.url, timeout=30) as http:
             client = GraphQLClient(http, utilities["WATER"].token)

@@ -161,7 +161,8 @@ async def test_a_disabled_client_and_an_expired_token_close_the_socket(hub, http
 async def test_a_slow_subscriber_is_dropped_and_resumes_from_its_cursor(hub, clerk):
     start = int(await _cursor_now(hub, clerk))
     small = RunningHub(Settings(environment="production", database_url=hub.settings.database_url,
-                                signing_key_file=hub.settings.key_file, subscription_queue_size=5)).start()
+                                signing_key_file=hub.settings.key_file, data_dir=hub.settings.data_dir,
+                                subscription_queue_size=5)).start()
     try:
         sub = await Subscription.open(small.port, hub.token(Role.UTILITY, "KF-WATER"), ASSIGNMENT_EVENTS, {"after": str(start)})
         await asyncio.sleep(0.5)
@@ -190,7 +191,7 @@ async def test_a_slow_subscriber_is_dropped_and_resumes_from_its_cursor(hub, cle
 
 async def test_an_event_committed_through_one_instance_reaches_a_subscriber_on_another(hub, clerk):
     other = RunningHub(Settings(environment="production", database_url=hub.settings.database_url,
-                                signing_key_file=hub.settings.key_file)).start()
+                                signing_key_file=hub.settings.key_file, data_dir=hub.settings.data_dir)).start()
     try:
         sub = await Subscription.open(other.port, hub.token(Role.UTILITY, "KF-WATER"), ASSIGNMENT_EVENTS)
         case = await submit(clerk, water_only())  # through the first instance

@@ -1,6 +1,7 @@
 """Bearer-token authentication for HTTP requests to the API (WebSockets authenticate at connection_init)."""
 
 import json
+import logging
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -8,6 +9,8 @@ from hub.auth.tokens import TokenService
 from hub.errors import Unauthenticated
 from hub.policy.access import ensure_client_active
 from hub.policy.snapshot import PolicyStore
+
+log = logging.getLogger("hub.auth")
 
 
 def bearer_token(header: str | None) -> str:
@@ -41,6 +44,7 @@ class BearerAuthMiddleware:
             snapshot = await self.policies.current()
             ensure_client_active(snapshot, principal)
         except Unauthenticated as error:
+            log.info("refused: UNAUTHENTICATED: %s", error.message)
             await _unauthorised(send, error.message)
             return
         state = scope.setdefault("state", {})

@@ -9,8 +9,10 @@ from starlette.responses import JSONResponse
 
 from hub.auth import clients
 from hub.auth.tokens import TokenService
-from hub.db import Database
+from hub.db import Database, is_unavailable
 from hub.enums import Role
+from hub.faults import RETRY_AFTER, UNAVAILABLE_MESSAGE, log_fault
+from hub.validation.text import unstorable
 
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -19,6 +21,8 @@ def _error(status: int, error: str, description: str, basic: bool = False) -> JS
     headers = dict(NO_STORE)
     if basic:
         headers["WWW-Authenticate"] = 'Basic realm="hub"'
+    if status == 503:
+        headers.update(RETRY_AFTER)
     return JSONResponse({"error": error, "error_description": description}, status_code=status, headers=headers)
 
 
@@ -48,8 +52,16 @@ def token_endpoint(db: Database, tokens: TokenService, ttl_seconds: int):  # typ
         if credentials is None:
             return _error(401, "invalid_client", "client authentication is required", basic=True)
         client_id, secret, via_basic = credentials
-        async with db.read() as session:
-            client = await clients.authenticate(session, client_id, secret)
+        if reason := unstorable(client_id) or unstorable(secret):
+            return _error(400, "invalid_request", f"client credentials: {reason}")
+        try:
+            async with db.read() as session:
+                client = await clients.authenticate(session, client_id, secret)
+        except Exception as error:  # noqa: BLE001  (an outage is answered as RFC 6749 says; anything else re-raised)
+            if not is_unavailable(error):
+                raise
+            log_fault(error, "POST /oauth/token")
+            return _error(503, "temporarily_unavailable", UNAVAILABLE_MESSAGE)
         if client is None:
             return _error(401, "invalid_client", "unknown client, wrong secret or disabled client", basic=via_basic)
         token = tokens.issue(subject=f"client:{client.client_id}", organisation=client.organisation_code,

@@ -14,6 +14,7 @@ from hub.auth.issuers import JWKSCache, TrustedIssuer
 from hub.auth.principal import Principal
 from hub.enums import Role
 from hub.errors import Unauthenticated
+from hub.validation.text import unstorable
 
 OWN_ALGORITHMS = ["ES256"]
 EXTERNAL_ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"]
@@ -92,5 +93,8 @@ def principal_from_claims(claims: dict) -> Principal:
         roles = frozenset(Role(r) for r in raw_roles)
     except ValueError:
         raise Unauthenticated("token names an unknown role") from None
+    for claim in ("sub", "org", "client_id"):  # recorded with every write and audited read
+        if isinstance(claims.get(claim), str) and (reason := unstorable(claims[claim])):
+            raise Unauthenticated(f"token claim '{claim}' {reason}")
     return Principal(subject=str(claims["sub"]), organisation=claims.get("org"), roles=roles,
                      client_id=claims.get("client_id"), client_generation=claims.get("gen"), expires_at=claims.get("exp"))

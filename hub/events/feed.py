@@ -9,7 +9,6 @@ never allowed to grow the server's memory.
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -20,8 +19,8 @@ from sqlalchemy.engine import make_url
 from hub.db import Database
 from hub.events.log import NOTIFY_CHANNEL
 from hub.events.models import Event
+from hub.faults import log_fault
 
-log = logging.getLogger("hub.events")
 BATCH = 500
 POLICY_CHANGED = object()  # put in every subscriber's queue when governance changed something
 
@@ -65,7 +64,7 @@ class EventFeed:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        if self._listener is not None:
+        if self._listener is not None and not self._listener.is_closed():
             await self._listener.close()
         if self._wake.set in self.db.after_event_commit:
             self.db.after_event_commit.remove(self._wake.set)
@@ -101,8 +100,8 @@ class EventFeed:
             await asyncio.sleep(self.poll_seconds)
             try:
                 version = await policy_version()
-            except Exception:  # noqa: BLE001  (try again next second)
-                log.exception("policy version check failed")
+            except Exception as error:  # noqa: BLE001  (try again next second)
+                log_fault(error, "the policy version check")
                 continue
             if seen is not None and version != seen:
                 for subscriber in list(self.subscribers):
@@ -117,8 +116,15 @@ class EventFeed:
             self._wake.clear()
             try:
                 await self._dispatch_new()
-            except Exception:  # noqa: BLE001  (the feed must outlive a failed read; next wake retries)
-                log.exception("event feed read failed")
+                await self._keep_listening()
+            except Exception as error:  # noqa: BLE001  (the feed must outlive a failed read; next wake retries)
+                log_fault(error, "the event feed read")
+
+    async def _keep_listening(self) -> None:
+        """After a database restart the LISTEN connection is gone: open another (polling covers the gap)."""
+        if not self.db.sqlite and (self._listener is None or self._listener.is_closed()):
+            self._listener = None
+            await self._listen()
 
     async def _dispatch_new(self) -> None:
         while True:

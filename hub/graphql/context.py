@@ -4,6 +4,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from graphql import ExecutionResult as GraphQLExecutionResult
 from joserfc.jwk import ECKey
 from starlette.requests import Request
 from starlette.websockets import WebSocket
@@ -13,7 +14,8 @@ from hub.audit.writer import AuditWriter
 from hub.auth.principal import Principal
 from hub.clock import Clock
 from hub.db import Database
-from hub.errors import Unauthenticated
+from hub.errors import HubError, Unauthenticated
+from hub.graphql.errors import answer_unavailable, fault_error
 from hub.graphql.loaders import Loaders, build_loaders
 from hub.policy import plan as policy_plan
 from hub.policy.access import ensure_client_active
@@ -70,8 +72,20 @@ class HubContext:
 
 
 class OperationScope(SchemaExtension):
-    """Opens each operation with its plan (the reads it delivers are audited by FieldPolicy)."""
+    """Opens each operation with its plan (the reads it delivers are audited by FieldPolicy).
+
+    Reading the policy touches the database; a failure there is the hub's fault and is answered like any
+    other (UNAVAILABLE or INTERNAL with an incident), never with the driver's message.
+    """
 
     async def on_operation(self) -> AsyncIterator[None]:
-        await self.execution_context.context.begin_operation()
+        ctx = self.execution_context.context
+        try:
+            await ctx.begin_operation()
+        except HubError:
+            raise  # the caller's credentials: answered as they are
+        except Exception as error:  # noqa: BLE001  (masked below)
+            fault = fault_error(error, "the start of an operation")
+            answer_unavailable(ctx, GraphQLExecutionResult(data=None, errors=[fault]))
+            raise fault from None
         yield

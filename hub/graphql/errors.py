@@ -2,16 +2,19 @@
 
 import logging
 import re
-import uuid
+from collections.abc import Iterator
 
 import strawberry
 from graphql import GraphQLError
+from starlette.responses import Response
 from strawberry.extensions import MaskErrors
 from strawberry.relay import GlobalIDValueError
 
 from hub.errors import ErrorCode, HubError, InvalidInput
+from hub.faults import RETRY_AFTER, UNAVAILABLE_MESSAGE, log_fault
 
 log = logging.getLogger("hub.graphql")
+FAULT_CODES = ("INTERNAL", "UNAVAILABLE")
 
 ErrorCodeType = strawberry.enum(ErrorCode, name="ErrorCode", description="Why a request was refused.")
 
@@ -30,13 +33,57 @@ def camel_path(path: str) -> str:
 
 def user_errors(error: HubError) -> list[UserError]:
     if isinstance(error, InvalidInput):
-        return [UserError(field=camel_path(p.field), code=p.code, message=p.message) for p in error.problems]
-    return [UserError(field=None, code=error.code, message=error.message)]
+        errors = [UserError(field=camel_path(p.field), code=p.code, message=p.message) for p in error.problems]
+    else:
+        errors = [UserError(field=None, code=error.code, message=error.message)]
+    log.info("refused: %s", "; ".join(f"{e.code.value} {e.field or '-'}: {e.message}" for e in errors))
+    return errors
+
+
+def log_refusals(errors: list[GraphQLError]) -> None:
+    """A caller's mistake is theirs: one INFO line each, no traceback. The hub's own faults are logged where
+    they are masked (ERROR with traceback, or a WARNING for an outage)."""
+    for error in errors:
+        if not is_fault(error):
+            code = (error.extensions or {}).get("code", "GRAPHQL")
+            where = ".".join(str(p) for p in error.path or []) or "-"
+            log.info("refused: %s %s: %s", code, where, error.message[:300])
 
 
 def graphql_error(error: HubError) -> GraphQLError:
     """For queries, where there is no payload: a GraphQL error carrying the code."""
     return GraphQLError(error.message, extensions={"code": error.code.value})
+
+
+def fault_error(error: BaseException, where: str, *, nodes=None, path=None) -> GraphQLError:  # type: ignore[no-untyped-def]
+    """The caller's view of a fault that is not theirs: UNAVAILABLE (retry later) or INTERNAL with an incident id."""
+    incident = log_fault(error, where)
+    if incident is None:
+        return GraphQLError(UNAVAILABLE_MESSAGE, nodes=nodes, path=path, extensions={"code": "UNAVAILABLE"})
+    return GraphQLError(f"internal error (incident {incident})", nodes=nodes, path=path,
+                        extensions={"code": "INTERNAL", "incident": incident})
+
+
+def is_fault(error: GraphQLError) -> bool:
+    """The hub's own fault (masked or to be masked), as opposed to a refusal of what the caller sent."""
+    return _is_unexpected(error) or (error.extensions or {}).get("code") in FAULT_CODES
+
+
+def answer_unavailable(context: object, result: object) -> None:
+    """503 with Retry-After when the database kept an HTTP operation from producing anything.
+
+    A response with data (a mutation that committed before a later one failed) stays 200 so that the
+    caller retries only the fields that failed, never the whole document.
+    """
+    response = getattr(context, "response", None)
+    errors = getattr(result, "errors", None) or []
+    if not isinstance(response, Response) or not any((e.extensions or {}).get("code") == "UNAVAILABLE" for e in errors):
+        return
+    data = getattr(result, "data", None)
+    if data and any(value is not None for value in data.values()):
+        return
+    response.status_code = 503
+    response.headers.update(RETRY_AFTER)
 
 
 class MaskUnexpectedErrors(MaskErrors):
@@ -46,15 +93,12 @@ class MaskUnexpectedErrors(MaskErrors):
         super().__init__(should_mask_error=_is_unexpected)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
-        return internal_error(error.original_error, nodes=error.nodes, path=error.path)
+        where = ".".join(str(p) for p in error.path or []) or "an operation"
+        return fault_error(error.original_error, where, nodes=error.nodes, path=error.path)
 
-
-def internal_error(cause: BaseException | None, *, nodes=None, path=None) -> GraphQLError:  # type: ignore[no-untyped-def]
-    """What the caller sees of an unexpected fault: an incident id; the fault itself goes to the log."""
-    incident = uuid.uuid4().hex[:12]
-    log.error("unexpected error, incident %s", incident, exc_info=cause)
-    return GraphQLError(f"internal error (incident {incident})", nodes=nodes, path=path,
-                        extensions={"code": "INTERNAL", "incident": incident})
+    def on_operation(self) -> Iterator[None]:
+        yield from super().on_operation()
+        answer_unavailable(self.execution_context.context, self.execution_context.result)
 
 
 def _is_unexpected(error: GraphQLError) -> bool:

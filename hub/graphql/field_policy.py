@@ -33,7 +33,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import ExecutionContext
 
 from hub.audit.service import ReadLog
-from hub.graphql.errors import internal_error
+from hub.graphql.errors import answer_unavailable, fault_error
 from hub.graphql.governance_types import GOVERNANCE_TYPES
 from hub.policy.masking import mask
 
@@ -103,19 +103,27 @@ class FieldPolicy(SchemaExtension):
             try:
                 await self._write_reads()
             except Exception as error:  # noqa: BLE001  (no data without its audit; the fault is not the caller's to read)
-                raise internal_error(error) from None
+                _withhold(self.execution_context.result, fault_error(error, "the audit of an operation"))
+                answer_unavailable(self.execution_context.context, self.execution_context.result)
 
     async def on_stream_result(self, result: Any) -> AsyncIterator[None]:
         try:
             await self._write_reads()
         except Exception as error:  # noqa: BLE001
-            result.data, result.errors = None, [internal_error(error)]
+            _withhold(result, fault_error(error, "the audit of a delivered event"))
         yield
 
     async def _write_reads(self) -> None:
         ctx = self.execution_context.context
         if self.reads.items:
             await ctx.audit.append(self.reads.take(ctx.principal, operation_label(self.execution_context), ctx.now()))
+
+
+def _withhold(result: Any, fault: Any) -> None:
+    """What was read could not be audited, so it is not shown. Mutations in the operation may have committed:
+    write-backs are safe to repeat with their idempotency key (docs/delivery.md)."""
+    if result is not None:
+        result.data, result.errors = None, [fault]
 
 
 def operation_label(execution_context: ExecutionContext) -> str:

@@ -225,7 +225,7 @@ async def _run(info: Info, operation, **kwargs):  # type: ignore[no-untyped-def]
 @strawberry.type
 class GovernanceMutation:
     @strawberry.mutation(description="Change a catalogue entry's attributes (GOVERNANCE); versioned.")
-    async def update_catalogue_item(self, info: Info, input: UpdateCatalogueItemInput) -> CatalogueItemPayload:
+    async def update_catalogue_item(self, info: Info, input: UpdateCatalogueItemInput) -> CatalogueItemPayload | None:
         fields = ("name", "description", "sensitivity", "share_type", "update_cycle", "open_type", "mask")
         row, errors = await _run(info, catalogue_service.update_item, code=input.code,
                                  expected_version=input.expected_version,
@@ -233,7 +233,7 @@ class GovernanceMutation:
         return CatalogueItemPayload(item=CatalogueItem.from_row(row) if row else None, errors=errors)
 
     @strawberry.mutation(description="Grant items to a role or an organisation (GOVERNANCE); effective on the next request.")
-    async def grant_access(self, info: Info, input: GrantAccessInput) -> GrantPayload:
+    async def grant_access(self, info: Info, input: GrantAccessInput) -> GrantPayload | None:
         rows, errors = await _run(info, catalogue_service.grant, item_codes=input.item_codes,
                                   role=input.grantee.role, organisation=input.grantee.organisation,
                                   access_level=input.access, purpose=input.purpose, valid_from=input.valid_from,
@@ -241,7 +241,7 @@ class GovernanceMutation:
         return GrantPayload(grants=[SharingGrant.from_row(row) for row in rows or []], errors=errors)
 
     @strawberry.mutation(description="Revoke a grant (GOVERNANCE); effective on the next request.")
-    async def revoke_grant(self, info: Info, input: RevokeGrantInput) -> GrantPayload:
+    async def revoke_grant(self, info: Info, input: RevokeGrantInput) -> GrantPayload | None:
         try:
             grant_id = _uuid(input.grant_id, "grant")
         except NotFound as error:
@@ -250,34 +250,34 @@ class GovernanceMutation:
         return GrantPayload(grants=[SharingGrant.from_row(row)] if row else [], errors=errors)
 
     @strawberry.mutation(description="有条件共享: a utility asks for CONDITIONAL items with a purpose.")
-    async def request_sharing(self, info: Info, input: RequestSharingInput) -> SharingRequestPayload:
+    async def request_sharing(self, info: Info, input: RequestSharingInput) -> SharingRequestPayload | None:
         row, errors = await _run(info, catalogue_service.request_sharing, item_codes=input.item_codes,
                                  purpose=input.purpose)
         return SharingRequestPayload(request=SharingRequest.from_row(row) if row else None, errors=errors)
 
     @strawberry.mutation(description="Approve a sharing request for a period (GOVERNANCE).")
-    async def approve_sharing_request(self, info: Info, input: ApproveSharingRequestInput) -> SharingRequestPayload:
+    async def approve_sharing_request(self, info: Info, input: ApproveSharingRequestInput) -> SharingRequestPayload | None:
         return await _decide(info, input.request_id, approve=True, reason=None, valid_from=input.valid_from,
                              valid_until=input.valid_until)
 
     @strawberry.mutation(description="Refuse a sharing request with a reason (GOVERNANCE).")
-    async def refuse_sharing_request(self, info: Info, input: RefuseSharingRequestInput) -> SharingRequestPayload:
+    async def refuse_sharing_request(self, info: Info, input: RefuseSharingRequestInput) -> SharingRequestPayload | None:
         return await _decide(info, input.request_id, approve=False, reason=input.reason, valid_from=None,
                              valid_until=None)
 
     @strawberry.mutation(name="registerOAuthClient", description="Register a machine client; its secret is shown once (GOVERNANCE).")
-    async def register_oauth_client(self, info: Info, input: RegisterOAuthClientInput) -> OAuthClientPayload:
+    async def register_oauth_client(self, info: Info, input: RegisterOAuthClientInput) -> OAuthClientPayload | None:
         result, errors = await _run(info, client_service.register, name=input.name, organisation=input.organisation,
                                     roles=input.roles)
         return _client_payload(result, errors)
 
     @strawberry.mutation(name="rotateOAuthClientSecret", description="New secret; the old secret and its tokens stop working (GOVERNANCE).")
-    async def rotate_oauth_client_secret(self, info: Info, client_id: str) -> OAuthClientPayload:
+    async def rotate_oauth_client_secret(self, info: Info, client_id: str) -> OAuthClientPayload | None:
         result, errors = await _run(info, client_service.rotate, client_id=client_id)
         return _client_payload(result, errors)
 
     @strawberry.mutation(name="disableOAuthClient", description="Disable a client; its tokens stop working on the next request (GOVERNANCE).")
-    async def disable_oauth_client(self, info: Info, client_id: str) -> OAuthClientPayload:
+    async def disable_oauth_client(self, info: Info, client_id: str) -> OAuthClientPayload | None:
         row, errors = await _run(info, client_service.disable, client_id=client_id)
         return OAuthClientPayload(client=OAuthClient.from_row(row) if row else None, client_secret=None, errors=errors)
 

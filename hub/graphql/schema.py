@@ -18,7 +18,8 @@ from hub.graphql.governance import GovernanceMutation, GovernanceQuery
 from hub.graphql.subscriptions import Subscription
 from hub.graphql.timelimits import TimeLimitMutation, TimeLimitQuery
 from hub.graphql.field_policy import FieldPolicy
-from hub.graphql.errors import MaskUnexpectedErrors, UserError, user_errors
+from hub.graphql.errors import MaskUnexpectedErrors, UserError, log_refusals, user_errors
+from hub.graphql.input_text import StorableText
 from hub.graphql.types.cases import Assignment, Case
 from hub.graphql.types.inputs import (
     AddMaterialsInput, AssignmentReasonInput, AssignmentWriteInput, CaseFilterInput, CompleteAssignmentInput,
@@ -114,11 +115,11 @@ async def _transition(info: Info, gid: str, expected_version: int, action: Actio
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="File one application (TRANSFER or CONNECTION); all or nothing.")
-    async def submit_case(self, info: Info, input: SubmitCaseInput) -> CasePayload:
+    async def submit_case(self, info: Info, input: SubmitCaseInput) -> CasePayload | None:
         return await _case_payload(info, case_service.submit_case, data=r.plain(input))
 
     @strawberry.mutation(description="补正: add materials; completeness is re-assessed and waiting assignments resume.")
-    async def add_materials(self, info: Info, input: AddMaterialsInput) -> CasePayload:
+    async def add_materials(self, info: Info, input: AddMaterialsInput) -> CasePayload | None:
         try:
             case_id = r.node_uuid(input.case_id, "Case")
         except NotFound as error:
@@ -127,32 +128,37 @@ class Mutation:
                                    expected_version=input.expected_version, materials=r.plain(input.materials))
 
     @strawberry.mutation(description="The utility has received the assignment.")
-    async def acknowledge_assignment(self, info: Info, input: AssignmentWriteInput) -> AssignmentPayload:
+    async def acknowledge_assignment(self, info: Info, input: AssignmentWriteInput) -> AssignmentPayload | None:
         return await _transition(info, input.assignment_id, input.expected_version, Action.ACKNOWLEDGE,
                                  idempotency_key=input.idempotency_key)
 
     @strawberry.mutation(description="受理: the utility takes the assignment on.")
-    async def accept_assignment(self, info: Info, input: AssignmentWriteInput) -> AssignmentPayload:
+    async def accept_assignment(self, info: Info, input: AssignmentWriteInput) -> AssignmentPayload | None:
         return await _transition(info, input.assignment_id, input.expected_version, Action.ACCEPT,
                                  idempotency_key=input.idempotency_key)
 
     @strawberry.mutation(description="补正: ask the applicant for more materials, saying why.")
-    async def request_materials(self, info: Info, input: AssignmentReasonInput) -> AssignmentPayload:
+    async def request_materials(self, info: Info, input: AssignmentReasonInput) -> AssignmentPayload | None:
         return await _transition(info, input.assignment_id, input.expected_version, Action.REQUEST_MATERIALS,
                                  reason=input.reason, idempotency_key=input.idempotency_key)
 
     @strawberry.mutation(description="办结: done, with the result (new or transferred account number).")
-    async def complete_assignment(self, info: Info, input: CompleteAssignmentInput) -> AssignmentPayload:
+    async def complete_assignment(self, info: Info, input: CompleteAssignmentInput) -> AssignmentPayload | None:
         return await _transition(info, input.assignment_id, input.expected_version, Action.COMPLETE,
                                  result=r.plain(input.result), idempotency_key=input.idempotency_key)
 
     @strawberry.mutation(description="Refuse the assignment, saying why.")
-    async def reject_assignment(self, info: Info, input: AssignmentReasonInput) -> AssignmentPayload:
+    async def reject_assignment(self, info: Info, input: AssignmentReasonInput) -> AssignmentPayload | None:
         return await _transition(info, input.assignment_id, input.expected_version, Action.REJECT, reason=input.reason,
                                  idempotency_key=input.idempotency_key)
 
 
-schema = strawberry.Schema(
+class HubSchema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[no-untyped-def, override]
+        log_refusals(errors)
+
+
+schema = HubSchema(
     query=merge_types("Query", (Query, GovernanceQuery, TimeLimitQuery)),
     mutation=merge_types("Mutation", (Mutation, GovernanceMutation, TimeLimitMutation)),
     subscription=Subscription,
@@ -164,5 +170,6 @@ schema = strawberry.Schema(
         MaskUnexpectedErrors,
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
+        StorableText,  # after the cache: adds to the errors it restores
     ],
 )

@@ -148,13 +148,13 @@ class TimeLimitQuery:
 @strawberry.type
 class TimeLimitMutation:
     @strawberry.mutation(description="A new version of a time-limit rule; applies to assignments created from now on (GOVERNANCE).")
-    async def set_time_limit_rule(self, info: Info, input: SetTimeLimitRuleInput) -> TimeLimitRulePayload:
+    async def set_time_limit_rule(self, info: Info, input: SetTimeLimitRuleInput) -> TimeLimitRulePayload | None:
         row, errors = await r.write(info, rules.set_rule, case_type=input.case_type, service=input.service,
                                     variant=input.variant, unit=input.unit, amount=input.amount, source=input.source)
         return TimeLimitRulePayload(rule=TimeLimitRule.from_row(row) if row else None, errors=errors)
 
     @strawberry.mutation(description="Load a year's official holiday arrangement; provisional deadlines are recomputed (GOVERNANCE).")
-    async def import_calendar_year(self, info: Info, input: ImportCalendarYearInput) -> CalendarImportPayload:
+    async def import_calendar_year(self, info: Info, input: ImportCalendarYearInput) -> CalendarImportPayload | None:
         count, errors = await r.write(info, calendar_service.import_year, year=input.year, holidays=input.holidays,
                                       workdays=input.workdays, source=input.source)
         return CalendarImportPayload(year=input.year if not errors else None, recomputed_deadlines=count, errors=errors)
