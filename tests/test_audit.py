@@ -179,10 +179,10 @@ async def test_reads_are_recorded_once_per_case_whatever_the_number_of_fields_an
                                         "Material.holder", "Case.water", "WaterSection.accountNumber"}
 
 
-async def test_two_instances_auditing_at_once_form_one_chain(hub, http, clerk, as_role):
+async def test_two_instances_auditing_at_once_form_one_chain(hub, http, clerk, as_role, tmp_path):
     """Group commit is per process, the chain's lock is the database's: both instances' batches make one chain."""
     other = RunningHub(Settings(environment="production", database_url=hub.settings.database_url,
-                                signing_key_file=hub.settings.key_file, db_pool_size=4)).start()
+                                signing_key_file=hub.settings.key_file, data_dir=tmp_path, db_pool_size=4)).start()
     try:
         case = await submit(clerk, water_only())
         async with httpx.AsyncClient(base_url=other.url, timeout=60) as other_http:
