@@ -97,6 +97,28 @@ def ensure_may_write(plan, codes: set[str]) -> None:  # type: ignore[no-untyped-
         raise Forbidden(f"no WRITE grant for {', '.join(sorted(missing))}")
 
 
+FILE_ITEM = "Material.file"
+# A download reaches the same content as the API's Material.file.downloadUrl, so it needs the same items.
+FILE_DOWNLOAD_ITEMS = ("Case.materials", FILE_ITEM, "MaterialFile.downloadUrl")
+
+
+def ensure_may_upload(plan) -> None:  # type: ignore[no-untyped-def]
+    """Uploading is the first half of writing a material's file: the same WRITE grant (the intake roles)."""
+    ensure_may_write(plan, {FILE_ITEM})
+
+
+def file_download_grants(plan) -> list[str] | None:  # type: ignore[no-untyped-def]
+    """The grants a download rests on, or None unless every item on the way to the file is read in full.
+
+    Rows are decided as everywhere else: the material's case must be in the caller's scope
+    (a utility: a case it has an assignment on).
+    """
+    reads = [plan.read(code) for code in FILE_DOWNLOAD_ITEMS]
+    if any(read is None or read.masked for read in reads):
+        return None
+    return sorted({read.grant_id for read in reads})
+
+
 def ensure_governance(principal: Principal) -> None:
     if Role.GOVERNANCE not in principal.roles:
         raise Forbidden("this needs the role GOVERNANCE")
