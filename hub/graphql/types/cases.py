@@ -219,6 +219,8 @@ class Case(relay.Node):
     submitted_at: datetime | None
     updated_at: datetime | None
     completed_at: datetime | None
+    personal_data_erased_at: datetime | None = strawberry.field(
+        description="When governance erased the case's personal data after its retention period; null before.")
     note: str | None
     vat_invoice: s.VatInvoice | None
     row_id: strawberry.Private[uuid.UUID]
@@ -287,7 +289,8 @@ class Case(relay.Node):
         return cls(
             id=str(row.id), number=row.number, case_type=CaseType(row.case_type), channel=Channel(row.channel),
             status=CaseStatus(row.status), version=row.version, submitted_at=row.submitted_at,
-            updated_at=row.updated_at, completed_at=row.completed_at, note=row.note, vat_invoice=invoice,
+            updated_at=row.updated_at, completed_at=row.completed_at,
+            personal_data_erased_at=row.personal_data_erased_at, note=row.note, vat_invoice=invoice,
             row_id=row.id,
         )
 
