@@ -7,6 +7,7 @@ import hashlib
 import json
 import subprocess
 import sys
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -64,9 +65,7 @@ def s3_endpoint():  # type: ignore[no-untyped-def]
             break
         except httpx.TransportError:
             if server.poll() is not None:
-                raise RuntimeError("moto server did not start")
-            import time
-
+                raise RuntimeError("moto server did not start") from None
             time.sleep(0.1)
     yield url
     server.terminate()
@@ -193,6 +192,9 @@ async def test_uploads_refused_with_the_field_and_reason_and_nothing_kept(hubs):
         response = await upload(hubs.caller(role, org, f"{role.value}-x"), pdf())
         assert response.status_code == 403
         assert response.json()["errors"][0]["code"] == "FORBIDDEN"
+    form = await hubs.http[0].post("/files", files={"file": ("scan.pdf", pdf(), "application/pdf")},
+                                   headers={"Authorization": f"Bearer {clerk.token}"})
+    assert form.status_code == 415 and "--data-binary" in form.json()["errors"][0]["message"]
     assert (await upload(GraphQLClient(hubs.http[0], None), pdf())).status_code == 401
     assert hubs.objects() == before
 

@@ -50,4 +50,6 @@ async def receive(chunks: AsyncIterator[bytes], max_bytes: int) -> Received:
 
 
 def describe(types: list[str]) -> str:
-    return ", ".join(TYPE_NAMES.get(t, t) for t in types)
+    """["application/pdf", "image/jpeg", "image/png"] → "PDF, JPEG or PNG"."""
+    names = [TYPE_NAMES.get(t, t) for t in types]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"

@@ -8,7 +8,7 @@ link was genuine, is audited like a read of personal data.
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
@@ -21,11 +21,13 @@ from hub.config import Settings
 from hub.db import Database
 from hub.errors import ErrorCode, HubError, InvalidInput, Unauthenticated
 from hub.files import service
-from hub.files.content import TooLarge, receive
+from hub.files.content import Received, TooLarge, receive
 from hub.files.links import FileLinks
+from hub.files.models import StoredFile
 from hub.files.store import FileStore
 from hub.policy import access
 from hub.policy import plan as policy_plan
+from hub.policy.plan import AccessPlan
 from hub.policy.snapshot import PolicyStore
 
 log = logging.getLogger("hub.files")
@@ -54,6 +56,8 @@ class FileEndpoints:
         limit = self.settings.file_max_bytes
         try:
             access.ensure_may_upload(plan)  # before reading a byte of the body
+            if request.headers.get("content-type", "").startswith("multipart/"):
+                raise service.not_a_form()
             if int(request.headers.get("content-length") or 0) > limit:
                 raise service.too_large(limit)
             try:
@@ -70,7 +74,7 @@ class FileEndpoints:
         return JSONResponse({"sha256": stored.sha256, "size": stored.size, "contentType": stored.content_type},
                             status_code=201)
 
-    async def _accept(self, principal, plan, received, now):  # type: ignore[no-untyped-def]
+    async def _accept(self, principal: Principal, plan: AccessPlan, received: Received, now: datetime) -> StoredFile:
         async with self.db.write() as session:
             stored = await service.accept_upload(
                 session, self.store, principal=principal, plan=plan, received=received,
@@ -97,18 +101,16 @@ class FileEndpoints:
         if found and content is None:
             log.error("material %s names file %s, which the store does not have", found.material.id,
                       found.material.file_sha256)
-        try:
-            await self._audit(link.principal, "downloadMaterialFile", "READ", now,
-                              outcome="OK" if content else "NOT_FOUND",
-                              case_id=found.material.case_id if content else None,
-                              items=[access.FILE_ITEM] if content else None, grants=found.grants if content else None)
-        except BaseException:
-            if content:
-                await content.close()
-            raise
         if content is None:
+            await self._audit(link.principal, "downloadMaterialFile", "READ", now, outcome="NOT_FOUND")
             return JSONResponse(NOT_FOUND, status_code=404)
         material = found.material
+        try:
+            await self._audit(link.principal, "downloadMaterialFile", "READ", now, outcome="OK",
+                              case_id=material.case_id, items=[access.FILE_ITEM], grants=found.grants)
+        except BaseException:
+            await content.close()
+            raise
         name = f"{material.file_sha256}.{EXTENSIONS.get(material.file_content_type, 'bin')}"
         return StreamingResponse(content.chunks(), media_type=material.file_content_type, headers={
             "Content-Length": str(material.file_size),
@@ -117,7 +119,7 @@ class FileEndpoints:
             "X-Content-Type-Options": "nosniff",
         })
 
-    async def _audit(self, principal: Principal, operation: str, kind: str, now, **fields) -> None:  # type: ignore[no-untyped-def]
+    async def _audit(self, principal: Principal, operation: str, kind: str, now: datetime, **fields: object) -> None:
         async with self.db.write() as session:
             await audit.append(session, [audit.entry(principal, kind=kind, operation=operation, at=now, **fields)])
 

@@ -75,6 +75,10 @@ async def lock_unreferenced(session: AsyncSession, now: datetime, *, only: set[s
     return list((await session.scalars(again)).all())
 
 
+async def stored(session: AsyncSession, hashes: set[str]) -> set[str]:
+    return set((await session.scalars(select(StoredFile.sha256).where(StoredFile.sha256.in_(hashes)))).all())
+
+
 async def expire_uploads(session: AsyncSession, now: datetime) -> None:
     await session.execute(delete(FileUpload).where(FileUpload.expires_at <= now))
 

@@ -29,6 +29,11 @@ def too_large(max_bytes: int) -> InvalidInput:
     return InvalidInput([FieldProblem(BODY, ErrorCode.OUT_OF_RANGE, f"is larger than the limit of {max_bytes} bytes")])
 
 
+def not_a_form() -> InvalidInput:
+    return InvalidInput([FieldProblem(BODY, ErrorCode.INVALID, "send the file's bytes as the request body "
+                                      "(curl --data-binary @scan.pdf), not a multipart form")])
+
+
 def _check(received: Received, allowed_types: list[str]) -> None:
     if received.size == 0:
         raise InvalidInput([FieldProblem(BODY, ErrorCode.REQUIRED, "is empty: send the file's bytes as the body")])
@@ -126,3 +131,10 @@ class FileCollector:
         if hashes:
             log.info("removed %d unreferenced files", len(hashes))
         return len(hashes)
+
+    async def release(self, hashes: set[str]) -> int:
+        """Remove these files now unless a material or a live upload still needs them; how many are gone
+        (whichever pass, here or on another instance, removed them)."""
+        await self.run_once(only=hashes)
+        async with self.db.read() as session:
+            return len(hashes - await repository.stored(session, hashes))

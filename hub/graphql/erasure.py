@@ -45,7 +45,7 @@ class ErasureMutation:
                                      retention=files.retention)
         if done is None:
             return PersonalDataErasurePayload(erasure=None, errors=errors)
-        removed = await files.collector.run_once(only=done.files) if done.files else 0
+        removed = await files.collector.release(done.files) if done.files else 0
         return PersonalDataErasurePayload(
             erasure=PersonalDataErasure(case_id=input.case_id, erased_at=done.erased_at, items=done.items,
                                         files_removed=removed),
