@@ -138,9 +138,12 @@ async def hubs(request, tmp_path_factory):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def clocks(hubs):  # type: ignore[no-untyped-def]
+async def clocks(hubs):  # type: ignore[no-untyped-def]
+    """Both instances' clocks, put back afterwards; a collector pass still running with the moved clock could
+    otherwise judge the next test's fresh uploads expired (time does not run backwards outside tests)."""
     yield hubs
     hubs.reset_clocks()
+    await asyncio.sleep(1.0)
 
 
 async def eventually(check, seconds: float = 15.0):  # type: ignore[no-untyped-def]

@@ -50,7 +50,7 @@ async def live_uploads(session: AsyncSession, subject: str, hashes: set[str],
     """The caller's unexpired uploads among `hashes`, their files locked FOR SHARE until commit."""
     stmt = (select(StoredFile, FileUpload).join(FileUpload, FileUpload.sha256 == StoredFile.sha256)
             .where(StoredFile.sha256.in_(hashes), FileUpload.subject == subject, FileUpload.expires_at > now)
-            .with_for_update(read=True, of=StoredFile))
+            .order_by(StoredFile.sha256).with_for_update(read=True, of=StoredFile))
     return {stored.sha256: (stored, upload) for stored, upload in (await session.execute(stmt)).all()}
 
 
@@ -59,15 +59,18 @@ def _unreferenced(now: datetime):  # type: ignore[no-untyped-def]
             ~exists().where(FileUpload.sha256 == StoredFile.sha256, FileUpload.expires_at > now))
 
 
-async def lock_unreferenced(session: AsyncSession, now: datetime, *, only: set[str] | None, limit: int,
-                            skip_locked: bool) -> list[str]:
+async def lock_unreferenced(session: AsyncSession, now: datetime, *, only: set[str] | None, limit: int) -> list[str]:
     """Files no material names and no unexpired upload holds, locked; checked again once locked,
-    because an attach or upload may have committed between the search and the lock."""
+    because an attach or upload may have committed between the search and the lock.
+
+    A general pass skips rows another transaction holds (another instance's pass takes them); a pass
+    over named files waits for them, in hash order like every other multi-row lock here, so that it
+    can tell what became of each.
+    """
     stmt = select(StoredFile.sha256).where(*_unreferenced(now)).order_by(StoredFile.sha256).limit(limit)
     if only is not None:
         stmt = stmt.where(StoredFile.sha256.in_(only))
-    if skip_locked:
-        stmt = stmt.with_for_update(skip_locked=True)
+    stmt = stmt.with_for_update(skip_locked=only is None)
     found = list((await session.scalars(stmt)).all())
     if not found:
         return []

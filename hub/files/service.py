@@ -103,8 +103,9 @@ async def downloadable(session: AsyncSession, plan: AccessPlan, material_id: uui
 class FileCollector:
     """Removes files that no material names once every upload of them has expired.
 
-    Safe with several instances: each pass locks the rows it removes (SKIP
-    LOCKED on PostgreSQL, the write lock on SQLite) and removes the content
+    Safe with several instances: each pass locks the rows it removes (on
+    PostgreSQL FOR UPDATE, skipping rows another pass holds; on SQLite the
+    write lock) and removes the content
     before the row, so a crash leaves a row whose content a later pass or a
     new upload deals with, never content without a row.
     """
@@ -123,8 +124,7 @@ class FileCollector:
         now = self.now()
         async with self.db.write() as session:
             await repository.expire_uploads(session, now)
-            hashes = await repository.lock_unreferenced(session, now, only=only, limit=self.batch,
-                                                        skip_locked=not self.db.sqlite)
+            hashes = await repository.lock_unreferenced(session, now, only=only, limit=self.batch)
             for sha256 in hashes:
                 await self.store.delete(sha256)
             await repository.delete_files(session, hashes)
