@@ -3,6 +3,7 @@
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -26,7 +27,12 @@ from hub.observability.logs import RequestIdMiddleware
 from hub.observability.metrics import HubMetrics
 from hub.notifications.senders import LogSender, Sender, WebhookSender
 from hub.notifications.worker import OutboxWorker
+from hub.graphql.context import MaterialFiles
 from hub.graphql.view import HubGraphQL
+from hub.files.http import FileEndpoints
+from hub.files.links import FileLinks
+from hub.files.service import FileCollector
+from hub.files.store import build_store
 from hub.catalogue.loader import load_sharing_catalogue
 from hub.timelimits.loader import load_time_limits
 from hub.timelimits.scheduler import TimeLimitScheduler
@@ -62,7 +68,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     clock = Clock()
     metrics = HubMetrics()
     audit = AuditWriter(db)
-    graphql = HubGraphQL(db=db, tokens=tokens, policies=policies, feed=feed, clock=clock, metrics=metrics, audit=audit)
+    store = build_store(settings)
+    links = FileLinks(key, settings.issuer, settings.audience, settings.file_url_ttl_seconds)
+    collector = FileCollector(db, store, clock.now, interval=settings.file_gc_seconds)
+    files = MaterialFiles(links=links, collector=collector,
+                          retention=timedelta(days=settings.personal_data_retention_days))
+    graphql = HubGraphQL(db=db, tokens=tokens, policies=policies, feed=feed, clock=clock, metrics=metrics, audit=audit,
+                         files=files)
+    file_endpoints = FileEndpoints(db=db, policies=policies, clock=clock, store=store, links=links, settings=settings)
     outbox = OutboxWorker(db, sms_sender(settings), retry_base_seconds=settings.sms_retry_base_seconds,
                           max_attempts=settings.sms_max_attempts)
     scheduler = TimeLimitScheduler(db, clock.now, scan_seconds=settings.time_limit_scan_seconds)
@@ -78,7 +91,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if generated:
                 demo.announce_tokens(tokens, settings)
         await feed.start(policy_version=lambda: _version(policies))
-        loops = [outbox.background(), scheduler.background(),
+        loops = [outbox.background(), scheduler.background(), collector.background(),
                  checkpointer(db, key, clock.now, settings.audit_checkpoint_seconds)]
         for loop in loops:
             loop.start()
@@ -115,6 +128,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", prometheus),
+            *file_endpoints.routes(),
         ],
         middleware=[Middleware(RequestIdMiddleware), Middleware(FaultMiddleware),
                     Middleware(BearerAuthMiddleware, tokens=tokens, policies=policies)],
@@ -126,4 +140,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.outbox = outbox
     app.state.clock = clock
     app.state.scheduler = scheduler
+    app.state.file_store = store
+    app.state.file_collector = collector
     return app

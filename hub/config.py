@@ -49,6 +49,24 @@ class Settings(BaseSettings):
     time_limit_scan_seconds: float = Field(30.0, description="How often the scheduler looks for assignments to warn about or mark overdue.")
     audit_checkpoint_seconds: float = Field(
         300.0, description="How often the hub signs the audit chain's head (a checkpoint, also logged) if it moved.")
+    file_store: Literal["local", "s3"] = Field(
+        "local", description="`local` keeps material files under `<data_dir>/files/`; `s3` in an S3-compatible bucket.")
+    file_max_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Largest file `POST /files` accepts.")
+    file_types: list[Literal["application/pdf", "image/jpeg", "image/png"]] = Field(
+        default_factory=lambda: ["application/pdf", "image/jpeg", "image/png"], min_length=1,
+        description="Content types accepted, judged from the file's bytes.")
+    file_upload_grace_seconds: float = Field(
+        86400.0, gt=0, description="How long an upload may be referenced by a material; unreferenced files are removed after it.")
+    file_url_ttl_seconds: int = Field(300, gt=0, description="Lifetime of a signed download URL.")
+    file_gc_seconds: float = Field(3600.0, gt=0, description="How often unreferenced files are looked for and removed.")
+    s3_endpoint_url: str | None = Field(None, description="S3-compatible endpoint, e.g. `https://oss-cn-zhengzhou.aliyuncs.com`.")
+    s3_bucket: str | None = Field(None, description="Bucket for material files (HUB_FILE_STORE=s3).")
+    s3_region: str | None = Field(None, description="Region of the bucket.")
+    s3_access_key_id: str | None = Field(None, description="Access key; none means the SDK's default credential chain.")
+    s3_secret_access_key: str | None = Field(None, description="Secret of the access key.")
+    s3_addressing_style: Literal["auto", "path", "virtual"] = Field("auto", description="Bucket in the path or in the host name.")
+    personal_data_retention_days: int = Field(
+        1095, ge=0, description="Days after a case is finished before governance may erase its personal data.")
     db_pool_size: int = Field(10, description="Connections per instance (PostgreSQL).")
     sqlite_busy_timeout_seconds: float = Field(
         30.0, gt=0, description="How long a SQLite write waits for the write lock before the request is answered 503.")

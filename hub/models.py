@@ -8,13 +8,15 @@ from hub.calendar.models import CalendarDay, CalendarYear
 from hub.cases.models import Agent, Applicant, Case, Site
 from hub.catalogue.models import CatalogueItem, GovernanceChange, SharingGrant, SharingRequest
 from hub.events.models import Event
+from hub.files.models import FileUpload, StoredFile
 from hub.materials.models import Material, MaterialRequirement, MaterialType
 from hub.notifications.models import Notification
 from hub.reference.models import District, Organisation, ServiceProvider
 from hub.timelimits.models import TimeLimitRule
 
 __all__ = [
-    "Agent", "Applicant", "Assignment", "AuditCheckpoint", "AuditHead", "AuditRecord", "CalendarDay", "CalendarYear", "Case", "CatalogueItem", "District", "Event",
-    "GovernanceChange", "IdempotencyKey", "Material", "MaterialRequirement", "MaterialType", "Notification", "OAuthClient", "Organisation",
-    "ServiceProvider", "SharingGrant", "SharingRequest", "Site", "TimeLimitRule",
+    "Agent", "Applicant", "Assignment", "AuditCheckpoint", "AuditHead", "AuditRecord", "CalendarDay", "CalendarYear",
+    "Case", "CatalogueItem", "District", "Event", "FileUpload", "GovernanceChange", "IdempotencyKey", "Material",
+    "MaterialRequirement", "MaterialType", "Notification", "OAuthClient", "Organisation", "ServiceProvider",
+    "SharingGrant", "SharingRequest", "Site", "StoredFile", "TimeLimitRule",
 ]

@@ -51,3 +51,15 @@ def with_account(account: str, **changes) -> dict:  # type: ignore[no-untyped-de
 
 async def cases_of(applicant: GraphQLClient) -> list[dict]:
     return (await applicant.run(MY_CASES))["cases"]["edges"]
+async def upload(client: GraphQLClient, content: bytes, content_type: str = "application/octet-stream"):  # type: ignore[no-untyped-def]
+    """POST /files as this caller; returns the response (201 with {sha256, size, contentType} when accepted)."""
+    headers = {"Content-Type": content_type}
+    if client.token:
+        headers["Authorization"] = f"Bearer {client.token}"
+    return await client.http.post("/files", content=content, headers=headers)
+
+
+async def uploaded(client: GraphQLClient, content: bytes) -> dict:
+    response = await upload(client, content)
+    assert response.status_code == 201, response.text
+    return response.json()

@@ -12,12 +12,13 @@ from hub.enums import Role
 from hub.graphql.schema import schema
 from hub.policy.masking import mask
 from tests.factories import enterprise_connection
-from tests.steps import submit
+from tests.steps import submit, uploaded
 
 INTAKE = {"APPLICANT", "CLERK", "PLATFORM"}
 RAW_ONLY = {"id", "number", "channel", "submittedAt", "updatedAt", "createdAt", "addedAt", "verifiedAt", "verifiedBy",
-            "receivedAt", "acceptedAt", "finishedAt", "completedAt", "startedAt", "deadline", "warningAt"}  # differ between twin cases
-MOVING = {"workingDaysUsed"}  # grows while the clock runs: compared by presence only
+            "receivedAt", "acceptedAt", "finishedAt", "completedAt", "startedAt", "deadline", "warningAt",
+            "uploadedAt", "uploadedBy"}  # differ between twin cases
+MOVING = {"workingDaysUsed", "downloadUrl"}  # grows while the clock runs, or is signed per caller: compared by presence
 GRAPHQL = schema._schema
 
 
@@ -113,18 +114,22 @@ async def catalogue(as_role):  # type: ignore[no-untyped-def]
     return await as_role(Role.GOVERNANCE, "KF-DATA").run(CATALOGUE)
 
 
-def full_case() -> dict:
+LICENCE_SCAN = b"%PDF-1.7\n% business licence scan\n%%EOF\n"
+
+
+async def full_case(submitter) -> dict:  # type: ignore[no-untyped-def]
     data = enterprise_connection(note="厂区北门进出")
     data["applicant"]["subject"] = "matrix-owner"
     data["vatInvoice"]["taxAddress"] = "开封市祥符区工业园 8 号"
     data["materials"][0]["fileRef"] = "doc://licence/0001"
+    data["materials"][0]["file"] = {"sha256": (await uploaded(submitter, LICENCE_SCAN))["sha256"]}
     data["materials"][0]["holder"] = "开封市宋都食品有限公司"
     return data
 
 
 @pytest.fixture(scope="module")
 async def clerk_case(clerk):  # type: ignore[no-untyped-def]
-    case = await submit(clerk, full_case())
+    case = await submit(clerk, await full_case(clerk))
     return (await clerk.run(CASE_QUERY, {"id": case["id"]}))["case"]
 
 
@@ -155,7 +160,7 @@ async def test_every_field_as_the_catalogue_says(as_role, catalogue, clerk_case,
 
 async def test_platform_sees_its_own_case_as_the_catalogue_says(as_role, catalogue, clerk_case):
     platform = as_role(Role.PLATFORM, "KF-DATA", "platform-1")
-    data = full_case()
+    data = await full_case(platform)
     data["channel"] = "GOVERNMENT_PLATFORM"
     own = await submit(platform, data)
     seen = (await platform.run(CASE_QUERY, {"id": own["id"]}))["case"]

@@ -31,3 +31,20 @@ def test_governed_fields_are_nullable_so_they_can_be_withheld():
 
 def test_default_grants_name_only_catalogued_items():
     assert read_grants()  # raises on an unknown item
+
+
+def test_every_personal_item_of_a_case_can_be_erased():
+    """erasePersonalData empties what the catalogue calls personal: a new personal field must say where it is kept.
+    An object item listed as erasable (Case.vatInvoice, Material.file) takes its whole type with it."""
+    from graphql import get_named_type
+
+    from hub.cases.erasure import ERASABLE
+
+    fields = governed_fields()
+    gone_with_parent = {get_named_type(fields[code].type).name for code in ERASABLE
+                        if isinstance(get_named_type(fields[code].type), GraphQLObjectType)}
+    personal = {item["code"] for item in read_items() if item["sensitivity"] in ("PERSONAL", "SENSITIVE_PERSONAL")}
+    values = {code for code in personal if not isinstance(get_named_type(fields[code].type), GraphQLObjectType)}
+    missing = {code for code in values - set(ERASABLE) if code.split(".")[0] not in gone_with_parent}
+    assert missing == set(), "personal items erasePersonalData would leave behind (add them to ERASABLE)"
+    assert set(ERASABLE) <= set(fields), "ERASABLE names items the API does not serve"

@@ -36,6 +36,7 @@ class AuditRecord(Base):
     items: Mapped[list] = mapped_column(JSON)
     grants: Mapped[list] = mapped_column(JSON)
     outcome: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(String(500))  # why, where an operation states it (erasure)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 

@@ -54,12 +54,13 @@ class ReadLog:
 
 
 def entry(principal: Principal, *, kind: str, operation: str, at: datetime, outcome: str,
-          case_id: uuid.UUID | None = None, items: list | None = None, grants: list | None = None) -> dict:
+          case_id: uuid.UUID | None = None, items: list | None = None, grants: list | None = None,
+          reason: str | None = None) -> dict:
     return {
         "at": at, "subject": principal.subject, "organisation": principal.organisation,
         "client_id": principal.client_id, "kind": kind,
         "operation": (operation or "anonymous")[:OPERATION_LENGTH],  # the caller names operations
-        "case_id": case_id, "items": items or [], "grants": grants or [], "outcome": outcome,
+        "case_id": case_id, "items": items or [], "grants": grants or [], "outcome": outcome, "reason": reason,
     }
 
 
@@ -70,11 +71,14 @@ def digest(prev_hash: str, record: dict) -> str:
 
 
 CHAINED = ("at", "subject", "organisation", "client_id", "kind", "operation", "case_id", "items", "grants", "outcome")
+CHAINED_WHEN_SET = ("reason",)  # added later: absent from the hash when empty, so older records still verify
 
 
 def content(record: AuditRecord | dict) -> dict:
     get = record.get if isinstance(record, dict) else lambda k: getattr(record, k)
-    return {k: get(k) for k in CHAINED}
+    content = {k: get(k) for k in CHAINED}
+    content.update({k: get(k) for k in CHAINED_WHEN_SET if get(k) is not None})
+    return content
 
 
 async def lock_head(session: AsyncSession) -> AuditHead:

@@ -25,17 +25,19 @@ def bearer_token(header: str | None) -> str:
 class BearerAuthMiddleware:
     """Turns the bearer token into a Principal (and the current policy) on `scope["state"]`, or answers 401.
 
-    The GraphiQL page itself (a browser GET asking for HTML) is served without a token.
+    The GraphiQL page itself (a browser GET asking for HTML) is served without a token; so are file
+    downloads (`/files/{link}`), whose signed link names the caller.
     """
 
-    def __init__(self, app: ASGIApp, *, tokens: TokenService, policies: PolicyStore, protected_path: str = "/graphql"):
+    def __init__(self, app: ASGIApp, *, tokens: TokenService, policies: PolicyStore,
+                 protected_paths: frozenset[str] = frozenset({"/graphql", "/files"})):
         self.app = app
         self.tokens = tokens
         self.policies = policies
-        self.protected_path = protected_path
+        self.protected_paths = protected_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].rstrip("/") != self.protected_path or _is_ide_page(scope):
+        if scope["type"] != "http" or scope["path"].rstrip("/") not in self.protected_paths or _is_ide_page(scope):
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}

@@ -35,6 +35,7 @@ class Case(Base):
     submitted_by_role: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(String(1000))  # 过户说明 / 其他要求
     vat_invoice: Mapped[dict | None] = mapped_column(JSON)
+    personal_data_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # PIPL erasure after retention
 
     applicant: Mapped["Applicant"] = relationship(lazy="raise", cascade="all, delete-orphan")
     agent: Mapped["Agent | None"] = relationship(lazy="raise", cascade="all, delete-orphan")
@@ -53,7 +54,7 @@ class Applicant(Base):
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str | None] = mapped_column(String(200))  # None once erased, like every personal column
     phone: Mapped[str | None] = mapped_column(String(20))
     id_number: Mapped[str | None] = mapped_column(String(18))
     credit_code: Mapped[str | None] = mapped_column(String(18))
@@ -72,9 +73,9 @@ class Agent(Base):
     __table_args__ = (Index("ix_agents_subject", "subject"),)
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
-    phone: Mapped[str] = mapped_column(String(20))
-    id_number: Mapped[str] = mapped_column(String(18))
+    name: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    id_number: Mapped[str | None] = mapped_column(String(18))
     subject: Mapped[str | None] = mapped_column(String(200))
 
 
@@ -85,7 +86,7 @@ class Site(Base):
     __table_args__ = (Index("ix_sites_district", "district_code", "case_id"),)
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
-    address: Mapped[str] = mapped_column(String(300))
+    address: Mapped[str | None] = mapped_column(String(300))
     district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"))
     project_name: Mapped[str | None] = mapped_column(String(200))
 

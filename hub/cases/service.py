@@ -19,6 +19,7 @@ from hub.clock import local_day
 from hub.enums import TERMINAL_ASSIGNMENT_STATUSES, AssignmentStatus, CaseStatus, Role
 from hub.errors import Conflict, ErrorCode, NotFound
 from hub.events import log
+from hub.files import service as files
 from hub.materials.completeness import missing_groups
 from hub.materials.models import Material
 from hub.notifications import service as notifications
@@ -45,6 +46,7 @@ async def submit_case(
     role = access.submitting_role(principal, data.get("channel") or "")
     valid = validate_submission(data, await _reference(session, now))
     access.ensure_may_write(plan.lane(role).writes, items.submission_items(valid))  # as the role it submits in
+    uploads = await files.attachable(session, principal, valid["materials"], path="materials", now=now)
     case = Case(
         id=uuid.uuid4(),
         number=await _unused_number(session, now),
@@ -63,7 +65,7 @@ async def submit_case(
     case.applicant = _applicant(valid["applicant"], principal, role)
     case.agent = Agent(**valid["agent"]) if valid["agent"] else None
     case.site = Site(**valid["site"])
-    case.materials = [_material(item, principal, now) for item in valid["materials"]]
+    case.materials = [_material(item, principal, now, uploads) for item in valid["materials"]]
     case.assignments = await _route(session, case, valid["services"], now)
     session.add(case)
     _record(session, case, "CASE_SUBMITTED", principal, now, {"number": case.number, "status": case.status})
@@ -98,10 +100,12 @@ def _applicant(data: dict, principal: Principal, role: Role) -> Applicant:
     )
 
 
-def _material(item: dict, principal: Principal, now: datetime) -> Material:
+def _material(item: dict, principal: Principal, now: datetime, uploads: dict) -> Material:
     verified = item.pop("verified")
+    file = item.pop("file")
     return Material(
         **item,
+        **(files.file_columns(uploads[file["sha256"]]) if file else {}),
         added_at=now,
         verified_by=principal.subject if verified else None,
         verified_at=now if verified else None,
@@ -160,7 +164,8 @@ async def add_materials(
         checker.fail("materials", ErrorCode.REQUIRED, "add at least one material")
     checker.raise_if_any()
     access.ensure_may_write(writes_of(writers), {"Case.materials"}.union(*(items.material_items(m) for m in new_items)))
-    added = [_material(item, principal, now) for item in new_items]
+    uploads = await files.attachable(session, principal, new_items, path="materials", now=now)
+    added = [_material(item, principal, now, uploads) for item in new_items]
     case.materials.extend(added)
     assignments = await lock_assignments(session, case.id)
     snapshot = await reference.current(session)

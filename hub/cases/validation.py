@@ -4,6 +4,7 @@ Input is plain data (snake_case keys, enum values as strings); output is the
 same shape, normalised. Nothing here touches the database or GraphQL.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -19,6 +20,7 @@ SECTION_KEYS = {service: service.value.lower() for service in Service}
 MAX_KW = 1_000_000.0
 MAX_M3_PER_HOUR = 1_000_000.0
 MAX_AREA_M2 = 10_000_000.0
+SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -116,9 +118,21 @@ def validate_materials(c: Checker, items: list, ref: Reference, *, path: str) ->
             "number": c.text(item, "number", f"{at}.number", max_len=100),
             "holder": c.text(item, "holder", f"{at}.holder", max_len=200),
             "file_ref": c.text(item, "file_ref", f"{at}.file_ref", max_len=500),
+            "file": _file(c, item.get("file"), f"{at}.file"),
             "verified": bool(item.get("verified")),
         })
     return out
+
+
+def _file(c: Checker, data: object, path: str) -> dict | None:
+    """An uploaded file, named by the SHA-256 `POST /files` answered (whether it is yours is checked later)."""
+    if data is None:
+        return None
+    digest = c.text(section(data), "sha256", f"{path}.sha256", max_len=200, required=True)
+    if digest is not None and not SHA256.fullmatch(digest.lower()):
+        c.fail(f"{path}.sha256", ErrorCode.INVALID, "is not a SHA-256 (64 hexadecimal digits)")
+        return None
+    return {"sha256": digest.lower()} if digest else None
 
 
 def _vat_invoice(c: Checker, data: object) -> dict | None:

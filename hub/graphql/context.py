@@ -2,7 +2,7 @@
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from graphql import ExecutionResult as GraphQLExecutionResult
 from joserfc.jwk import ECKey
@@ -16,11 +16,23 @@ from hub.clock import Clock
 from hub.db import Database
 from hub.errors import HubError, Unauthenticated
 from hub.graphql.errors import answer_unavailable, fault_error
+from hub.files.links import FileLinks
+from hub.files.service import FileCollector
 from hub.graphql.loaders import Loaders, build_loaders
 from hub.policy import plan as policy_plan
 from hub.policy.access import ensure_client_active
 from hub.policy.plan import AccessPlan
 from hub.policy.snapshot import PolicySnapshot, PolicyStore
+
+
+@dataclass(frozen=True)
+class MaterialFiles:
+    """What the API needs of the file side: signed download links, removal of files erasure frees,
+    and the retention period after which a finished case's personal data may be erased."""
+
+    links: FileLinks
+    collector: FileCollector
+    retention: timedelta
 
 
 @dataclass
@@ -34,6 +46,7 @@ class HubContext:
     metrics: object  # hub.observability.metrics.HubMetrics
     audit: AuditWriter
     signing_key: ECKey  # checks the audit's signed checkpoints
+    files: MaterialFiles
     principal: Principal | None = None
     snapshot: PolicySnapshot | None = None
     connection_params: dict | None = None  # set by the WebSocket transport at connection_init

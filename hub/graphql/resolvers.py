@@ -15,6 +15,7 @@ from hub.assignments import repository as assignment_repository
 from hub.assignments.models import Assignment as AssignmentRow
 from hub.audit import service as audit
 from hub.cases import repository as case_repository
+from hub.cases.erasure import Erasure
 from hub.cases.models import Case as CaseRow
 from hub.errors import HubError, NotFound
 from hub.graphql.errors import UserError, graphql_error, user_errors
@@ -65,7 +66,8 @@ async def write(info: Info, operation: Callable[..., Awaitable[T]], **kwargs: An
         async with ctx.db.write() as session:
             result = await operation(session, principal=ctx.principal, now=now, **kwargs)
             await audit.append(session, [audit.entry(ctx.principal, kind="WRITE", operation=name, at=now,
-                                                     case_id=_case_of(result), outcome="OK")])
+                                                     case_id=_case_of(result), outcome="OK",
+                                                     **getattr(result, "audit_details", {}))])
         return result, []
     except HubError as error:
         await ctx.audit.append([audit.entry(ctx.principal, kind="WRITE", operation=name, at=now,
@@ -76,7 +78,7 @@ async def write(info: Info, operation: Callable[..., Awaitable[T]], **kwargs: An
 def _case_of(result: object) -> uuid.UUID | None:
     if isinstance(result, CaseRow):
         return result.id
-    return getattr(result, "case_id", None) if isinstance(result, AssignmentRow) else None
+    return getattr(result, "case_id", None) if isinstance(result, (AssignmentRow, Erasure)) else None
 
 
 def check_page_size(first: int) -> int:

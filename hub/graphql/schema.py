@@ -14,6 +14,7 @@ from hub.errors import NotFound
 from hub.graphql import resolvers as r
 from hub.graphql.context import OperationScope
 from hub.observability.metrics import OperationMetrics
+from hub.graphql.erasure import ErasureMutation
 from hub.graphql.governance import GovernanceMutation, GovernanceQuery
 from hub.graphql.subscriptions import Subscription
 from hub.graphql.timelimits import TimeLimitMutation, TimeLimitQuery
@@ -160,7 +161,7 @@ class HubSchema(strawberry.Schema):
 
 schema = HubSchema(
     query=merge_types("Query", (Query, GovernanceQuery, TimeLimitQuery)),
-    mutation=merge_types("Mutation", (Mutation, GovernanceMutation, TimeLimitMutation)),
+    mutation=merge_types("Mutation", (Mutation, GovernanceMutation, TimeLimitMutation, ErasureMutation)),
     subscription=Subscription,
     types=[Case, Assignment],
     extensions=[

@@ -13,7 +13,7 @@ from hub.clock import Clock
 from hub.db import Database
 from hub.observability.metrics import HubMetrics
 from hub.errors import Unauthenticated
-from hub.graphql.context import HubContext
+from hub.graphql.context import HubContext, MaterialFiles
 from hub.graphql.schema import schema
 from hub.policy.access import ensure_client_active
 from hub.events.feed import EventFeed
@@ -22,7 +22,7 @@ from hub.policy.snapshot import PolicyStore
 
 class HubGraphQL(GraphQL):
     def __init__(self, *, db: Database, tokens: TokenService, policies: PolicyStore, feed: EventFeed, clock: Clock,
-                 metrics: HubMetrics, audit: AuditWriter):
+                 metrics: HubMetrics, audit: AuditWriter, files: MaterialFiles):
         super().__init__(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL], graphql_ide="graphiql")
         self.db = db
         self.tokens = tokens
@@ -31,11 +31,13 @@ class HubGraphQL(GraphQL):
         self.clock = clock
         self.metrics = metrics
         self.audit = audit
+        self.files = files
 
     async def get_context(self, request: Request | WebSocket, response: object = None) -> HubContext:
         state = request.scope.get("state", {})
         return HubContext(request=request, response=response, db=self.db, policies=self.policies, feed=self.feed,
                           clock=self.clock, metrics=self.metrics, audit=self.audit, signing_key=self.tokens.key,
+                          files=self.files,
                           principal=state.get("principal"), snapshot=state.get("policy"))
 
     async def on_ws_connect(self, context: HubContext):  # type: ignore[no-untyped-def, override]

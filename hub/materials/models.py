@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, UniqueConstraint, Uuid
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base, UTCDateTime
@@ -42,14 +42,20 @@ class Material(Base):
     """A proof presented for a case (申报材料), collected once and shared (共享互认)."""
 
     __tablename__ = "materials"
-    __table_args__ = (Index("ix_materials_case", "case_id"),)
+    __table_args__ = (Index("ix_materials_case", "case_id"), Index("ix_materials_file", "file_sha256"))
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     type_code: Mapped[str] = mapped_column(ForeignKey("material_types.code"))
     number: Mapped[str | None] = mapped_column(String(100))
     holder: Mapped[str | None] = mapped_column(String(200))
-    file_ref: Mapped[str | None] = mapped_column(String(500))
+    file_ref: Mapped[str | None] = mapped_column(String(500))  # a reference into another system's document store
+    # The scanned file held by the hub (see hub/files): its content, and who uploaded it when.
+    file_sha256: Mapped[str | None] = mapped_column(ForeignKey("stored_files.sha256"))
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
+    file_content_type: Mapped[str | None] = mapped_column(String(100))
+    file_uploaded_by: Mapped[str | None] = mapped_column(String(200))
+    file_uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     verified_by: Mapped[str | None] = mapped_column(String(200))
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)

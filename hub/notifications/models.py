@@ -16,7 +16,7 @@ class Notification(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)  # also the sink's idempotency key
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     kind: Mapped[str] = mapped_column(String(40))
-    recipient: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str | None] = mapped_column(String(20))  # None once the case's personal data is erased
     recipient_role: Mapped[str] = mapped_column(String(16))  # APPLICANT | AGENT
     text: Mapped[str] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(12))  # PENDING | SENDING | SENT | FAILED

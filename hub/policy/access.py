@@ -107,6 +107,29 @@ def ensure_may_write(writes: Mapping[str, str], codes: set[str]) -> None:
         raise Forbidden(f"no WRITE grant for {', '.join(sorted(missing))}")
 
 
+FILE_ITEM = "Material.file"
+# A download reaches the same content as the API's Material.file.downloadUrl, so it needs the same items.
+FILE_DOWNLOAD_ITEMS = ("Case.materials", FILE_ITEM, "MaterialFile.downloadUrl")
+
+
+def ensure_may_upload(writes: Mapping[str, str]) -> None:
+    """Uploading is the first half of writing a material's file: the same WRITE grant (the intake roles).
+    `writes`: those of every role the caller holds, since a file belongs to no record until attached."""
+    ensure_may_write(writes, {FILE_ITEM})
+
+
+def file_download_grants(reads: Mapping) -> list[str] | None:  # type: ignore[type-arg]
+    """The grants a download rests on, or None unless every item on the way to the file is read in full.
+
+    `reads`: what the caller reads on the material's case, with the roles that scope that case
+    (AccessPlan.record_reads), as for every other field of the record.
+    """
+    reads = [reads.get(code) for code in FILE_DOWNLOAD_ITEMS]
+    if any(read is None or read.masked for read in reads):
+        return None
+    return sorted({read.grant_id for read in reads})
+
+
 def ensure_governance(principal: Principal) -> None:
     if Role.GOVERNANCE not in principal.roles:
         raise Forbidden("this needs the role GOVERNANCE")

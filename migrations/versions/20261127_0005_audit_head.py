@@ -1,6 +1,6 @@
 """audit: chain head and signed checkpoints
 
-Revision ID: 0005_audit_head
+Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-27 12:00:00
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005_audit_head'
+revision = '0005'
 down_revision = '0004'
 branch_labels = None
 depends_on = None

@@ -72,12 +72,38 @@ class Site:
         return District.from_row(row) if row else None
 
 
+@strawberry.type(description="The scanned file of a material (PDF, JPEG or PNG), kept once by its SHA-256.")
+class MaterialFile:
+    sha256: str | None
+    size: int | None = strawberry.field(description="Bytes.")
+    content_type: str | None = strawberry.field(description="Judged from the file's bytes when it was uploaded.")
+    uploaded_by: str | None = strawberry.field(description="The account that uploaded it.")
+    uploaded_at: datetime | None
+    material_id: strawberry.Private[uuid.UUID]
+    case_ref: strawberry.Private[uuid.UUID | None] = None
+
+    @strawberry.field(description="A short-lived link that downloads the file without a token (GET); "
+                                  "access is checked again, and the download audited, when it is used.")
+    def download_url(self, info: Info) -> str | None:
+        ctx = info.context
+        return ctx.files.links.url(str(ctx.request.base_url), ctx.principal, self.material_id, ctx.now())
+
+    @classmethod
+    def from_row(cls, row) -> "MaterialFile | None":  # type: ignore[no-untyped-def]
+        if row.file_sha256 is None:
+            return None
+        return cls(sha256=row.file_sha256, size=row.file_size, content_type=row.file_content_type,
+                   uploaded_by=row.file_uploaded_by, uploaded_at=row.file_uploaded_at, material_id=row.id,
+                   case_ref=row.case_id)
+
+
 @strawberry.type(description="A proof presented for the case (申报材料).")
 class Material:
     type_code: str | None
     number: str | None
     holder: str | None
-    file_ref: str | None
+    file_ref: str | None = strawberry.field(description="A reference into another system's document store.")
+    file: MaterialFile | None = strawberry.field(description="The scanned file uploaded to the hub.")
     verified_by: str | None
     verified_at: datetime | None
     added_at: datetime | None
@@ -91,7 +117,7 @@ class Material:
     @classmethod
     def from_row(cls, row) -> "Material":  # type: ignore[no-untyped-def]
         return cls(type_code=row.type_code, number=row.number, holder=row.holder, file_ref=row.file_ref,
-                   verified_by=row.verified_by, verified_at=row.verified_at, added_at=row.added_at,
+                   file=MaterialFile.from_row(row), verified_by=row.verified_by, verified_at=row.verified_at, added_at=row.added_at,
                    case_ref=row.case_id)
 
 
@@ -197,6 +223,8 @@ class Case(relay.Node):
     submitted_at: datetime | None
     updated_at: datetime | None
     completed_at: datetime | None
+    personal_data_erased_at: datetime | None = strawberry.field(
+        description="When governance erased the case's personal data after its retention period; null before.")
     note: str | None
     vat_invoice: s.VatInvoice | None
     row_id: strawberry.Private[uuid.UUID]
@@ -265,7 +293,8 @@ class Case(relay.Node):
         return cls(
             id=str(row.id), number=row.number, case_type=CaseType(row.case_type), channel=Channel(row.channel),
             status=CaseStatus(row.status), version=row.version, submitted_at=row.submitted_at,
-            updated_at=row.updated_at, completed_at=row.completed_at, note=row.note, vat_invoice=invoice,
+            updated_at=row.updated_at, completed_at=row.completed_at,
+            personal_data_erased_at=row.personal_data_erased_at, note=row.note, vat_invoice=invoice,
             row_id=row.id,
         )
 

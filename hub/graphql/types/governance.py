@@ -106,6 +106,7 @@ class AuditRecord:
     items: list[str]
     grants: list[str]
     outcome: str
+    reason: str | None = strawberry.field(description="Why, where the operation states it (e.g. erasePersonalData).")
     hash: str
 
     @classmethod

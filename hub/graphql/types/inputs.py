@@ -37,12 +37,18 @@ class SiteInput:
     project_name: str | None = None
 
 
+@strawberry.input(description="A file you uploaded with `POST /files`, named by the SHA-256 it answered.")
+class MaterialFileInput:
+    sha256: str
+
+
 @strawberry.input(description="A proof presented with the application.")
 class MaterialInput:
     type_code: str = strawberry.field(description="A code from `materialTypes`.")
     number: str | None = None
     holder: str | None = None
-    file_ref: str | None = strawberry.field(default=None, description="Reference to the scanned file in the document store.")
+    file_ref: str | None = strawberry.field(default=None, description="Reference to the scanned file in another system's document store.")
+    file: MaterialFileInput | None = strawberry.field(default=None, description="The scanned file, uploaded to the hub by you within the grace period.")
     verified: bool = strawberry.field(default=False, description="The caller checked the original (recorded with who and when).")
 
 
