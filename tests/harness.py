@@ -107,7 +107,8 @@ class RunningHub(ServerThread):
         assert self.http is not None
         return GraphQLClient(self.http, self.token(role, org, subject))
 
-    def token(self, role: Role, org: str | None = None, subject: str | None = None, ttl: int = 600) -> str:
+    def token(self, role: Role, org: str | None = None, subject: str | None = None, ttl: int = 4 * 3600) -> str:
+        """Session fixtures hold these for the whole run: they must outlive a slow run on a busy machine."""
         return self.app.state.tokens.issue(
             subject=subject or f"{role.value.lower()}-{org or 'x'}", organisation=org, roles=[role], ttl_seconds=ttl
         )
