@@ -107,10 +107,12 @@ class RunningHub(ServerThread):
         assert self.http is not None
         return GraphQLClient(self.http, self.token(role, org, subject))
 
-    def token(self, role: Role, org: str | None = None, subject: str | None = None, ttl: int = 600) -> str:
+    def token(self, role: Role, org: str | None = None, subject: str | None = None, ttl: int = 4 * 3600) -> str:
+        """Session fixtures hold these for the whole run: they must outlive a slow run on a busy machine."""
         return self.roles_token([role], org, subject, ttl)
 
-    def roles_token(self, roles: list[Role], org: str | None = None, subject: str | None = None, ttl: int = 600) -> str:
+    def roles_token(self, roles: list[Role], org: str | None = None, subject: str | None = None,
+                    ttl: int = 4 * 3600) -> str:
         """A token for a principal holding several roles at once (as an OIDC user or an OAuth client may)."""
         name = "+".join(r.value.lower() for r in roles)
         return self.app.state.tokens.issue(subject=subject or f"{name}-{org or 'x'}", organisation=org, roles=roles,
