@@ -1,5 +1,6 @@
 """All settings in one place; every one can be set as an environment variable HUB_<NAME>."""
 
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -47,6 +48,9 @@ class Settings(BaseSettings):
     sms_max_attempts: int = Field(12, description="Attempts before a message is marked FAILED.")
     time_limit_warning_share: float = Field(0.75, gt=0, lt=1, description="Share of an assignment's time limit at which WARNING is raised (OVERDUE at 100%).")
     time_limit_scan_seconds: float = Field(30.0, description="How often the scheduler looks for assignments to warn about or mark overdue.")
+    clock_start: datetime | None = Field(
+        None, description="Start the hub's clock at this ISO time (without an offset: Kaifeng local time) and let it "
+        "run on from there, for demonstrations and acceptance; refused when `environment` is `production`.")
     db_pool_size: int = Field(10, description="Connections per instance (PostgreSQL).")
     log_level: str = Field("INFO", description="Python log level.")
 
