@@ -58,8 +58,8 @@ def clock_for(settings: ClockSettings) -> Clock:
     """The process's clock: from HUB_CLOCK_START if set, which production refuses (SystemExit, one line)."""
     if not settings.is_embedded:
         if settings.clock_start is not None:
-            raise SystemExit("refused: HUB_CLOCK_START moves the clock, which a production hub (HUB_ENVIRONMENT="
-                             "production) never does; unset it")
+            raise SystemExit("hub: refused to start: HUB_CLOCK_START is not allowed with HUB_ENVIRONMENT=production "
+                             "(a production hub runs on the system clock); unset it")
         return Clock(movable=False)
     clock = Clock()
     if settings.clock_start is not None:
