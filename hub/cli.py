@@ -112,8 +112,8 @@ def calendar_import(args: argparse.Namespace) -> None:
             return 2
         finally:
             await db.dispose()
-        print(f"loaded {done.year}; {done.recount.recomputed} open deadlines recounted, "
-              f"{done.recount.moved} moved (announced as DEADLINE_CHANGED)")
+        print(f"loaded {done.year}; open time limits recounted: {done.recount.recomputed}, "
+              f"deadlines moved: {done.recount.moved} (each announced as DEADLINE_CHANGED)")
         return 0
 
     sys.exit(asyncio.run(run()))
