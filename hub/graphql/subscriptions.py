@@ -151,9 +151,12 @@ class Subscription:
         async def visible(event: Event) -> bool:
             return hears_of(own, event.organisation_code)
 
+        heard = Event.case_id == row_id
+        if own:  # hears_of in SQL, so a replay tells a utility no more than the live stream does
+            heard &= Event.organisation_code.is_(None) | (Event.organisation_code == own)
         events = stream(
             db=ctx.db, feed=ctx.feed, after=_cursor(after),
-            replay=lambda c: select(Event).where(Event.case_id == row_id, Event.id > c),
+            replay=lambda c: select(Event).where(heard, Event.id > c),
             prefilter=lambda e: e.case_id == row_id, visible=visible, still_allowed=_guard(info),
             expires_at=ctx.principal.expires_at, route=f"case:{row_id}",
         )
