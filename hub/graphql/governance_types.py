@@ -5,4 +5,5 @@ GOVERNANCE_TYPES = frozenset({
     "AuditRecordConnection", "AuditRecordEdge", "GovernanceChange", "CatalogueItemPayload", "GrantPayload",
     "SharingRequestPayload", "OAuthClientPayload", "ChainVerification",
     "TimeLimitRule", "CalendarYear", "TimeLimitGroup", "StatusCount", "TimeLimitRulePayload", "CalendarImportPayload",
+    "ClockPayload",
 })
