@@ -11,6 +11,7 @@ from hub.config import Settings
 from hub.enums import Role
 from tests.harness import GraphQLClient, RunningHub, create_database, drop_database
 from tests.steps import by_service, submit
+from tests.test_calendar_corrections import scan
 from tests.test_calendar_import import run_hub
 from tests.test_time_limits import _clock_of, iso, water_connection
 
@@ -52,7 +53,7 @@ async def test_governance_puts_the_served_hub_at_a_chosen_time(hub, clock, clerk
 
     # The scheduler reads the same clock: past the deadline, it raises OVERDUE at the hub's time.
     await _set(governance, "2034-01-09T09:30:00+08:00", frozen=True)
-    await hub.app.state.scheduler.run_once()
+    await scan(hub)
     assert (await _clock_of(utilities["WATER"], water))["overdueRaisedAt"] == iso(local(2034, 1, 9, 9, 30))
     overdue = await supervisor.run("{ overdueAssignments(first: 100) { edges { node { id } } } }")
     assert water["id"] in {e["node"]["id"] for e in overdue["overdueAssignments"]["edges"]}
