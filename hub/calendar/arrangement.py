@@ -22,6 +22,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 DEFAULT_SOURCE = "国务院办公厅节假日安排"
 KEYS = ("year", "holidays", "workdays", "source")
 SOURCE_MAX = 200
+MAX_DAYS = 366
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -76,6 +77,9 @@ def _days(c: Checker, data: dict, key: str, year: int | None) -> list[tuple[str,
         return []
     if not isinstance(value, list):
         c.fail(key, ErrorCode.INVALID, "must be a list of dates (YYYY-MM-DD)")
+        return []
+    if len(value) > MAX_DAYS:
+        c.fail(key, ErrorCode.OUT_OF_RANGE, f"a year has at most {MAX_DAYS} days")
         return []
     days = []
     for path, item in _indexed(key, value):
