@@ -75,26 +75,26 @@ async def _late_ids(supervisor: GraphQLClient, field: str) -> set[str]:
 
 async def test_a_corrected_day_moves_open_deadlines_announces_them_and_withdraws_flags(hub, clock, clerk, utilities, as_role):
     governance, supervisor = as_role(Role.GOVERNANCE, "KF-DATA"), as_role(Role.SUPERVISOR, "KF-CGJ")
-    await _import(governance, 2030, ["2030-01-01"])
-    clock.freeze_at(local(2030, 3, 7, 10, 0))  # Thursday: a transfer is due by the end of the working day
+    await _import(governance, 2013, ["2013-01-01"])
+    clock.freeze_at(local(2013, 3, 7, 10, 0))  # Thursday: a transfer is due by the end of the working day
     case = await submit(clerk, individual_transfer(electricity=None, heating=None))
     water, gas = by_service(case)["WATER"], by_service(case)["GAS"]
-    assert (await _clock_of(utilities["WATER"], water))["deadline"] == iso(local(2030, 3, 8, 0, 0))
+    assert (await _clock_of(utilities["WATER"], water))["deadline"] == iso(local(2013, 3, 8, 0, 0))
     start = (await _events(hub, hub.token(Role.CLERK, "KF-DATA"), CASE_EVENTS, {"id": case["id"], "after": "0"},
                            "caseEvents"))[0]["cursor"]  # CASE_SUBMITTED
 
-    clock.freeze_at(local(2030, 3, 8, 1, 0))
+    clock.freeze_at(local(2013, 3, 8, 1, 0))
     await scan(hub)
     raised = await _clock_of(utilities["WATER"], water)
-    assert raised["warningRaisedAt"] == raised["overdueRaisedAt"] == iso(local(2030, 3, 8, 1, 0))
+    assert raised["warningRaisedAt"] == raised["overdueRaisedAt"] == iso(local(2013, 3, 8, 1, 0))
     assert water["id"] in await _late_ids(supervisor, "overdueAssignments")
 
     # The State Council's correction makes that Thursday a holiday: the clock started on a rest day, so the
     # transfer has all of the next working day; neither the warning (18:00) nor the deadline has come yet.
-    loaded = await _import(governance, 2030, ["2030-01-01", "2030-03-07"])
+    loaded = await _import(governance, 2013, ["2013-01-01", "2013-03-07"])
     assert (loaded["recomputedDeadlines"], loaded["movedDeadlines"]) == (2, 2)
     moved = await _clock_of(utilities["WATER"], water)
-    assert moved["deadline"] == iso(local(2030, 3, 9, 0, 0)) and moved["warningAt"] == iso(local(2030, 3, 8, 18, 0))
+    assert moved["deadline"] == iso(local(2013, 3, 9, 0, 0)) and moved["warningAt"] == iso(local(2013, 3, 8, 18, 0))
     assert moved["overdueRaisedAt"] is None and moved["warningRaisedAt"] is None
     assert water["id"] not in await _late_ids(supervisor, "overdueAssignments")
     assert water["id"] not in await _late_ids(supervisor, "atRiskAssignments")
@@ -104,7 +104,7 @@ async def test_a_corrected_day_moves_open_deadlines_announces_them_and_withdraws
         heard = await _events(hub, hub.token(Role.UTILITY, org), ASSIGNMENT_EVENTS, {"after": start}, "assignmentEvents")
         changed = [e for e in heard if e["kind"] == "DEADLINE_CHANGED"]
         assert [e["assignment"]["id"] for e in changed] == [mine["id"]], service
-        assert changed[0]["assignment"]["timeLimit"]["deadline"] == iso(local(2030, 3, 9, 0, 0))
+        assert changed[0]["assignment"]["timeLimit"]["deadline"] == iso(local(2013, 3, 9, 0, 0))
     # On the case's events: the clerk sees both, a utility only its own assignment's.
     kinds = {role_org: [e["kind"] for e in await _events(hub, hub.token(*role_org), CASE_EVENTS,
                                                           {"id": case["id"], "after": start}, "caseEvents")]
@@ -113,34 +113,34 @@ async def test_a_corrected_day_moves_open_deadlines_announces_them_and_withdraws
     assert kinds[(Role.UTILITY, "KF-WATER")].count("DEADLINE_CHANGED") == 1
 
     # The withdrawn overdue is raised again once the new deadline passes, once.
-    clock.freeze_at(local(2030, 3, 9, 1, 0))
+    clock.freeze_at(local(2013, 3, 9, 1, 0))
     await scan(hub)
     await scan(hub)
     again = await _clock_of(utilities["WATER"], water)
-    assert again["overdueRaisedAt"] == iso(local(2030, 3, 9, 1, 0))
+    assert again["overdueRaisedAt"] == iso(local(2013, 3, 9, 1, 0))
     kinds = [e["kind"] for e in await _events(hub, hub.token(Role.UTILITY, "KF-WATER"), ASSIGNMENT_EVENTS,
                                               {"after": start}, "assignmentEvents") if e["assignment"]["id"] == water["id"]]
     assert kinds.count("TIME_LIMIT_OVERDUE") == 2 and kinds.count("TIME_LIMIT_WARNING") == 2
 
     # Corrected back: the deadline moves earlier, still in the past — the overdue stays as raised.
-    loaded = await _import(governance, 2030, ["2030-01-01"])
+    loaded = await _import(governance, 2013, ["2013-01-01"])
     assert loaded["movedDeadlines"] == 2
     back = await _clock_of(utilities["WATER"], water)
-    assert back["deadline"] == iso(local(2030, 3, 8, 0, 0)) and back["overdueRaisedAt"] == iso(local(2030, 3, 9, 1, 0))
+    assert back["deadline"] == iso(local(2013, 3, 8, 0, 0)) and back["overdueRaisedAt"] == iso(local(2013, 3, 9, 1, 0))
     assert water["id"] in await _late_ids(supervisor, "overdueAssignments")
 
 
 async def test_time_used_before_a_pause_is_recounted_and_finished_or_unaffected_clocks_are_left(hub, clock, clerk, utilities,
                                                                                                as_role):
     governance, operator = as_role(Role.GOVERNANCE, "KF-DATA"), utilities["WATER"]
-    await _import(governance, 2031, ["2031-01-01"])
-    clock.freeze_at(local(2031, 3, 3, 9, 0))  # Monday
+    await _import(governance, 2014, ["2014-01-01"])
+    clock.freeze_at(local(2014, 3, 3, 9, 0))  # Monday
     paused_case = await submit(clerk, water_connection())
     paused = by_service(paused_case)["WATER"]
     finished = by_service(await submit(clerk, water_connection()))["WATER"]
     same_day = by_service(await submit(clerk, individual_transfer(electricity=None, gas=None, heating=None)))["WATER"]
 
-    clock.freeze_at(local(2031, 3, 6, 9, 0))  # Thursday: three working days used
+    clock.freeze_at(local(2014, 3, 6, 9, 0))  # Thursday: three working days used
     paused = await move(operator, ops.ACKNOWLEDGE, paused)
     paused = await move(operator, ops.REQUEST_MATERIALS, paused, reason="补充产权证明原件")
     for operation, extra in ((ops.ACKNOWLEDGE, {}), (ops.ACCEPT, {}), (ops.COMPLETE, {"result": {"accountNumber": "W-1"}})):
@@ -152,17 +152,17 @@ async def test_time_used_before_a_pause_is_recounted_and_finished_or_unaffected_
 
     # Tuesday becomes a holiday: the paused clock used two working days; the finished one keeps its record and
     # the transfer (due at the end of Monday) never depended on Tuesday.
-    loaded = await _import(governance, 2031, ["2031-01-01", "2031-03-04"])
+    loaded = await _import(governance, 2014, ["2014-01-01", "2014-03-04"])
     assert (loaded["recomputedDeadlines"], loaded["movedDeadlines"]) == (1, 0)  # a paused clock has no deadline to move
     assert (await _clock_of(operator, paused))["workingDaysUsed"] == 2.0
     assert await _clock_of(operator, finished) == finished_before
     same_day_after = await _clock_of(operator, same_day)
     assert {k: same_day_after[k] for k in fixed} == {k: same_day_before[k] for k in fixed}
 
-    clock.freeze_at(local(2031, 3, 7, 9, 0))  # Friday: materials arrive; three working days are left
+    clock.freeze_at(local(2014, 3, 7, 9, 0))  # Friday: materials arrive; three working days are left
     current = (await clerk.run(ops.CASE, {"id": paused_case["id"]}))["case"]
     added = await write(clerk, ops.ADD_MATERIALS, caseId=paused_case["id"], expectedVersion=current["version"],
                         materials=[{"typeCode": "PURCHASE_INVOICE", "verified": True}])
     assert added["errors"] == []
     resumed = await _clock_of(operator, paused)
-    assert resumed["paused"] is False and resumed["deadline"] == iso(local(2031, 3, 12, 9, 0))  # Fri, Mon, Tue → Wed 09:00
+    assert resumed["paused"] is False and resumed["deadline"] == iso(local(2014, 3, 12, 9, 0))  # Fri, Mon, Tue → Wed 09:00
