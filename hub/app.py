@@ -36,7 +36,7 @@ from hub.files.store import build_store
 from hub.catalogue.loader import load_sharing_catalogue
 from hub.timelimits.loader import load_time_limits
 from hub.timelimits.scheduler import TimeLimitScheduler
-from hub.clock import Clock, utcnow
+from hub.clock import clock_for
 from hub.policy.snapshot import PolicyStore
 from hub.reference.loader import load_reference_data
 
@@ -57,6 +57,7 @@ async def _version(policies: PolicyStore) -> int:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
+    clock = clock_for(settings)
     if settings.is_embedded:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     key, generated = keys.load_or_generate(settings.key_file, may_generate=settings.is_embedded)
@@ -65,7 +66,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
                   busy_timeout=settings.sqlite_busy_timeout_seconds)
     policies = PolicyStore(db)
     feed = EventFeed(db, queue_size=settings.subscription_queue_size)
-    clock = Clock()
     metrics = HubMetrics()
     audit = AuditWriter(db)
     store = build_store(settings)
@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                          files=files)
     file_endpoints = FileEndpoints(db=db, policies=policies, clock=clock, store=store, links=links, settings=settings)
     outbox = OutboxWorker(db, sms_sender(settings), retry_base_seconds=settings.sms_retry_base_seconds,
-                          max_attempts=settings.sms_max_attempts)
+                          max_attempts=settings.sms_max_attempts, now=clock.now)
     scheduler = TimeLimitScheduler(db, clock.now, scan_seconds=settings.time_limit_scan_seconds)
 
     @contextlib.asynccontextmanager
@@ -86,8 +86,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             migrate.upgrade(settings.database_url)
             async with db.write() as session:
                 await load_reference_data(session)
-                await load_sharing_catalogue(session, utcnow())
-                await load_time_limits(session, utcnow())
+                await load_sharing_catalogue(session, clock.now())
+                await load_time_limits(session, clock.now())
             if generated:
                 demo.announce_tokens(tokens, settings)
         await feed.start(policy_version=lambda: _version(policies))

@@ -179,35 +179,44 @@ def audit_checkpoint(_: argparse.Namespace) -> None:
 
 
 def calendar_import(args: argparse.Namespace) -> None:
-    """A year's official arrangement from a YAML or JSON file: {year, holidays: [...], workdays: [...], source}."""
-    import yaml
-
+    """A year's official arrangement from a YAML or JSON file (docs/time-limits.md); exit 2 if it is refused."""
+    import hub.models  # noqa: F401  (every mapped class, so relationships resolve in this process)
     from hub.auth.principal import Principal
+    from hub.calendar import arrangement
     from hub.calendar import service as calendar_service
-    from hub.clock import utcnow
+    from hub.clock import clock_for
     from hub.db import Database
-    from hub.enums import Role
-    from hub.errors import InvalidInput
+    from hub.errors import HubError
 
-    doc = yaml.safe_load(args.file.read_text(encoding="utf-8"))
-    operator = Principal(subject=f"cli:{args.file.name}", organisation=None, roles=frozenset({Role.GOVERNANCE}))
+    settings = get_settings()
+    clock = clock_for(settings)
+    operator = Principal(subject=f"cli:calendar-import:{args.file.name}", organisation=None,
+                         roles=frozenset({Role.GOVERNANCE}))
 
     async def run() -> int:
-        db = Database(get_settings().database_url)
+        db = Database(settings.database_url)
         try:
+            data = arrangement.read_file(args.file)
             async with db.write() as session:
-                count = await calendar_service.import_year(
-                    session, principal=operator, year=int(doc["year"]), holidays=list(doc.get("holidays") or []),
-                    workdays=list(doc.get("workdays") or []), source=doc.get("source", str(args.file.name)), now=utcnow())
-        except InvalidInput as error:
-            print(f"refused: {error.message}", file=sys.stderr)
+                done = await calendar_service.import_year(session, principal=operator, data=data, now=clock.now())
+        except HubError as error:
+            print(f"hub calendar import: {args.file}: refused: {_refusal(error)}", file=sys.stderr)
             return 2
         finally:
             await db.dispose()
-        print(f"loaded {doc['year']}; {count} provisional deadlines recomputed")
+        print(f"loaded {done.year}; open time limits recounted: {done.recount.recomputed}, "
+              f"deadlines moved: {done.recount.moved} (each announced as DEADLINE_CHANGED)")
         return 0
 
     sys.exit(asyncio.run(run()))
+
+
+def _refusal(error) -> str:  # type: ignore[no-untyped-def]
+    """Every problem of a refused input on one line: `holidays[2]: …; year: …`."""
+    problems = getattr(error, "problems", None)
+    if not problems:
+        return error.message
+    return "; ".join(f"{p.field}: {p.message}" if p.field else p.message for p in problems)
 
 
 def keygen(args: argparse.Namespace) -> None:
@@ -258,7 +267,8 @@ def main(argv: list[str] | None = None) -> None:
     audit.add_parser("checkpoint", help="verify, then sign the chain's head now; prints the checkpoint to keep "
                                         "outside the database").set_defaults(run=audit_checkpoint)
     calendar = commands.add_parser("calendar", help="the holiday table").add_subparsers(dest="calendar_command", required=True)
-    p = calendar.add_parser("import", help="load a year's official arrangement (YAML/JSON: year, holidays, workdays, source)")
+    p = calendar.add_parser("import", help="load or correct a year's official arrangement (YAML, or JSON if named "
+                                           "*.json: year, holidays, workdays, source; see docs/time-limits.md)")
     p.add_argument("file", type=Path)
     p.set_defaults(run=calendar_import)
     p = commands.add_parser("keygen", help="create a new ES256 signing key file (production set-up)")

@@ -1,5 +1,6 @@
 """All settings in one place; every one can be set as an environment variable HUB_<NAME>."""
 
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -67,6 +68,9 @@ class Settings(BaseSettings):
     s3_addressing_style: Literal["auto", "path", "virtual"] = Field("auto", description="Bucket in the path or in the host name.")
     personal_data_retention_days: int = Field(
         1095, ge=0, description="Days after a case is finished before governance may erase its personal data.")
+    clock_start: datetime | None = Field(
+        None, description="Start the hub's clock at this ISO time (without an offset: Kaifeng local time) and let it "
+        "run on from there, for demonstrations and acceptance; refused when `environment` is `production`.")
     db_pool_size: int = Field(10, description="Connections per instance (PostgreSQL).")
     sqlite_busy_timeout_seconds: float = Field(
         30.0, gt=0, description="How long a SQLite write waits for the write lock before the request is answered 503.")

@@ -51,6 +51,9 @@ class Assignment(Base):
     clock_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     clock_running_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     clock_elapsed_seconds: Mapped[float] = mapped_column(Float, default=0.0)  # working time used before running_since
+    # The finished running periods [[start, end], …] (ISO): the elapsed time is recounted from them when a
+    # calendar year is corrected. NULL on clocks started before they were recorded (elapsed kept as is).
+    clock_periods: Mapped[list | None] = mapped_column(JSON)
     warning_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deadline_provisional: Mapped[bool] = mapped_column(Boolean, default=False)

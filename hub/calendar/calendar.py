@@ -81,3 +81,12 @@ class WorkingCalendar:
             provisional |= guessed
             left -= working
         return current, provisional
+
+    def changed_days(self, other: "WorkingCalendar", year: int) -> list[date]:
+        """The days of `year` that are working days in one calendar and rest days in the other."""
+        day, changed = date(year, 1, 1), []
+        while day.year == year:
+            if self.is_working(day)[0] != other.is_working(day)[0]:
+                changed.append(day)
+            day += timedelta(days=1)
+        return changed

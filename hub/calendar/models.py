@@ -17,6 +17,7 @@ class CalendarYear(Base):
     source: Mapped[str] = mapped_column(String(200))
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     loaded_by: Mapped[str] = mapped_column(String(200))
+    revision: Mapped[int] = mapped_column(Integer, default=1)  # +1 per re-import: tells caches the year changed
 
 
 class CalendarDay(Base):

@@ -1,32 +1,36 @@
-"""Governance of the holiday table: load a year's official arrangement; provisional deadlines follow."""
+"""Governance of the holiday table: load or correct a year's official arrangement; open clocks follow."""
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.assignments.models import Assignment
 from hub.auth.principal import Principal
-from hub.calendar import store
+from hub.calendar import arrangement, store
 from hub.catalogue import changes
 from hub.config import get_settings
 from hub.policy import access
-from hub.timelimits import clock
+from hub.timelimits.corrections import Recount, follow_calendar
 
 
-async def import_year(session: AsyncSession, *, principal: Principal, year: int, holidays: list[date],
-                      workdays: list[date], source: str, now: datetime) -> int:
-    """Replace `year`'s arrangement and recompute every running deadline that was provisional; how many."""
+@dataclass(frozen=True)
+class YearImported:
+    year: int
+    recount: Recount
+
+
+async def import_year(session: AsyncSession, *, principal: Principal, data: Any, now: datetime) -> YearImported:
+    """Check `data` (year, holidays, workdays, source: hub/calendar/arrangement.py), replace the year's
+    arrangement, and recount every open clock that depends on a day that changed or was provisional."""
     access.ensure_governance(principal)
-    await store.replace_year(session, year, holidays, workdays, source=source or "official", actor=principal.subject,
-                             now=now)
-    changes.record(session, principal, now, entity="CALENDAR", entity_id=str(year), action="IMPORT",
-                   after={"holidays": [d.isoformat() for d in holidays], "workdays": [d.isoformat() for d in workdays],
-                          "source": source})
-    calendar = await store.load(session)
-    share = get_settings().time_limit_warning_share
-    rows = (await session.scalars(select(Assignment).where(
-        Assignment.deadline_provisional.is_(True), Assignment.clock_running_since.is_not(None)).with_for_update())).all()
-    for assignment in rows:
-        clock.schedule(assignment, calendar, share)
-    return len(rows)
+    checked = arrangement.parse(data)
+    await store.lock(session)
+    before = await store.load(session)
+    await store.replace_year(session, checked, actor=principal.subject, now=now)
+    changes.record(session, principal, now, entity="CALENDAR", entity_id=str(checked.year), action="IMPORT",
+                   after={"holidays": [d.isoformat() for d in checked.holidays],
+                          "workdays": [d.isoformat() for d in checked.workdays], "source": checked.source})
+    recount = await follow_calendar(session, before, await store.load(session), checked.year, principal=principal,
+                                    now=now, share=get_settings().time_limit_warning_share)
+    return YearImported(checked.year, recount)

@@ -3,15 +3,15 @@
 from datetime import date, datetime, timedelta
 
 import chinese_calendar
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.calendar.arrangement import Arrangement
 from hub.calendar.calendar import WorkingCalendar
 from hub.calendar.models import CalendarDay, CalendarYear
-from hub.errors import ErrorCode
-from hub.validation.checker import Checker
 
 PACKAGE_SOURCE = "chinesecalendar"
+IMPORT_LOCK = 0x4B46_4855_CA01  # arbitrary, fixed key for pg_advisory_xact_lock
 
 
 async def load(session: AsyncSession) -> WorkingCalendar:
@@ -20,8 +20,8 @@ async def load(session: AsyncSession) -> WorkingCalendar:
     return WorkingCalendar(exceptions={d.day: d.working for d in days}, known_years=frozenset(years))
 
 
-def package_year(year: int) -> tuple[list[date], list[date]] | None:
-    """(holidays on weekdays, make-up working days on weekends) from chinesecalendar, or None if it lacks the year."""
+def package_year(year: int) -> Arrangement | None:
+    """The year as chinesecalendar knows it, or None if it lacks the year."""
     day, holidays, workdays = date(year, 1, 1), [], []
     try:
         while day.year == year:
@@ -33,44 +33,42 @@ def package_year(year: int) -> tuple[list[date], list[date]] | None:
             day += timedelta(days=1)
     except NotImplementedError:
         return None
-    return holidays, workdays
+    return Arrangement(year, tuple(holidays), tuple(workdays), PACKAGE_SOURCE)
+
+
+async def lock(session: AsyncSession) -> None:
+    """One import at a time, held to commit: two would both insert a year's days, and each must see
+    the calendar as the one before left it. (SQLite: the write lock of BEGIN IMMEDIATE does this.)"""
+    if session.bind.dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
 
 
 async def seed_from_package(session: AsyncSession, now: datetime, first_year: int = 2020) -> list[int]:
     """Load every year chinesecalendar covers from `first_year` on that is not loaded yet."""
+    await lock(session)
     known = set((await session.scalars(select(CalendarYear.year))).all())
     added, year = [], first_year
     while (arrangement := package_year(year)) is not None:
         if year not in known:
-            await replace_year(session, year, *arrangement, source=PACKAGE_SOURCE, actor="system:seed", now=now)
+            await replace_year(session, arrangement, actor="system:seed", now=now)
             added.append(year)
         year += 1
     return added
 
 
-def check_arrangement(year: int, holidays: list[date], workdays: list[date]) -> None:
-    c = Checker()
-    for field, days, weekend in (("holidays", holidays, False), ("workdays", workdays, True)):
-        for index, day in enumerate(days):
-            if day.year != year:
-                c.fail(f"{field}[{index}]", ErrorCode.INVALID, f"{day} is not in {year}")
-            elif (day.weekday() >= 5) != weekend:
-                c.fail(f"{field}[{index}]", ErrorCode.INVALID,
-                       f"{day} is a {'weekday' if not weekend else 'weekend day'}: list only days that differ from Mon–Fri")
-    c.raise_if_any()
-
-
-async def replace_year(session: AsyncSession, year: int, holidays: list[date], workdays: list[date], *,
-                       source: str, actor: str, now: datetime) -> None:
-    check_arrangement(year, holidays, workdays)
+async def replace_year(session: AsyncSession, arrangement: Arrangement, *, actor: str, now: datetime) -> None:
+    """Store a checked arrangement (hub/calendar/arrangement.py) in place of the year's previous one
+    (under `lock`)."""
+    year = arrangement.year
     await session.execute(delete(CalendarDay).where(CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)))
-    session.add_all([CalendarDay(day=d, working=False, note="holiday") for d in holidays])
-    session.add_all([CalendarDay(day=d, working=True, note="make-up working day") for d in workdays])
+    session.add_all([CalendarDay(day=d, working=False, note="holiday") for d in arrangement.holidays])
+    session.add_all([CalendarDay(day=d, working=True, note="make-up working day") for d in arrangement.workdays])
     row = await session.get(CalendarYear, year)
     if row is None:
-        session.add(CalendarYear(year=year, source=source, loaded_at=now, loaded_by=actor))
+        session.add(CalendarYear(year=year, source=arrangement.source, loaded_at=now, loaded_by=actor, revision=1))
     else:
-        row.source, row.loaded_at, row.loaded_by = source, now, actor
+        row.source, row.loaded_at, row.loaded_by = arrangement.source, now, actor
+        row.revision += 1
     await session.flush()
 
 
@@ -78,8 +76,9 @@ _cache: dict[str, tuple[tuple, WorkingCalendar]] = {}
 
 
 async def current(session: AsyncSession) -> WorkingCalendar:
-    """The calendar, re-read only when a year was loaded since (one small query to tell)."""
-    stamp = tuple((await session.execute(select(func.count(CalendarYear.year), func.max(CalendarYear.loaded_at)))).one())
+    """The calendar, re-read only when a year was loaded or re-loaded since (one small query to tell;
+    the revisions only grow, so their sum tells even two loads in the same instant apart)."""
+    stamp = tuple((await session.execute(select(func.count(CalendarYear.year), func.sum(CalendarYear.revision)))).one())
     key = str(session.bind.url)
     hit = _cache.get(key)
     if hit and hit[0] == stamp:

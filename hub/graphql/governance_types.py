@@ -6,4 +6,5 @@ GOVERNANCE_TYPES = frozenset({
     "SharingRequestPayload", "OAuthClientPayload", "ChainVerification",
     "TimeLimitRule", "CalendarYear", "TimeLimitGroup", "StatusCount", "TimeLimitRulePayload", "CalendarImportPayload",
     "PersonalDataErasure", "PersonalDataErasurePayload",
+    "ClockPayload",
 })

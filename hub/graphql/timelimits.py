@@ -2,7 +2,7 @@
 
 import base64
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 from enum import Enum
 
 import strawberry
@@ -10,6 +10,7 @@ from sqlalchemy import select
 from strawberry import relay
 from strawberry.types import Info
 
+from hub import clock_control
 from hub.calendar import service as calendar_service
 from hub.calendar.models import CalendarYear as CalendarYearRow
 from hub.enums import Role
@@ -42,12 +43,19 @@ class SetTimeLimitRuleInput:
     source: str = strawberry.field(description="The rule's basis, e.g. the regulation and article.")
 
 
-@strawberry.input(description="A year's official arrangement: weekday holidays and weekend make-up working days (调休).")
+@strawberry.input(description="A year's official arrangement: weekday holidays and weekend make-up working days (调休). "
+                               "Each problem is returned as a UserError naming its field, e.g. `holidays[2]`.")
 class ImportCalendarYearInput:
-    year: int
-    holidays: list[date]
-    workdays: list[date]
-    source: str = "国务院办公厅节假日安排"
+    year: int = strawberry.field(description="2000–2100.")
+    holidays: list[str] = strawberry.field(description="Weekday rest days of the year, YYYY-MM-DD, each once.")
+    workdays: list[str] = strawberry.field(description="Weekend make-up working days (调休) of the year, YYYY-MM-DD, each once.")
+    source: str = strawberry.field(default="国务院办公厅节假日安排", description="The official notice, e.g. 国办发明电〔2026〕…号.")
+
+
+@strawberry.input(description="Where the hub's clock is put (not in production).")
+class SetClockInput:
+    at: datetime = strawberry.field(description="The time the clock reads from now on, with its UTC offset.")
+    frozen: bool = strawberry.field(default=False, description="Stand still at `at` (else run on from it).")
 
 
 @strawberry.type
@@ -59,7 +67,17 @@ class TimeLimitRulePayload:
 @strawberry.type
 class CalendarImportPayload:
     year: int | None
-    recomputed_deadlines: int | None = strawberry.field(description="Running deadlines recomputed because they were provisional.")
+    recomputed_deadlines: int | None = strawberry.field(
+        description="Open assignments whose time limit depended on a changed or provisional day and was recounted.")
+    moved_deadlines: int | None = strawberry.field(
+        description="Of those, the deadlines that moved; each is announced to its utility as DEADLINE_CHANGED.")
+    errors: list[UserError]
+
+
+@strawberry.type
+class ClockPayload:
+    now: datetime | None = strawberry.field(description="The hub's time after the change.")
+    frozen: bool | None
     errors: list[UserError]
 
 
@@ -153,8 +171,20 @@ class TimeLimitMutation:
                                     variant=input.variant, unit=input.unit, amount=input.amount, source=input.source)
         return TimeLimitRulePayload(rule=TimeLimitRule.from_row(row) if row else None, errors=errors)
 
-    @strawberry.mutation(description="Load a year's official holiday arrangement; provisional deadlines are recomputed (GOVERNANCE).")
+    @strawberry.mutation(description="Load or correct a year's official holiday arrangement; open deadlines that depend "
+                                     "on a changed or provisional day are recounted (GOVERNANCE).")
     async def import_calendar_year(self, info: Info, input: ImportCalendarYearInput) -> CalendarImportPayload | None:
-        count, errors = await r.write(info, calendar_service.import_year, year=input.year, holidays=input.holidays,
-                                      workdays=input.workdays, source=input.source)
-        return CalendarImportPayload(year=input.year if not errors else None, recomputed_deadlines=count, errors=errors)
+        done, errors = await r.write(info, calendar_service.import_year, data=r.plain(input))
+        if done is None:
+            return CalendarImportPayload(year=None, recomputed_deadlines=None, moved_deadlines=None, errors=errors)
+        return CalendarImportPayload(year=done.year, recomputed_deadlines=done.recount.recomputed,
+                                     moved_deadlines=done.recount.moved, errors=[])
+
+    @strawberry.mutation(description="Put the hub's clock at another time, for demonstrations and acceptance "
+                                     "(GOVERNANCE; FORBIDDEN in production). Moves this instance's clock only.")
+    async def set_clock(self, info: Info, input: SetClockInput) -> ClockPayload | None:
+        clock, errors = await r.write(info, clock_control.set_clock, clock=info.context.clock, at=input.at,
+                                      frozen=input.frozen)
+        if clock is None:
+            return ClockPayload(now=None, frozen=None, errors=errors)
+        return ClockPayload(now=clock.now(), frozen=clock.frozen is not None, errors=[])

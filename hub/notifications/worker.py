@@ -10,8 +10,9 @@ sent again with the same id as its idempotency key.
 import asyncio
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 
@@ -34,6 +35,7 @@ class OutboxWorker:
     retry_max_seconds: float = 3600.0
     max_attempts: int = 12
     batch: int = 20
+    now: Callable[[], datetime] = utcnow  # the hub's clock: messages are due by the time they were written with
 
     def background(self) -> Periodic:
         return Periodic("sms-outbox", self.deliver_all_due, self.poll_seconds)
@@ -66,10 +68,10 @@ class OutboxWorker:
         async with self.db.write() as session:
             await session.execute(update(Notification).where(
                 Notification.id.in_(message_ids), Notification.status == "SENDING").values(
-                status="PENDING", next_attempt_at=utcnow()))
+                status="PENDING", next_attempt_at=self.now()))
 
     async def _claim(self) -> list[Notification]:
-        now = utcnow()
+        now = self.now()
         async with self.db.write() as session:
             due = or_(Notification.status == "PENDING", Notification.status == "SENDING")
             stmt = select(Notification).where(due, Notification.next_attempt_at <= now).order_by(
@@ -86,7 +88,7 @@ class OutboxWorker:
         async with self.db.write() as session:
             row = await session.get(Notification, message_id, with_for_update=True)
             if error is None:
-                row.status, row.sent_at, row.last_error = "SENT", utcnow(), None
+                row.status, row.sent_at, row.last_error = "SENT", self.now(), None
                 log.info("sms %s sent to %s", row.kind, row.recipient[:3] + "****" + row.recipient[-4:])
                 return
             row.last_error = error
@@ -95,4 +97,4 @@ class OutboxWorker:
                 log.error("sms %s to case %s failed for good: %s", row.kind, row.case_id, error)
                 return
             delay = min(self.retry_base_seconds * 2 ** (row.attempts - 1), self.retry_max_seconds)
-            row.status, row.next_attempt_at = "PENDING", utcnow() + timedelta(seconds=delay * random.uniform(0.8, 1.2))
+            row.status, row.next_attempt_at = "PENDING", self.now() + timedelta(seconds=delay * random.uniform(0.8, 1.2))
