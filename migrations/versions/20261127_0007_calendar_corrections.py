@@ -1,7 +1,7 @@
 """calendar corrections: revision of a loaded year, running periods of an assignment's clock
 
-Revision ID: 0005_calendar_corrections
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-27 14:00:00
 """
 
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005_calendar_corrections'
-down_revision = '0004'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
