@@ -105,6 +105,8 @@ export class CaseFollow {
     let closeEvent: unknown = null;
     let pongDue: ReturnType<typeof setTimeout> | undefined;
     const { keepAliveMs } = this.link.reconnect;
+    const variables = { caseId: this.caseId, after: this.#resumeAfter };
+    const message = subscribeMessage(requestBody(operation(CaseEventsDocument), variables, this.link.documents, true));
     const client: Client = createClient({
       url: this.link.url,
       webSocketImpl: this.link.webSocketImpl,
@@ -112,6 +114,7 @@ export class CaseFollow {
       lazy: true,
       retryAttempts: 0, // reconnecting is ours: graphql-ws would resubscribe from the first cursor
       keepAlive: keepAliveMs,
+      jsonMessageReplacer: message.replacer,
       on: {
         connected: () => {
           this.#attempt = 0;
@@ -136,9 +139,7 @@ export class CaseFollow {
       },
     });
     this.#client = client;
-    const variables = { caseId: this.caseId, after: this.#resumeAfter };
-    const payload = requestBody(operation(CaseEventsDocument), variables, this.link.documents, true);
-    client.subscribe(payload as unknown as SubscribePayload, {
+    client.subscribe(message.payload, {
       next: (result) => {
         const event = (result.data as CaseEventsSubscription | null | undefined)?.caseEvents;
         if (event) {
@@ -253,6 +254,20 @@ export class CaseFollow {
       dispose(client);
     }
   }
+}
+
+type Replacer = (this: unknown, key: string, value: unknown) => unknown;
+
+/** graphql-ws insists on a `query` string; a document sent by id has none: it goes as "" and is left out of the JSON. */
+function subscribeMessage(body: Record<string, unknown>): { payload: SubscribePayload; replacer?: Replacer } {
+  if ("query" in body) {
+    return { payload: body as unknown as SubscribePayload };
+  }
+  const payload = { ...body, query: "" };
+  const replacer: Replacer = function (key, value) {
+    return this === payload && key === "query" ? undefined : value;
+  };
+  return { payload, replacer };
 }
 
 function dispose(client: Client): void {

@@ -27,13 +27,19 @@ describe("an applicant's cases", () => {
   const idNumber = newIdNumber(); // the applicant's app account is their ID number
   let clerk: HubClient;
   let applicant: HubClient;
+  let stranger: HubClient; // another applicant
+  let applicantToken: string;
   let tokens: Record<string, string>;
   const submitted: CaseDetailFragment[] = [];
 
   before(async () => {
     tokens = await demoTokens();
     clerk = new HubClient({ url: hubUrl(), token: tokens.CLERK! });
-    applicant = new HubClient({ url: hubUrl(), token: await mintToken("APPLICANT", { subject: idNumber }) });
+    let strangerToken: string;
+    [applicantToken, strangerToken] = await Promise.all([
+      mintToken("APPLICANT", { subject: idNumber }), mintToken("APPLICANT", { subject: newIdNumber() })]);
+    applicant = new HubClient({ url: hubUrl(), token: applicantToken });
+    stranger = new HubClient({ url: hubUrl(), token: strangerToken });
     for (let i = 0; i < 4; i++) { // at the window, for the applicant's account
       submitted.push(value(await clerk.submitCase(application(idNumber, idNumber))));
     }
@@ -60,7 +66,6 @@ describe("an applicant's cases", () => {
     assert.deepEqual(pages.map((p) => p.length), [2, 2, 1]);
     assert.deepEqual(pages.flat(), submitted.map((c) => c.number).reverse());
 
-    const stranger = new HubClient({ url: hubUrl(), token: await mintToken("APPLICANT", { subject: newIdNumber() }) });
     assert.deepEqual(value(await stranger.myCases()).cases, []);
   });
 
@@ -76,7 +81,6 @@ describe("an applicant's cases", () => {
   });
 
   test("a case that is not yours is NOT_FOUND, like one that does not exist", async () => {
-    const stranger = new HubClient({ url: hubUrl(), token: await mintToken("APPLICANT", { subject: newIdNumber() }) });
     const expected = { ok: false, error: { kind: "refused", errors: [{ field: "id", code: "NOT_FOUND", message: "no such case" }] } };
     assert.deepEqual(await stranger.getCase(submitted[0]!.id), expected);
     assert.deepEqual(await stranger.getCaseByNumber(submitted[0]!.number!), expected);
@@ -114,7 +118,7 @@ describe("an applicant's cases", () => {
   test("a material may carry its file: the client uploads it first and sends the reference", async () => {
     const stored: string[] = [];
     const uploading = new HubClient({
-      url: hubUrl(), token: await mintToken("APPLICANT", { subject: idNumber }),
+      url: hubUrl(), token: applicantToken,
       uploadFile: async (file, material) => {
         stored.push(`${material.typeCode}:${await (file as Blob).text()}`);
         return `store://${stored.length}`;
@@ -131,7 +135,7 @@ describe("an applicant's cases", () => {
 
   test("a failed upload is a typed error naming the material, and nothing reaches the hub", async () => {
     const failing = new HubClient({
-      url: hubUrl(), token: await mintToken("APPLICANT", { subject: idNumber }),
+      url: hubUrl(), token: applicantToken,
       uploadFile: async () => { throw new Error("document store unavailable"); },
     });
     const current = value(await failing.getCase(submitted[3]!.id));

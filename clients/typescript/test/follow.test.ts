@@ -40,6 +40,7 @@ describe("following a case live", () => {
   const idNumber = newIdNumber();
   let tokens: Record<string, string>;
   let applicantToken: string;
+  let strangerToken: string; // another applicant's
   let clerk: HubClient;
   const network: FlakyNetwork[] = [];
 
@@ -77,7 +78,8 @@ describe("following a case live", () => {
 
   before(async () => {
     tokens = await demoTokens();
-    applicantToken = await mintToken("APPLICANT", { subject: idNumber });
+    [applicantToken, strangerToken] = await Promise.all([
+      mintToken("APPLICANT", { subject: idNumber }), mintToken("APPLICANT", { subject: newIdNumber() })]);
     clerk = new HubClient({ url: hubUrl(), token: tokens.CLERK! });
   });
 
@@ -182,7 +184,7 @@ describe("following a case live", () => {
 
   test("following a case that is not yours is refused NOT_FOUND, as if it did not exist", async () => {
     const filed = await newCase();
-    const stranger = applicant({ token: await mintToken("APPLICANT", { subject: newIdNumber() }) });
+    const stranger = applicant({ token: strangerToken });
     const w = watch(stranger, filed.id, "0");
     await waitFor(() => w.errors.length > 0, "the refusal");
     assert.deepEqual(w.errors, [{ kind: "refused", errors: [{ field: null, code: "NOT_FOUND", message: "no such case" }] }]);
