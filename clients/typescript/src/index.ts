@@ -1,5 +1,5 @@
 export { HubClient, type AddMaterialsRequest, type CasePage, type HubClientOptions, type NewCase, type PageRequest } from "./client.js";
-export type { DocumentMode, Operation } from "./documents.js";
+export type { DocumentMode } from "./documents.js";
 export type { HubError, Result, UserError } from "./errors.js";
 export type { CaseEvent, CaseFollow, FollowError, FollowOptions, FollowStatus, ReconnectOptions } from "./follow.js";
 export type { MaterialFile, NewMaterial, UploadFile } from "./materials.js";

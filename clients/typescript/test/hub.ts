@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 
 export const PACKAGE_DIR = resolve(import.meta.dirname, "../..");
 export const REPO = resolve(PACKAGE_DIR, "../..");
-const HUB_COMMAND = process.env.HUB_COMMAND ?? join(REPO, ".venv/bin/hub");
+const HUB_COMMAND = process.env.HUB_TEST_COMMAND ?? join(REPO, ".venv/bin/hub");
 
 export interface HubProcess {
   url: string;
