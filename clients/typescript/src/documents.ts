@@ -1,6 +1,5 @@
 // How an operation travels: its full text (default), its persisted-document id, or the Apollo APQ hash.
 import type { DocumentTypeDecoration } from "@graphql-typed-document-node/core";
-import manifest from "./generated/persisted-documents.json" with { type: "json" };
 
 /**
  * `query`: send the document's text (the default; works with every hub).
@@ -16,18 +15,15 @@ export interface Operation {
   text: string;
 }
 
-type Meta = { __meta__?: { hash?: string; operationName?: string } };
+type Meta = { __meta__?: { hash?: string; operationName?: string; text?: string } };
 
-const texts: Record<string, string> = manifest;
-
-/** The text and id of one of this package's generated documents. */
+/** The id, name and text of one of this package's generated documents (see codegen.ts). */
 export function operation<R, V>(document: DocumentTypeDecoration<R, V>): Operation {
   const meta = (document as Meta).__meta__;
-  const text = meta?.hash ? texts[meta.hash] : undefined;
-  if (!meta?.hash || !meta.operationName || text === undefined) {
+  if (!meta?.hash || !meta.operationName || meta.text === undefined) {
     throw new TypeError("not a document generated into this package (run `npm run codegen`)");
   }
-  return { id: meta.hash, name: meta.operationName, text };
+  return { id: meta.hash, name: meta.operationName, text: meta.text };
 }
 
 /** The request body (or WebSocket `subscribe` payload); `withText` adds the text to an APQ request. */

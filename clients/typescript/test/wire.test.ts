@@ -58,16 +58,21 @@ describe("persisted documents", () => {
       assert.deepEqual(validate(schema, document), [], text);
       assert.equal(document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length, 1);
     }
+  });
+
+  test("each generated operation carries its manifest key and the very text stored under it", async () => {
+    const manifest = await readManifest(join(PACKAGE_DIR, "src/generated/persisted-documents.json"));
     const generated: Record<string, unknown> = await import(pathToFileURL(join(PACKAGE_DIR, "dist/generated/graphql.js")).href);
-    const operations = Object.values(generated).flatMap((value) => {
-      const hash = (value as { __meta__?: { hash?: string } }).__meta__?.hash;
-      return hash ? [hash] : [];
-    });
-    assert.deepEqual(operations.sort(), Object.keys(manifest).sort(), "one entry per operation of the client");
+    const sent = Object.fromEntries(Object.values(generated).flatMap((value) => {
+      const meta = (value as { __meta__?: { hash?: string; text?: string } }).__meta__;
+      return meta?.hash ? [[meta.hash, meta.text]] : [];
+    }));
+    assert.deepEqual(sent, manifest);
   });
 
   test("the build ships the manifest, exported as @kaifeng-hub/client/persisted-documents.json", async () => {
     const shipped = fileURLToPath(import.meta.resolve("@kaifeng-hub/client/persisted-documents.json"));
+    assert.equal(shipped, join(PACKAGE_DIR, "dist/persisted-documents.json"));
     assert.deepEqual(await readManifest(shipped), await readManifest(join(PACKAGE_DIR, "src/generated/persisted-documents.json")));
   });
 
