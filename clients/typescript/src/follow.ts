@@ -77,7 +77,7 @@ export class CaseFollow {
     return this.#cursor;
   }
 
-  /** Stop now: no more callbacks. */
+  /** Stop now: after the `stopped` status, no more callbacks. */
   close(): void {
     if (this.#state === "stopped") {
       return;
