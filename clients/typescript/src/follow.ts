@@ -210,11 +210,11 @@ export class CaseFollow {
       }
       return RECONNECT_CODES.has(reason.code) ? { retry: true, reason: closed, renew: false } : { retry: false, error: closed };
     }
-    const message = (reason as { message?: unknown }).message;
+    const message = (reason as { message?: unknown } | undefined)?.message;
     return { retry: true, reason: { kind: "network", message: typeof message === "string" ? message : "WebSocket error", cause: reason }, renew: false };
   }
 
-  /** Full-jitter exponential back-off: half to all of min·2^attempt, capped. */
+  /** Exponential back-off with jitter: half to all of min·2^attempt, capped at max. */
   #backoff(): number {
     const { minDelayMs, maxDelayMs } = this.link.reconnect;
     const ceiling = Math.min(maxDelayMs, minDelayMs * 2 ** this.#attempt);
