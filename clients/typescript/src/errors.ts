@@ -1,0 +1,73 @@
+// Every outcome is a value: `Result<T>` is either the data or a `HubError` saying what went wrong and what to do.
+import type { ErrorCode } from "./generated/graphql.js";
+
+/** One reason the hub refused a request (a mutation's `errors`, or a query's coded error). Nothing was written. */
+export interface UserError {
+  /** The input path, e.g. `applicant.idNumber` or `materials[0].typeCode`; null when the whole request is refused. */
+  field: string | null;
+  code: ErrorCode;
+  message: string;
+}
+
+export type HubError =
+  /** The hub refused the request: fix the named fields (INVALID, REQUIRED, OUT_OF_RANGE), reload (CONFLICT), … */
+  | { kind: "refused"; errors: UserError[] }
+  /** HTTP 401, or a WebSocket whose token was refused again after a renewal: sign in again. */
+  | { kind: "unauthenticated"; message: string }
+  /** HTTP 403 from the hub or a gateway in front of it. */
+  | { kind: "forbidden"; message: string }
+  /** HTTP 503 (also 429, 502, 504): try again later, after `retryAfterSeconds` when the answer says. */
+  | { kind: "unavailable"; status: number; message: string; retryAfterSeconds: number | null }
+  /** The hub could not be reached (no network, DNS, connection refused or reset). */
+  | { kind: "network"; message: string; cause?: unknown }
+  /** A material's file could not be uploaded before the request; nothing was sent to the hub. */
+  | { kind: "upload"; field: string; message: string; cause?: unknown }
+  /** A live follow's WebSocket was closed with a code that retrying will not change. */
+  | { kind: "closed"; code: number; reason: string }
+  /** Anything unexpected: quote `incident` (the hub's log id) when reporting it. */
+  | { kind: "server"; status: number; message: string; incident: string | null };
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: HubError };
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function fail<T>(error: HubError): Result<T> {
+  return { ok: false, error };
+}
+
+// A new code in the schema fails compilation here until it is listed.
+const HUB_CODES: Record<ErrorCode, true> = {
+  INVALID: true, REQUIRED: true, OUT_OF_RANGE: true, NOT_FOUND: true, FORBIDDEN: true, CONFLICT: true,
+  ILLEGAL_TRANSITION: true, UNAUTHENTICATED: true,
+};
+
+function isHubCode(code: unknown): code is ErrorCode {
+  return typeof code === "string" && Object.keys(HUB_CODES).includes(code);
+}
+
+export interface GraphQLErrorLike {
+  message: string;
+  extensions?: Record<string, unknown>;
+}
+
+/** A GraphQL `errors` list as one HubError: the hub's coded errors are refusals, anything else unexpected. */
+export function fromGraphQLErrors(errors: readonly GraphQLErrorLike[], status: number): HubError {
+  const codes = errors.map((e) => e.extensions?.code);
+  if (codes.includes("UNAUTHENTICATED")) {
+    return { kind: "unauthenticated", message: errors[0]?.message ?? "unauthenticated" };
+  }
+  if (codes.every(isHubCode)) {
+    return { kind: "refused", errors: errors.map((e) => ({ field: null, code: e.extensions?.code as ErrorCode, message: e.message })) };
+  }
+  const incident = errors.find((e) => typeof e.extensions?.incident === "string")?.extensions?.incident as string | undefined;
+  return { kind: "server", status, message: errors.map((e) => e.message).join("; "), incident: incident ?? null };
+}
+
+export function describe(cause: unknown): string {
+  if (cause instanceof Error) {
+    return cause.cause instanceof Error ? `${cause.message}: ${cause.cause.message}` : cause.message;
+  }
+  return String(cause);
+}

@@ -1,0 +1,572 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** 补正: materials added to an existing case. */
+export type AddMaterialsInput = {
+  caseId: string | number;
+  expectedVersion: number;
+  materials: Array<MaterialInput>;
+};
+
+/** 申请人. */
+export type ApplicantInput = {
+  /** 单位地址 (enterprises). */
+  address?: string | null | undefined;
+  /** 统一社会信用代码; enterprises only. */
+  creditCode?: string | null | undefined;
+  enterpriseType?: EnterpriseType | null | undefined;
+  /** 身份证号; individuals only. */
+  idNumber?: string | null | undefined;
+  kind: ApplicantKind;
+  /** 法人代表; enterprises only. */
+  legalRepresentative?: PersonInput | null | undefined;
+  /** 用户名称: the person's or the enterprise's name. */
+  name: string;
+  /** Mobile number; required for individuals (SMS). */
+  phone?: string | null | undefined;
+  /** The applicant's app account when a clerk files for them; ignored for APPLICANT callers (it is the caller). */
+  subject?: string | null | undefined;
+};
+
+export type ApplicantKind =
+  | 'ENTERPRISE'
+  | 'INDIVIDUAL';
+
+export type AssignmentStatus =
+  | 'ACCEPTED'
+  | 'COMPLETED'
+  | 'NEEDS_MATERIALS'
+  | 'PENDING'
+  | 'RECEIVED'
+  | 'REJECTED';
+
+/** All given conditions must hold. */
+export type CaseFilterInput = {
+  caseType?: CaseType | null | undefined;
+  districtCode?: string | null | undefined;
+  service?: Service | null | undefined;
+  statuses?: Array<CaseStatus> | null | undefined;
+  /** Exclusive. */
+  submittedBefore?: string | null | undefined;
+  /** Inclusive. */
+  submittedFrom?: string | null | undefined;
+};
+
+/** Derived from the case's assignments, never set directly. */
+export type CaseStatus =
+  | 'COMPLETED'
+  | 'IN_PROGRESS'
+  | 'NEEDS_MATERIALS'
+  | 'PARTIALLY_COMPLETED'
+  | 'REJECTED'
+  | 'SUBMITTED';
+
+/** 过户 moves existing accounts; 报装 asks for new service. */
+export type CaseType =
+  | 'CONNECTION'
+  | 'TRANSFER';
+
+/** Where the application was taken (一窗受理 at any of them). */
+export type Channel =
+  | 'CITIZEN_CENTRE_WINDOW'
+  | 'GOVERNMENT_PLATFORM'
+  | 'GOVERNMENT_PORTAL'
+  | 'MOBILE_APP'
+  | 'UTILITY_HALL';
+
+/** 业务类型. */
+export type ElectricityBusinessType =
+  | 'CAPACITY_INCREASE'
+  | 'NEW'
+  | 'TEMPORARY';
+
+export type ElectricitySectionInput = {
+  accountNumber?: string | null | undefined;
+  businessType?: ElectricityBusinessType | null | undefined;
+  capacityKw?: number | null | undefined;
+  /** Low voltage with external line works (外线工程): a longer time limit. */
+  externalLineWorks?: boolean | null | undefined;
+  firstSourceExistingKva?: number | null | undefined;
+  firstSourceRequestedKva?: number | null | undefined;
+  /** 非线性负荷 (high voltage). */
+  nonLinearLoad?: boolean | null | undefined;
+  ownPowerCapacityKw?: number | null | undefined;
+  /** 自备电源 (high voltage). */
+  ownPowerSource?: boolean | null | undefined;
+  secondSourceExistingKva?: number | null | undefined;
+  secondSourceRequestedKva?: number | null | undefined;
+  supplyMode?: ElectricitySupplyMode | null | undefined;
+  /** High voltage. */
+  userCategory?: ElectricityUserCategory | null | undefined;
+  /** Defaults to LOW. */
+  voltage?: Voltage | null | undefined;
+};
+
+/** 供电方式 for low voltage. */
+export type ElectricitySupplyMode =
+  | 'AC_220V'
+  | 'AC_380V';
+
+/** 用电类别 for high voltage. */
+export type ElectricityUserCategory =
+  | 'AGRICULTURAL'
+  | 'COMMERCIAL'
+  | 'INDUSTRIAL'
+  | 'NON_INDUSTRIAL'
+  | 'OTHER';
+
+/** 企业类型 on the enterprise form: 民营 / 国企 / 事业单位. */
+export type EnterpriseType =
+  | 'PRIVATE'
+  | 'PUBLIC_INSTITUTION'
+  | 'STATE_OWNED';
+
+/** Why a request was refused. */
+export type ErrorCode =
+  | 'CONFLICT'
+  | 'FORBIDDEN'
+  | 'ILLEGAL_TRANSITION'
+  | 'INVALID'
+  | 'NOT_FOUND'
+  | 'OUT_OF_RANGE'
+  | 'REQUIRED'
+  | 'UNAUTHENTICATED';
+
+export type GasSectionInput = {
+  accountNumber?: string | null | undefined;
+  /** 小时耗气量 m³/h. */
+  hourlyM3?: number | null | undefined;
+  households?: number | null | undefined;
+  projectDescription?: string | null | undefined;
+};
+
+export type GroupRule =
+  | 'ALL_OF'
+  | 'ANY_ONE_OF';
+
+export type HeatingLoadInput = {
+  areaM2: number;
+  loadKw?: number | null | undefined;
+  mediumParameters?: string | null | undefined;
+  use: HeatingUse;
+};
+
+export type HeatingSectionInput = {
+  accountNumber?: string | null | undefined;
+  loads?: Array<HeatingLoadInput> | null | undefined;
+  /** 用热时间. */
+  startDate?: string | null | undefined;
+  systemType?: HeatingSystemType | null | undefined;
+};
+
+/** 采暖系统类型. */
+export type HeatingSystemType =
+  | 'FLOOR_RADIANT'
+  | 'OTHER'
+  | 'RADIATOR';
+
+/** 性质 rows of the heat-load table. */
+export type HeatingUse =
+  | 'INDUSTRIAL'
+  | 'NON_RESIDENTIAL_HEATING'
+  | 'NON_RESIDENTIAL_HOT_WATER'
+  | 'RESIDENTIAL_HEATING'
+  | 'RESIDENTIAL_HOT_WATER';
+
+/** A proof presented with the application. */
+export type MaterialInput = {
+  /** Reference to the scanned file in the document store. */
+  fileRef?: string | null | undefined;
+  holder?: string | null | undefined;
+  number?: string | null | undefined;
+  /** A code from `materialTypes`. */
+  typeCode: string;
+  /** The caller checked the original (recorded with who and when). */
+  verified?: boolean;
+};
+
+/** 法人代表 or 经办人. */
+export type PersonInput = {
+  /** 身份证号 (GB 11643). */
+  idNumber: string;
+  name: string;
+  /** Mainland mobile number. */
+  phone?: string | null | undefined;
+  /** The person's app account, if any (agents may follow the case). */
+  subject?: string | null | undefined;
+};
+
+export type Service =
+  | 'ELECTRICITY'
+  | 'GAS'
+  | 'HEATING'
+  | 'TELECOM'
+  | 'WATER';
+
+/** 用户地址 / 报装地址 / 项目地址. */
+export type SiteInput = {
+  address: string;
+  /** GB/T 2260 code of a Kaifeng district or county (see `districts`). */
+  districtCode: string;
+  projectName?: string | null | undefined;
+};
+
+/** One application. Each section present asks for that service. */
+export type SubmitCaseInput = {
+  agent?: PersonInput | null | undefined;
+  applicant: ApplicantInput;
+  caseType: CaseType;
+  channel: Channel;
+  electricity?: ElectricitySectionInput | null | undefined;
+  gas?: GasSectionInput | null | undefined;
+  heating?: HeatingSectionInput | null | undefined;
+  materials?: Array<MaterialInput> | null | undefined;
+  /** 过户说明 / 其他要求. */
+  note?: string | null | undefined;
+  site: SiteInput;
+  telecom?: TelecomSectionInput | null | undefined;
+  /** Only if a VAT invoice is wanted. */
+  vatInvoice?: VatInvoiceInput | null | undefined;
+  water?: WaterSectionInput | null | undefined;
+};
+
+export type TelecomProduct =
+  | 'BROADBAND'
+  | 'FIXED_LINE'
+  | 'MOBILE'
+  | 'OTHER';
+
+export type TelecomSectionInput = {
+  /** Not used: telecom has no transfer. */
+  accountNumber?: string | null | undefined;
+  /** 装机地址 (broadband, fixed line). */
+  installAddress?: string | null | undefined;
+  otherDescription?: string | null | undefined;
+  productTypes?: Array<TelecomProduct> | null | undefined;
+};
+
+export type VatInvoiceInput = {
+  bank?: string | null | undefined;
+  bankAccount?: string | null | undefined;
+  name?: string | null | undefined;
+  phone?: string | null | undefined;
+  taxAddress?: string | null | undefined;
+  taxNumber?: string | null | undefined;
+};
+
+export type Voltage =
+  | 'HIGH'
+  | 'LOW';
+
+/** 报装分类. */
+export type WaterCategory =
+  | 'CALIBRE_CHANGE'
+  | 'CONSTRUCTION'
+  | 'METER_RELOCATION'
+  | 'NEW'
+  | 'ONE_METER_PER_HOUSEHOLD';
+
+/** 用水性质. */
+export type WaterNature =
+  | 'NON_RESIDENTIAL'
+  | 'RESIDENTIAL'
+  | 'SPECIAL_INDUSTRY';
+
+export type WaterSectionInput = {
+  /** 户号: required for a transfer, absent for a connection. */
+  accountNumber?: string | null | undefined;
+  category?: WaterCategory | null | undefined;
+  nature?: WaterNature | null | undefined;
+  /** Enterprise connections. */
+  supplyMode?: WaterSupplyMode | null | undefined;
+  /** Enterprise connections. */
+  userCategory?: WaterUserCategory | null | undefined;
+};
+
+/** 供水方式 (enterprise form). */
+export type WaterSupplyMode =
+  | 'MUNICIPAL_DIRECT'
+  | 'SECONDARY';
+
+/** 用户类别 (enterprise form). */
+export type WaterUserCategory =
+  | 'GREENING'
+  | 'HOSPITAL'
+  | 'INDUSTRY_COMMERCE'
+  | 'OTHER'
+  | 'PUBLIC_TOILET'
+  | 'REAL_ESTATE'
+  | 'SCHOOL';
+
+export type MyCasesQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+  filter?: CaseFilterInput | null | undefined;
+}>;
+
+
+export type MyCasesQuery = { cases: { edges: Array<{ node: { id: string, number: string | null, caseType: CaseType | null, channel: Channel | null, status: CaseStatus | null, version: number | null, submittedAt: string | null, updatedAt: string | null, completedAt: string | null, site: { address: string | null } | null, assignments: Array<{ id: string, service: Service | null, status: AssignmentStatus | null }> | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type CaseByIdQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CaseByIdQuery = { case: { id: string, number: string | null, caseType: CaseType | null, channel: Channel | null, status: CaseStatus | null, version: number | null, submittedAt: string | null, updatedAt: string | null, completedAt: string | null, note: string | null, applicant: { kind: ApplicantKind | null, name: string | null, phone: string | null, idNumber: string | null, creditCode: string | null } | null, agent: { name: string | null, phone: string | null } | null, site: { address: string | null, districtCode: string | null, projectName: string | null, district: { name: string | null } | null } | null, materials: Array<{ typeCode: string | null, number: string | null, holder: string | null, fileRef: string | null, addedAt: string | null, verifiedAt: string | null, type: { name: string | null } | null }> | null, assignments: Array<{ id: string, service: Service | null, status: AssignmentStatus | null, version: number | null, organisationCode: string | null, accountNumber: string | null, reason: string | null, createdAt: string | null, receivedAt: string | null, acceptedAt: string | null, finishedAt: string | null, organisation: { name: string | null, shortName: string | null } | null, result: { accountNumber: string | null, remarks: string | null } | null, materials: { complete: boolean | null, notes: Array<string> | null, missingGroups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null } | null, timeLimit: { deadline: string | null, paused: boolean | null, onTime: boolean | null, workingDaysUsed: number | null, correctionRounds: number | null } | null }> | null, water: { accountNumber: string | null, nature: WaterNature | null, category: WaterCategory | null } | null, electricity: { accountNumber: string | null, voltage: Voltage | null, businessType: ElectricityBusinessType | null, capacityKw: number | null } | null, gas: { accountNumber: string | null, households: number | null, hourlyM3: number | null } | null, heating: { accountNumber: string | null, startDate: string | null, systemType: HeatingSystemType | null } | null, telecom: { productTypes: Array<TelecomProduct> | null, installAddress: string | null } | null } | null };
+
+export type CaseByNumberQueryVariables = Exact<{
+  number: string;
+}>;
+
+
+export type CaseByNumberQuery = { caseByNumber: { id: string, number: string | null, caseType: CaseType | null, channel: Channel | null, status: CaseStatus | null, version: number | null, submittedAt: string | null, updatedAt: string | null, completedAt: string | null, note: string | null, applicant: { kind: ApplicantKind | null, name: string | null, phone: string | null, idNumber: string | null, creditCode: string | null } | null, agent: { name: string | null, phone: string | null } | null, site: { address: string | null, districtCode: string | null, projectName: string | null, district: { name: string | null } | null } | null, materials: Array<{ typeCode: string | null, number: string | null, holder: string | null, fileRef: string | null, addedAt: string | null, verifiedAt: string | null, type: { name: string | null } | null }> | null, assignments: Array<{ id: string, service: Service | null, status: AssignmentStatus | null, version: number | null, organisationCode: string | null, accountNumber: string | null, reason: string | null, createdAt: string | null, receivedAt: string | null, acceptedAt: string | null, finishedAt: string | null, organisation: { name: string | null, shortName: string | null } | null, result: { accountNumber: string | null, remarks: string | null } | null, materials: { complete: boolean | null, notes: Array<string> | null, missingGroups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null } | null, timeLimit: { deadline: string | null, paused: boolean | null, onTime: boolean | null, workingDaysUsed: number | null, correctionRounds: number | null } | null }> | null, water: { accountNumber: string | null, nature: WaterNature | null, category: WaterCategory | null } | null, electricity: { accountNumber: string | null, voltage: Voltage | null, businessType: ElectricityBusinessType | null, capacityKw: number | null } | null, gas: { accountNumber: string | null, households: number | null, hourlyM3: number | null } | null, heating: { accountNumber: string | null, startDate: string | null, systemType: HeatingSystemType | null } | null, telecom: { productTypes: Array<TelecomProduct> | null, installAddress: string | null } | null } | null };
+
+export type SubmitCaseMutationVariables = Exact<{
+  input: SubmitCaseInput;
+}>;
+
+
+export type SubmitCaseMutation = { submitCase: { case: { id: string, number: string | null, caseType: CaseType | null, channel: Channel | null, status: CaseStatus | null, version: number | null, submittedAt: string | null, updatedAt: string | null, completedAt: string | null, note: string | null, applicant: { kind: ApplicantKind | null, name: string | null, phone: string | null, idNumber: string | null, creditCode: string | null } | null, agent: { name: string | null, phone: string | null } | null, site: { address: string | null, districtCode: string | null, projectName: string | null, district: { name: string | null } | null } | null, materials: Array<{ typeCode: string | null, number: string | null, holder: string | null, fileRef: string | null, addedAt: string | null, verifiedAt: string | null, type: { name: string | null } | null }> | null, assignments: Array<{ id: string, service: Service | null, status: AssignmentStatus | null, version: number | null, organisationCode: string | null, accountNumber: string | null, reason: string | null, createdAt: string | null, receivedAt: string | null, acceptedAt: string | null, finishedAt: string | null, organisation: { name: string | null, shortName: string | null } | null, result: { accountNumber: string | null, remarks: string | null } | null, materials: { complete: boolean | null, notes: Array<string> | null, missingGroups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null } | null, timeLimit: { deadline: string | null, paused: boolean | null, onTime: boolean | null, workingDaysUsed: number | null, correctionRounds: number | null } | null }> | null, water: { accountNumber: string | null, nature: WaterNature | null, category: WaterCategory | null } | null, electricity: { accountNumber: string | null, voltage: Voltage | null, businessType: ElectricityBusinessType | null, capacityKw: number | null } | null, gas: { accountNumber: string | null, households: number | null, hourlyM3: number | null } | null, heating: { accountNumber: string | null, startDate: string | null, systemType: HeatingSystemType | null } | null, telecom: { productTypes: Array<TelecomProduct> | null, installAddress: string | null } | null } | null, errors: Array<{ field: string | null, code: ErrorCode, message: string }> } };
+
+export type AddMaterialsMutationVariables = Exact<{
+  input: AddMaterialsInput;
+}>;
+
+
+export type AddMaterialsMutation = { addMaterials: { case: { id: string, number: string | null, caseType: CaseType | null, channel: Channel | null, status: CaseStatus | null, version: number | null, submittedAt: string | null, updatedAt: string | null, completedAt: string | null, note: string | null, applicant: { kind: ApplicantKind | null, name: string | null, phone: string | null, idNumber: string | null, creditCode: string | null } | null, agent: { name: string | null, phone: string | null } | null, site: { address: string | null, districtCode: string | null, projectName: string | null, district: { name: string | null } | null } | null, materials: Array<{ typeCode: string | null, number: string | null, holder: string | null, fileRef: string | null, addedAt: string | null, verifiedAt: string | null, type: { name: string | null } | null }> | null, assignments: Array<{ id: string, service: Service | null, status: AssignmentStatus | null, version: number | null, organisationCode: string | null, accountNumber: string | null, reason: string | null, createdAt: string | null, receivedAt: string | null, acceptedAt: string | null, finishedAt: string | null, organisation: { name: string | null, shortName: string | null } | null, result: { accountNumber: string | null, remarks: string | null } | null, materials: { complete: boolean | null, notes: Array<string> | null, missingGroups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null } | null, timeLimit: { deadline: string | null, paused: boolean | null, onTime: boolean | null, workingDaysUsed: number | null, correctionRounds: number | null } | null }> | null, water: { accountNumber: string | null, nature: WaterNature | null, category: WaterCategory | null } | null, electricity: { accountNumber: string | null, voltage: Voltage | null, businessType: ElectricityBusinessType | null, capacityKw: number | null } | null, gas: { accountNumber: string | null, households: number | null, hourlyM3: number | null } | null, heating: { accountNumber: string | null, startDate: string | null, systemType: HeatingSystemType | null } | null, telecom: { productTypes: Array<TelecomProduct> | null, installAddress: string | null } | null } | null, errors: Array<{ field: string | null, code: ErrorCode, message: string }> } };
+
+export type CaseEventsSubscriptionVariables = Exact<{
+  caseId: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type CaseEventsSubscription = { caseEvents: { cursor: string, kind: string, occurredAt: string, case: { id: string, status: CaseStatus | null, version: number | null, completedAt: string | null, assignments: Array<{ id: string, service: Service | null, status: AssignmentStatus | null, version: number | null, reason: string | null, result: { accountNumber: string | null, remarks: string | null } | null }> | null } | null } };
+
+export type UserErrorFieldsFragment = { field: string | null, code: ErrorCode, message: string };
+
+export type CaseSummaryFragment = { id: string, number: string | null, caseType: CaseType | null, channel: Channel | null, status: CaseStatus | null, version: number | null, submittedAt: string | null, updatedAt: string | null, completedAt: string | null, site: { address: string | null } | null, assignments: Array<{ id: string, service: Service | null, status: AssignmentStatus | null }> | null };
+
+export type AssignmentDetailFragment = { id: string, service: Service | null, status: AssignmentStatus | null, version: number | null, organisationCode: string | null, accountNumber: string | null, reason: string | null, createdAt: string | null, receivedAt: string | null, acceptedAt: string | null, finishedAt: string | null, organisation: { name: string | null, shortName: string | null } | null, result: { accountNumber: string | null, remarks: string | null } | null, materials: { complete: boolean | null, notes: Array<string> | null, missingGroups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null } | null, timeLimit: { deadline: string | null, paused: boolean | null, onTime: boolean | null, workingDaysUsed: number | null, correctionRounds: number | null } | null };
+
+export type CaseDetailFragment = { id: string, number: string | null, caseType: CaseType | null, channel: Channel | null, status: CaseStatus | null, version: number | null, submittedAt: string | null, updatedAt: string | null, completedAt: string | null, note: string | null, applicant: { kind: ApplicantKind | null, name: string | null, phone: string | null, idNumber: string | null, creditCode: string | null } | null, agent: { name: string | null, phone: string | null } | null, site: { address: string | null, districtCode: string | null, projectName: string | null, district: { name: string | null } | null } | null, materials: Array<{ typeCode: string | null, number: string | null, holder: string | null, fileRef: string | null, addedAt: string | null, verifiedAt: string | null, type: { name: string | null } | null }> | null, assignments: Array<{ id: string, service: Service | null, status: AssignmentStatus | null, version: number | null, organisationCode: string | null, accountNumber: string | null, reason: string | null, createdAt: string | null, receivedAt: string | null, acceptedAt: string | null, finishedAt: string | null, organisation: { name: string | null, shortName: string | null } | null, result: { accountNumber: string | null, remarks: string | null } | null, materials: { complete: boolean | null, notes: Array<string> | null, missingGroups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null } | null, timeLimit: { deadline: string | null, paused: boolean | null, onTime: boolean | null, workingDaysUsed: number | null, correctionRounds: number | null } | null }> | null, water: { accountNumber: string | null, nature: WaterNature | null, category: WaterCategory | null } | null, electricity: { accountNumber: string | null, voltage: Voltage | null, businessType: ElectricityBusinessType | null, capacityKw: number | null } | null, gas: { accountNumber: string | null, households: number | null, hourlyM3: number | null } | null, heating: { accountNumber: string | null, startDate: string | null, systemType: HeatingSystemType | null } | null, telecom: { productTypes: Array<TelecomProduct> | null, installAddress: string | null } | null };
+
+export type ApplicationFormQueryVariables = Exact<{
+  caseType: CaseType;
+  applicantKind: ApplicantKind;
+}>;
+
+
+export type ApplicationFormQuery = { districts: Array<{ code: string | null, name: string | null, active: boolean | null }>, materialsCatalogue: Array<{ service: Service | null, requiredAtApplication: boolean | null, notes: Array<string> | null, conditions: Array<string> | null, groups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null }> };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const UserErrorFieldsFragmentDoc = new TypedDocumentString(`
+    fragment UserErrorFields on UserError {
+  field
+  code
+  message
+}
+    `, {"fragmentName":"UserErrorFields"}) as unknown as TypedDocumentString<UserErrorFieldsFragment, unknown>;
+export const CaseSummaryFragmentDoc = new TypedDocumentString(`
+    fragment CaseSummary on Case {
+  id
+  number
+  caseType
+  channel
+  status
+  version
+  submittedAt
+  updatedAt
+  completedAt
+  site {
+    address
+  }
+  assignments {
+    id
+    service
+    status
+  }
+}
+    `, {"fragmentName":"CaseSummary"}) as unknown as TypedDocumentString<CaseSummaryFragment, unknown>;
+export const AssignmentDetailFragmentDoc = new TypedDocumentString(`
+    fragment AssignmentDetail on Assignment {
+  id
+  service
+  status
+  version
+  organisationCode
+  organisation {
+    name
+    shortName
+  }
+  accountNumber
+  reason
+  result {
+    accountNumber
+    remarks
+  }
+  createdAt
+  receivedAt
+  acceptedAt
+  finishedAt
+  materials {
+    complete
+    notes
+    missingGroups {
+      code
+      name
+      rule
+      types {
+        code
+        name
+      }
+    }
+  }
+  timeLimit {
+    deadline
+    paused
+    onTime
+    workingDaysUsed
+    correctionRounds
+  }
+}
+    `, {"fragmentName":"AssignmentDetail"}) as unknown as TypedDocumentString<AssignmentDetailFragment, unknown>;
+export const CaseDetailFragmentDoc = new TypedDocumentString(`
+    fragment CaseDetail on Case {
+  id
+  number
+  caseType
+  channel
+  status
+  version
+  submittedAt
+  updatedAt
+  completedAt
+  note
+  applicant {
+    kind
+    name
+    phone
+    idNumber
+    creditCode
+  }
+  agent {
+    name
+    phone
+  }
+  site {
+    address
+    districtCode
+    projectName
+    district {
+      name
+    }
+  }
+  materials {
+    typeCode
+    number
+    holder
+    fileRef
+    addedAt
+    verifiedAt
+    type {
+      name
+    }
+  }
+  assignments {
+    ...AssignmentDetail
+  }
+  water {
+    accountNumber
+    nature
+    category
+  }
+  electricity {
+    accountNumber
+    voltage
+    businessType
+    capacityKw
+  }
+  gas {
+    accountNumber
+    households
+    hourlyM3
+  }
+  heating {
+    accountNumber
+    startDate
+    systemType
+  }
+  telecom {
+    productTypes
+    installAddress
+  }
+}
+    fragment AssignmentDetail on Assignment {
+  id
+  service
+  status
+  version
+  organisationCode
+  organisation {
+    name
+    shortName
+  }
+  accountNumber
+  reason
+  result {
+    accountNumber
+    remarks
+  }
+  createdAt
+  receivedAt
+  acceptedAt
+  finishedAt
+  materials {
+    complete
+    notes
+    missingGroups {
+      code
+      name
+      rule
+      types {
+        code
+        name
+      }
+    }
+  }
+  timeLimit {
+    deadline
+    paused
+    onTime
+    workingDaysUsed
+    correctionRounds
+  }
+}`, {"fragmentName":"CaseDetail"}) as unknown as TypedDocumentString<CaseDetailFragment, unknown>;
+export const MyCasesDocument = {"__meta__":{"operationName":"MyCases","text":"fragment CaseSummary on Case { assignments { id service status } caseType channel completedAt id number site { address } status submittedAt updatedAt version } query MyCases($after: String, $filter: CaseFilterInput, $first: Int!) { cases(first: $first, after: $after, filter: $filter) { edges { node { ...CaseSummary } } pageInfo { endCursor hasNextPage } } }","hash":"sha256:daa4322e7383057e19cf1a51c04f7a888e118853768824fa8d51d634cd034bc9"}} as unknown as TypedDocumentString<MyCasesQuery, MyCasesQueryVariables>;
+export const CaseByIdDocument = {"__meta__":{"operationName":"CaseById","text":"fragment AssignmentDetail on Assignment { acceptedAt accountNumber createdAt finishedAt id materials { complete missingGroups { code name rule types { code name } } notes } organisation { name shortName } organisationCode reason receivedAt result { accountNumber remarks } service status timeLimit { correctionRounds deadline onTime paused workingDaysUsed } version } fragment CaseDetail on Case { agent { name phone } applicant { creditCode idNumber kind name phone } assignments { ...AssignmentDetail } caseType channel completedAt electricity { accountNumber businessType capacityKw voltage } gas { accountNumber hourlyM3 households } heating { accountNumber startDate systemType } id materials { addedAt fileRef holder number type { name } typeCode verifiedAt } note number site { address district { name } districtCode projectName } status submittedAt telecom { installAddress productTypes } updatedAt version water { accountNumber category nature } } query CaseById($id: ID!) { case(id: $id) { ...CaseDetail } }","hash":"sha256:93e84633e09272de2f2539ed084761158065aef818b6f3ca94e4bac3f8f6d98b"}} as unknown as TypedDocumentString<CaseByIdQuery, CaseByIdQueryVariables>;
+export const CaseByNumberDocument = {"__meta__":{"operationName":"CaseByNumber","text":"fragment AssignmentDetail on Assignment { acceptedAt accountNumber createdAt finishedAt id materials { complete missingGroups { code name rule types { code name } } notes } organisation { name shortName } organisationCode reason receivedAt result { accountNumber remarks } service status timeLimit { correctionRounds deadline onTime paused workingDaysUsed } version } fragment CaseDetail on Case { agent { name phone } applicant { creditCode idNumber kind name phone } assignments { ...AssignmentDetail } caseType channel completedAt electricity { accountNumber businessType capacityKw voltage } gas { accountNumber hourlyM3 households } heating { accountNumber startDate systemType } id materials { addedAt fileRef holder number type { name } typeCode verifiedAt } note number site { address district { name } districtCode projectName } status submittedAt telecom { installAddress productTypes } updatedAt version water { accountNumber category nature } } query CaseByNumber($number: String!) { caseByNumber(number: $number) { ...CaseDetail } }","hash":"sha256:69d58d5ed39a2b4b36b8ec425dedc7485f44c157a74e2b13bd5c4b40d138c502"}} as unknown as TypedDocumentString<CaseByNumberQuery, CaseByNumberQueryVariables>;
+export const SubmitCaseDocument = {"__meta__":{"operationName":"SubmitCase","text":"fragment AssignmentDetail on Assignment { acceptedAt accountNumber createdAt finishedAt id materials { complete missingGroups { code name rule types { code name } } notes } organisation { name shortName } organisationCode reason receivedAt result { accountNumber remarks } service status timeLimit { correctionRounds deadline onTime paused workingDaysUsed } version } fragment CaseDetail on Case { agent { name phone } applicant { creditCode idNumber kind name phone } assignments { ...AssignmentDetail } caseType channel completedAt electricity { accountNumber businessType capacityKw voltage } gas { accountNumber hourlyM3 households } heating { accountNumber startDate systemType } id materials { addedAt fileRef holder number type { name } typeCode verifiedAt } note number site { address district { name } districtCode projectName } status submittedAt telecom { installAddress productTypes } updatedAt version water { accountNumber category nature } } fragment UserErrorFields on UserError { code field message } mutation SubmitCase($input: SubmitCaseInput!) { submitCase(input: $input) { case { ...CaseDetail } errors { ...UserErrorFields } } }","hash":"sha256:e4a5a32c3b675118a6dcd435b08705dd8605c072509303000ec16ace92a4ee0b"}} as unknown as TypedDocumentString<SubmitCaseMutation, SubmitCaseMutationVariables>;
+export const AddMaterialsDocument = {"__meta__":{"operationName":"AddMaterials","text":"fragment AssignmentDetail on Assignment { acceptedAt accountNumber createdAt finishedAt id materials { complete missingGroups { code name rule types { code name } } notes } organisation { name shortName } organisationCode reason receivedAt result { accountNumber remarks } service status timeLimit { correctionRounds deadline onTime paused workingDaysUsed } version } fragment CaseDetail on Case { agent { name phone } applicant { creditCode idNumber kind name phone } assignments { ...AssignmentDetail } caseType channel completedAt electricity { accountNumber businessType capacityKw voltage } gas { accountNumber hourlyM3 households } heating { accountNumber startDate systemType } id materials { addedAt fileRef holder number type { name } typeCode verifiedAt } note number site { address district { name } districtCode projectName } status submittedAt telecom { installAddress productTypes } updatedAt version water { accountNumber category nature } } fragment UserErrorFields on UserError { code field message } mutation AddMaterials($input: AddMaterialsInput!) { addMaterials(input: $input) { case { ...CaseDetail } errors { ...UserErrorFields } } }","hash":"sha256:7961a30eb015193be0b00654ff33c058a2ae9287c79f1a790b342713421146e0"}} as unknown as TypedDocumentString<AddMaterialsMutation, AddMaterialsMutationVariables>;
+export const CaseEventsDocument = {"__meta__":{"operationName":"CaseEvents","text":"subscription CaseEvents($after: String, $caseId: ID!) { caseEvents(caseId: $caseId, after: $after) { case { assignments { id reason result { accountNumber remarks } service status version } completedAt id status version } cursor kind occurredAt } }","hash":"sha256:5138714627de4a9f22b61fc5b85553ec843d1e4c9c24ca52d6f0734ad3ebc220"}} as unknown as TypedDocumentString<CaseEventsSubscription, CaseEventsSubscriptionVariables>;
+export const ApplicationFormDocument = {"__meta__":{"operationName":"ApplicationForm","text":"query ApplicationForm($applicantKind: ApplicantKind!, $caseType: CaseType!) { districts { active code name } materialsCatalogue(caseType: $caseType, applicantKind: $applicantKind) { conditions groups { code name rule types { code name } } notes requiredAtApplication service } }","hash":"sha256:78010b79a495f50e4d33ce17afaaf4be14edc900475c23d9df4194d262581b14"}} as unknown as TypedDocumentString<ApplicationFormQuery, ApplicationFormQueryVariables>;

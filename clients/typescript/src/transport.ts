@@ -1,0 +1,109 @@
+// GraphQL over HTTP: one POST per operation, its answer mapped to a Result (401/403/503 and network failures typed).
+import type { DocumentTypeDecoration } from "@graphql-typed-document-node/core";
+import { operation, requestBody, type DocumentMode } from "./documents.js";
+import { describe, fail, fromGraphQLErrors, ok, type GraphQLErrorLike, type Result } from "./errors.js";
+
+/** A bearer token, or a function giving the current one (called before each request and each WebSocket connection). */
+export type TokenSource = string | (() => string | Promise<string>);
+
+/** Where and how this client talks to the hub. */
+export interface Link {
+  endpoint: string;
+  token: () => Promise<string>;
+  fetch: typeof fetch;
+  documents: DocumentMode;
+}
+
+interface GraphQLResponse {
+  data?: unknown;
+  errors?: GraphQLErrorLike[];
+}
+
+interface Answer {
+  status: number;
+  body: GraphQLResponse;
+}
+
+const RETRY_LATER = new Set([429, 502, 503, 504]);
+
+export async function execute<R, V>(link: Link, document: DocumentTypeDecoration<R, V>, variables: V): Promise<Result<R>> {
+  const op = operation(document);
+  let answer = await post(link, requestBody(op, variables, link.documents));
+  if (link.documents === "apq" && answer.ok && notPersisted(answer.value.body)) {
+    answer = await post(link, requestBody(op, variables, "apq", true)); // register the text with its hash
+  }
+  if (!answer.ok) {
+    return answer;
+  }
+  const { status, body } = answer.value;
+  if (body.errors?.length) {
+    return fail(fromGraphQLErrors(body.errors, status));
+  }
+  return ok(body.data as R);
+}
+
+async function post(link: Link, request: Record<string, unknown>): Promise<Result<Answer>> {
+  let token: string;
+  try {
+    token = await link.token();
+  } catch (cause) {
+    return fail({ kind: "unauthenticated", message: `no token: ${describe(cause)}` });
+  }
+  let response: Response;
+  try {
+    response = await link.fetch(link.endpoint, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/graphql-response+json, application/json",
+        authorization: `Bearer ${token}`,
+      },
+      body: JSON.stringify(request),
+    });
+  } catch (cause) {
+    return fail({ kind: "network", message: describe(cause), cause });
+  }
+  const body = await readJson(response);
+  const message = body?.errors?.[0]?.message ?? `HTTP ${response.status} ${response.statusText}`.trim();
+  if (response.status === 401) {
+    return fail({ kind: "unauthenticated", message });
+  }
+  if (response.status === 403) {
+    return fail({ kind: "forbidden", message });
+  }
+  if (RETRY_LATER.has(response.status)) {
+    const retryAfterSeconds = retryAfter(response.headers.get("retry-after"));
+    return fail({ kind: "unavailable", status: response.status, message, retryAfterSeconds });
+  }
+  if (body && (body.data !== undefined || body.errors)) {
+    return ok({ status: response.status, body });
+  }
+  return fail({ kind: "server", status: response.status, message, incident: null });
+}
+
+async function readJson(response: Response): Promise<GraphQLResponse | null> {
+  try {
+    const body: unknown = await response.json();
+    return typeof body === "object" && body !== null ? (body as GraphQLResponse) : null;
+  } catch {
+    return null; // not JSON (a gateway's HTML page), or the connection broke mid-answer
+  }
+}
+
+/** Retry-After: delay-seconds or an HTTP date (RFC 9110 §10.2.3). */
+function retryAfter(header: string | null): number | null {
+  if (!header) {
+    return null;
+  }
+  if (/^\d+$/.test(header.trim())) {
+    return Number(header.trim());
+  }
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+function notPersisted(body: GraphQLResponse): boolean {
+  return (body.errors ?? []).some(
+    (e) => e.message === "PersistedQueryNotFound" || e.extensions?.code === "PERSISTED_QUERY_NOT_FOUND",
+  );
+}

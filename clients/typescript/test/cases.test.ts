@@ -1,0 +1,185 @@
+// Submitting, listing, reading and supplementing cases through the client, against the real hub.
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import { HubClient, type CaseDetailFragment, type CasePage, type NewCase, type Result } from "@kaifeng-hub/client";
+import { demoTokens, hubUrl, mintToken, newIdNumber, writeBack } from "./hub.js";
+
+function value<T>(result: Result<T>): T {
+  assert.ok(result.ok, `expected success, got ${JSON.stringify(!result.ok && result.error)}`);
+  return result.value;
+}
+
+/** A transfer of water and electricity; `subject` links the applicant's account when a clerk files it. */
+function application(idNumber: string, subject: string | null, changes: Partial<NewCase> = {}): NewCase {
+  return {
+    caseType: "TRANSFER",
+    channel: "CITIZEN_CENTRE_WINDOW",
+    applicant: { kind: "INDIVIDUAL", name: "张伟", phone: "13800138000", idNumber, subject },
+    site: { address: "开封市龙亭区北门大街 12 号 3 单元 402", districtCode: "410202" },
+    water: { accountNumber: "W-100231" },
+    electricity: { accountNumber: "0410023344" },
+    materials: [{ typeCode: "RESIDENT_ID_CARD", number: idNumber, holder: "张伟", fileRef: "scan://id-card.jpg" }],
+    ...changes,
+  };
+}
+
+describe("an applicant's cases", () => {
+  const idNumber = newIdNumber(); // the applicant's app account is their ID number
+  let clerk: HubClient;
+  let applicant: HubClient;
+  let stranger: HubClient; // another applicant
+  let applicantToken: string;
+  let tokens: Record<string, string>;
+  const submitted: CaseDetailFragment[] = [];
+
+  before(async () => {
+    tokens = await demoTokens();
+    clerk = new HubClient({ url: hubUrl(), token: tokens.CLERK! });
+    let strangerToken: string;
+    [applicantToken, strangerToken] = await Promise.all([
+      mintToken("APPLICANT", { subject: idNumber }), mintToken("APPLICANT", { subject: newIdNumber() })]);
+    applicant = new HubClient({ url: hubUrl(), token: applicantToken });
+    stranger = new HubClient({ url: hubUrl(), token: strangerToken });
+    for (let i = 0; i < 4; i++) { // at the window, for the applicant's account
+      submitted.push(value(await clerk.submitCase(application(idNumber, idNumber))));
+    }
+    submitted.push(value(await applicant.submitCase(application(idNumber, null, { channel: "MOBILE_APP" }))));
+  });
+
+  test("a clerk's submission answers the case with one pending assignment per service", () => {
+    const [first] = submitted;
+    assert.match(first!.number ?? "", /^KF\d{8}-[0-9A-Z]{8}$/);
+    assert.equal(first!.status, "SUBMITTED");
+    assert.equal(first!.applicant?.idNumber, idNumber);
+    assert.deepEqual(first!.assignments?.map((a) => [a.service, a.status, a.organisationCode]).sort(),
+      [["ELECTRICITY", "PENDING", "KF-POWER"], ["WATER", "PENDING", "KF-WATER"]]);
+  });
+
+  test("my cases come page by page, newest first, each once, and only mine", async () => {
+    const pages: string[][] = [];
+    let after: string | null = null;
+    do {
+      const page: CasePage = value(await applicant.myCases({ first: 2, after }));
+      pages.push(page.cases.map((c) => c.number ?? ""));
+      after = page.hasNextPage ? page.endCursor : null;
+    } while (after);
+    assert.deepEqual(pages.map((p) => p.length), [2, 2, 1]);
+    assert.deepEqual(pages.flat(), submitted.map((c) => c.number).reverse());
+
+    assert.deepEqual(value(await stranger.myCases()).cases, []);
+  });
+
+  test("one case, by id or number, with its assignments and what each is missing", async () => {
+    const one = value(await applicant.getCase(submitted[0]!.id));
+    assert.equal(one.number, submitted[0]!.number);
+    assert.deepEqual(one.materials?.map((m) => [m.typeCode, m.fileRef]), [["RESIDENT_ID_CARD", "scan://id-card.jpg"]]);
+    const water = one.assignments?.find((a) => a.service === "WATER");
+    assert.equal(water?.organisation?.name !== null, true);
+    assert.equal(water?.materials?.complete, false, "a transfer needs the property certificate too");
+    assert.ok(water?.materials?.missingGroups?.length);
+    assert.deepEqual(value(await applicant.getCaseByNumber(one.number!)).id, one.id);
+  });
+
+  test("a case that is not yours is NOT_FOUND, like one that does not exist", async () => {
+    const expected = { ok: false, error: { kind: "refused", errors: [{ field: "id", code: "NOT_FOUND", message: "no such case" }] } };
+    assert.deepEqual(await stranger.getCase(submitted[0]!.id), expected);
+    assert.deepEqual(await stranger.getCaseByNumber(submitted[0]!.number!), expected);
+  });
+
+  test("补正: the utility asks for materials, the applicant adds them, the assignment resumes", async () => {
+    const filed = value(await applicant.getCase(submitted[1]!.id));
+    const water = await writeBack(tokens["KF-WATER"]!, "acknowledgeAssignment", filed.assignments!.find((a) => a.service === "WATER")!);
+    await writeBack(tokens["KF-WATER"]!, "requestMaterials", water, "请补充不动产权证书");
+    const waiting = value(await applicant.getCase(filed.id));
+    assert.equal(waiting.status, "NEEDS_MATERIALS");
+    assert.equal(waiting.assignments!.find((a) => a.service === "WATER")!.reason, "请补充不动产权证书");
+
+    const supplemented = value(await applicant.addMaterials({
+      caseId: filed.id, expectedVersion: waiting.version!,
+      materials: [{ typeCode: "PROPERTY_CERTIFICATE", number: "豫(2024)开封市不动产权第0012345号", fileRef: "scan://cert.pdf" }],
+    }));
+    assert.equal(supplemented.version, waiting.version! + 1);
+    const resumed = supplemented.assignments!.find((a) => a.service === "WATER")!;
+    assert.equal(resumed.status, "RECEIVED");
+    assert.equal(resumed.materials?.complete, true);
+    assert.deepEqual(supplemented.materials?.map((m) => m.fileRef), ["scan://id-card.jpg", "scan://cert.pdf"]);
+  });
+
+  test("adding materials against a stale version is a CONFLICT and writes nothing", async () => {
+    const current = value(await applicant.getCase(submitted[2]!.id));
+    const stale = await applicant.addMaterials({
+      caseId: current.id, expectedVersion: current.version! - 1, materials: [{ typeCode: "OWNER_ID", fileRef: "scan://owner.jpg" }],
+    });
+    assert.equal(stale.ok, false);
+    assert.ok(!stale.ok && stale.error.kind === "refused" && stale.error.errors[0]?.code === "CONFLICT");
+    assert.deepEqual(value(await applicant.getCase(current.id)).materials, current.materials);
+  });
+
+  test("a material may carry its file: the client uploads it first and sends the reference", async () => {
+    const stored: string[] = [];
+    const uploading = new HubClient({
+      url: hubUrl(), token: applicantToken,
+      uploadFile: async (file, material) => {
+        stored.push(`${material.typeCode}:${await (file as Blob).text()}`);
+        return `store://${stored.length}`;
+      },
+    });
+    const current = value(await uploading.getCase(submitted[3]!.id));
+    const photo = new Blob(["property certificate scan"], { type: "image/jpeg" });
+    const added = value(await uploading.addMaterials({
+      caseId: current.id, expectedVersion: current.version!, materials: [{ typeCode: "PROPERTY_CERTIFICATE", file: photo }],
+    }));
+    assert.deepEqual(stored, ["PROPERTY_CERTIFICATE:property certificate scan"]);
+    assert.deepEqual(added.materials?.at(-1)?.fileRef, "store://1");
+  });
+
+  test("a failed upload is a typed error naming the material, and nothing reaches the hub", async () => {
+    const failing = new HubClient({
+      url: hubUrl(), token: applicantToken,
+      uploadFile: async () => { throw new Error("document store unavailable"); },
+    });
+    const current = value(await failing.getCase(submitted[3]!.id));
+    const materials = [{ typeCode: "OWNER_ID", fileRef: "scan://owner.jpg" }, { typeCode: "PROPERTY_CERTIFICATE", file: new Blob(["x"]) }];
+    const answer = await failing.addMaterials({ caseId: current.id, expectedVersion: current.version!, materials });
+    assert.equal(answer.ok, false);
+    assert.deepEqual(!answer.ok && { ...answer.error, cause: undefined },
+      { kind: "upload", field: "materials[1].file", message: "document store unavailable", cause: undefined });
+    const withoutUploader = await applicant.addMaterials({ caseId: current.id, expectedVersion: current.version!, materials });
+    assert.ok(!withoutUploader.ok && withoutUploader.error.kind === "upload");
+    assert.equal(value(await applicant.getCase(current.id)).version, current.version);
+  });
+
+  test("a refused submission names each field and code, and files nothing", async () => {
+    const before = value(await applicant.myCases({ first: 50 })).cases.length;
+    const answer = await applicant.submitCase(application(idNumber.slice(0, 17) + (idNumber.endsWith("1") ? "2" : "1"), null, {
+      channel: "MOBILE_APP", site: { address: "开封市龙亭区北门大街 12 号", districtCode: "110101" },
+    }));
+    assert.equal(answer.ok, false);
+    assert.ok(!answer.ok && answer.error.kind === "refused");
+    const byField = Object.fromEntries(answer.error.errors.map((e) => [e.field, e.code]));
+    assert.equal(byField["applicant.idNumber"], "INVALID");
+    assert.equal(byField["site.districtCode"], "INVALID");
+    assert.equal(value(await applicant.myCases({ first: 50 })).cases.length, before);
+  });
+
+  test("an applicant may not submit as a window clerk: FORBIDDEN", async () => {
+    const answer = await applicant.submitCase(application(idNumber, null));
+    assert.ok(!answer.ok && answer.error.kind === "refused");
+    assert.deepEqual(answer.error.errors.map((e) => e.code), ["FORBIDDEN"]);
+  });
+
+  test("the application form: districts to pick and the materials each service asks for", async () => {
+    const form = value(await applicant.applicationForm("TRANSFER", "INDIVIDUAL"));
+    assert.ok(form.districts.some((d) => d.code === "410202" && d.name === "龙亭区" && d.active));
+    const water = form.materialsCatalogue.find((r) => r.service === "WATER");
+    assert.ok(water?.groups?.some((g) => g.types?.some((t) => t.code === "PROPERTY_CERTIFICATE")));
+  });
+
+  test("a refused token is `unauthenticated`, and so is a token function that fails", async () => {
+    const expired = new HubClient({ url: hubUrl(), token: tokens.CLERK!.slice(0, -4) + "AAAA" });
+    const answer = await expired.myCases();
+    assert.ok(!answer.ok && answer.error.kind === "unauthenticated", JSON.stringify(answer));
+    const signedOut = new HubClient({ url: hubUrl(), token: () => Promise.reject(new Error("signed out")) });
+    assert.deepEqual(await signedOut.myCases(), { ok: false, error: { kind: "unauthenticated", message: "no token: signed out" } });
+  });
+});
