@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
 
 from hub import migrate
 from hub.audit import checkpoints
@@ -117,6 +118,8 @@ async def test_a_rewritten_end_and_records_past_the_head_are_found(chain):
     rows = await chain.rows()
     await chain.execute(update(AuditHead).values(last_id=5, last_hash=rows[4]["hash"]))  # head set back
     assert broken(chain.verify(), "record 6", "past the chain head")
+    with pytest.raises(IntegrityError):  # and the hub does not fork the chain there: appends fail
+        await chain.build(1)
 
     forged = audit.entry(WHO, kind="READ", operation="op5", outcome="OK", at=T0, items=[])  # the last record replaced
     rehashed = audit.digest(rows[4]["hash"], audit.content(forged))

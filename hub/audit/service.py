@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit.models import AuditHead, AuditRecord
@@ -91,17 +91,20 @@ async def lock_head(session: AsyncSession) -> AuditHead:
 
 
 async def append(session: AsyncSession, records: list[dict]) -> None:
-    """Chain and insert records and move the head; call inside the writing transaction."""
+    """Chain and insert records and move the head; call inside the writing transaction.
+
+    Records are numbered from the head (under its lock), not by a database sequence, so the chain's
+    order is its id order on every backend, and a head set back makes appends fail instead of forking.
+    """
     if not records:
         return
     head = await lock_head(session)
-    previous = head.last_hash
+    last_id, previous = head.last_id, head.last_hash
     rows = []
     for record in records:
         hashed = digest(previous, content(record))
-        rows.append(AuditRecord(**record, prev_hash=previous, hash=hashed))
+        last_id += 1
+        rows.append({**record, "id": last_id, "prev_hash": previous, "hash": hashed})
         previous = hashed
-    session.add_all(rows)
-    await session.flush()
-    await session.execute(update(AuditHead).where(AuditHead.id == HEAD_ID)
-                          .values(last_id=rows[-1].id, last_hash=previous))
+    await session.execute(insert(AuditRecord.__table__), rows)  # Core: no ORM objects for an append-only log
+    await session.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(last_id=last_id, last_hash=previous))
