@@ -21,8 +21,10 @@ from hub.db import Database
 from hub.events.feed import EventFeed
 from hub.observability.logs import RequestIdMiddleware
 from hub.observability.metrics import HubMetrics
+from hub.observability.timing import ServerTimingMiddleware
 from hub.notifications.senders import LogSender, Sender, WebhookSender
 from hub.notifications.worker import OutboxWorker
+from hub.graphql.http import BodyLimitMiddleware
 from hub.graphql.view import HubGraphQL
 from hub.catalogue.loader import load_sharing_catalogue
 from hub.timelimits.loader import load_time_limits
@@ -57,7 +59,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     feed = EventFeed(db, queue_size=settings.subscription_queue_size)
     clock = Clock()
     metrics = HubMetrics()
-    graphql = HubGraphQL(db=db, tokens=tokens, policies=policies, feed=feed, clock=clock, metrics=metrics)
+    graphql = HubGraphQL(db=db, tokens=tokens, policies=policies, feed=feed, clock=clock, metrics=metrics,
+                         limits=settings.query_limits)
     outbox = OutboxWorker(db, sms_sender(settings), retry_base_seconds=settings.sms_retry_base_seconds,
                           max_attempts=settings.sms_max_attempts)
     scheduler = TimeLimitScheduler(db, clock.now, scan_seconds=settings.time_limit_scan_seconds)
@@ -115,7 +118,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/readyz", readyz),
             Route("/metrics", prometheus),
         ],
-        middleware=[Middleware(RequestIdMiddleware), Middleware(BearerAuthMiddleware, tokens=tokens, policies=policies)],
+        middleware=[Middleware(ServerTimingMiddleware), Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+                    Middleware(RequestIdMiddleware), Middleware(BearerAuthMiddleware, tokens=tokens, policies=policies)],
         lifespan=lifespan,
     )
     app.state.db = db

@@ -8,6 +8,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from hub.auth.issuers import TrustedIssuer
+from hub.graphql.limits import QueryLimits
 
 
 class Settings(BaseSettings):
@@ -49,10 +50,27 @@ class Settings(BaseSettings):
     time_limit_scan_seconds: float = Field(30.0, description="How often the scheduler looks for assignments to warn about or mark overdue.")
     db_pool_size: int = Field(10, description="Connections per instance (PostgreSQL).")
     log_level: str = Field("INFO", description="Python log level.")
+    max_body_bytes: int = Field(1_048_576, gt=0, description="Largest request body (and WebSocket message) accepted; larger ones are refused with 413 before they are read.")
+    max_document_bytes: int = Field(65_536, gt=0, description="Largest GraphQL document, in UTF-8 bytes.")
+    max_tokens: int = Field(1_000, gt=0, description="Most lexical tokens in a GraphQL document (comments not counted).")
+    max_query_depth: int = Field(20, gt=0, le=100, description="Deepest nesting of fields in an operation.")
+    max_aliases: int = Field(30, ge=0, description="Most aliases in a document.")
+    max_fields: int = Field(500, gt=0, description="Most fields a document selects, fragments expanded.")
+    max_query_cost: int = Field(50_000, gt=0, description="Highest estimated cost of an operation: fields resolved, each list counted at its `first` or HUB_DEFAULT_LIST_SIZE.")
+    default_list_size: int = Field(10, gt=0, description="Items assumed for a list without `first` when estimating cost.")
+    max_list_length: int = Field(500, gt=0, description="Most items in any list given as input (materials, item codes, …), in variables or in the document.")
 
     @property
     def is_embedded(self) -> bool:
         return self.environment == "embedded"
+
+    @property
+    def query_limits(self) -> QueryLimits:
+        return QueryLimits(
+            max_document_bytes=self.max_document_bytes, max_tokens=self.max_tokens, max_depth=self.max_query_depth,
+            max_aliases=self.max_aliases, max_fields=self.max_fields, max_cost=self.max_query_cost,
+            default_list_size=self.default_list_size, max_list_length=self.max_list_length,
+        )
 
     @property
     def key_file(self) -> Path:

@@ -13,6 +13,7 @@ from hub.auth.principal import Principal
 from hub.clock import Clock
 from hub.db import Database
 from hub.errors import Unauthenticated
+from hub.graphql.limits import QueryLimits
 from hub.graphql.loaders import Loaders, build_loaders
 from hub.policy import plan as policy_plan
 from hub.policy.access import ensure_client_active
@@ -29,6 +30,7 @@ class HubContext:
     feed: object  # hub.events.feed.EventFeed
     clock: Clock
     metrics: object  # hub.observability.metrics.HubMetrics
+    limits: QueryLimits
     principal: Principal | None = None
     snapshot: PolicySnapshot | None = None
     connection_params: dict | None = None  # set by the WebSocket transport at connection_init
