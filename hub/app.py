@@ -24,7 +24,7 @@ from hub.observability.metrics import HubMetrics
 from hub.observability.timing import ServerTimingMiddleware
 from hub.notifications.senders import LogSender, Sender, WebhookSender
 from hub.notifications.worker import OutboxWorker
-from hub.graphql.http import BodyLimitMiddleware
+from hub.graphql.http import BodyLimitMiddleware, GraphQLRequestLimits
 from hub.graphql.view import HubGraphQL
 from hub.catalogue.loader import load_sharing_catalogue
 from hub.timelimits.loader import load_time_limits
@@ -119,7 +119,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/metrics", prometheus),
         ],
         middleware=[Middleware(ServerTimingMiddleware), Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
-                    Middleware(RequestIdMiddleware), Middleware(BearerAuthMiddleware, tokens=tokens, policies=policies)],
+                    Middleware(RequestIdMiddleware),
+                    Middleware(GraphQLRequestLimits, limits=settings.query_limits, metrics=metrics),
+                    Middleware(BearerAuthMiddleware, tokens=tokens, policies=policies)],
         lifespan=lifespan,
     )
     app.state.db = db

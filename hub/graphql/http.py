@@ -1,10 +1,15 @@
-"""GraphQL over HTTP: the response media type, its status codes, request errors as JSON, the body-size bound."""
+"""GraphQL over HTTP: the response media type, its status codes, request errors as JSON, the body-size bound
+and the request limits checked ahead of authentication."""
 
 import json
+from typing import Any
 
 from cross_web import HTTPException
-from starlette.responses import Response
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from hub.graphql.limits import LimitExceeded, QueryLimits, check_request
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -106,3 +111,64 @@ class BodyLimitMiddleware:
                     "headers": [(b"content-type", media_type.encode()),
                                 (b"content-length", str(len(body)).encode())]})
         await send({"type": "http.response.body", "body": body})
+
+
+class GraphQLRequestLimits:
+    """Refuses a GraphQL request whose document or variables are over the limits before anything else reads it:
+    no token is verified, no database connection is taken, nothing is parsed but the JSON.
+
+    A request it cannot read as GraphQL (not JSON, a body of another type, …) passes on unchanged: the endpoint
+    answers it. Operations on a WebSocket are checked by the transport (hub/graphql/ws.py).
+    """
+
+    def __init__(self, app: ASGIApp, *, limits: QueryLimits, metrics: Any, path: str = "/graphql") -> None:
+        self.app = app
+        self.limits = limits
+        self.metrics = metrics
+        self.path = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].rstrip("/") != self.path:
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        body = await request.body()
+        try:
+            check_request(*_document_and_variables(request, body), self.limits)
+        except LimitExceeded as refusal:
+            self.metrics.errors.labels(refusal.extensions["code"]).inc()
+            await limit_refusal(refusal, request.headers.get("accept"))(scope, receive, send)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+def _document_and_variables(request: Request, body: bytes) -> tuple[Any, Any]:
+    """The `query` and `variables` of a GraphQL request over GET or a JSON POST; (None, None) if unreadable."""
+    try:
+        if request.method == "GET":
+            variables = request.query_params.get("variables")
+            return request.query_params.get("query"), json.loads(variables) if variables else None
+        if "json" in request.headers.get("content-type", ""):
+            data = json.loads(body)
+            if isinstance(data, dict):
+                return data.get("query"), data.get("variables")
+    except (ValueError, RecursionError):
+        pass
+    return None, None
+
+
+def limit_refusal(refusal: LimitExceeded, accept: str | None) -> Response:
+    """Like any failure before execution: 400 without `data` in graphql-response+json, 200 with null data in JSON."""
+    media_type = response_media_type(accept)
+    if media_type == GRAPHQL_RESPONSE_JSON:
+        return JSONResponse({"errors": [refusal.formatted]}, status_code=400, media_type=media_type)
+    return JSONResponse({"data": None, "errors": [refusal.formatted]}, media_type=media_type)

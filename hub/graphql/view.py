@@ -30,7 +30,7 @@ from hub.observability.metrics import HubMetrics
 from hub.errors import Unauthenticated
 from hub.graphql.context import HubContext
 from hub.graphql.http import GRAPHQL_RESPONSE_JSON, RequestError, request_error_response, response_media_type
-from hub.graphql.limits import LimitExceeded, QueryLimits, check_request
+from hub.graphql.limits import QueryLimits
 from hub.graphql.schema import schema
 from hub.graphql.ws import HubTransportWS
 from hub.policy.access import ensure_client_active
@@ -87,17 +87,14 @@ class HubGraphQL(GraphQL):
 
     async def execute_single(self, request: Request, request_adapter: Any, sub_response: Response, context: HubContext,
                              root_value: Any, request_data: Any) -> ExecutionResult:
-        """Within the limits, a query (GET or POST) or a mutation (POST); subscriptions are for the WebSocket."""
+        """A query (GET or POST) or a mutation (POST); subscriptions are for the WebSocket. The document and
+        variables are already within the limits (GraphQLRequestLimits, ahead of authentication)."""
         allowed = {OperationType.QUERY} | ({OperationType.MUTATION} if request_adapter.method == "POST" else set())
         try:
-            check_request(request_data.query, request_data.variables, self.limits)
             result = await self.schema.execute(
                 request_data.query, root_value=root_value, variable_values=request_data.variables,
                 context_value=context, operation_name=request_data.operation_name, allowed_operation_types=allowed,
                 operation_extensions=request_data.extensions)
-        except LimitExceeded as refusal:
-            self.metrics.errors.labels(refusal.extensions["code"]).inc()
-            result = PreExecutionError(data=None, errors=[refusal])
         except InvalidOperationTypeError as error:
             raise _operation_type_refusal(error.operation_type) from None
         except CannotGetOperationTypeError as error:
