@@ -225,6 +225,20 @@ async def test_a_body_over_the_limit_is_refused_with_413_before_it_is_read(hub, 
         assert f"{DEFAULTS.max_body_bytes} bytes (HUB_MAX_BODY_BYTES)" in response.json()["errors"][0]["message"]
 
 
+async def test_a_websocket_message_over_the_body_limit_closes_the_socket(hub):
+    sub = await Subscription.open(hub.port, hub.token(Role.UTILITY, "KF-WATER"), "subscription { assignmentEvents { cursor } }")
+    await sub.socket.send(json.dumps({"type": "ping", "payload": {"pad": "x" * DEFAULTS.max_body_bytes}}))
+    assert await sub.closed_with() == 1009  # message too big
+
+
+async def test_a_request_over_a_limit_is_refused_before_its_token_is_checked(http):
+    """Refusing costs no token verification and no database connection: no token is needed to be refused."""
+    response = await http.post("/graphql", json={"query": nested_query(100)})
+    assert response.status_code == 200
+    assert response.json()["errors"][0]["extensions"]["code"] == "QUERY_TOO_DEEP"
+    assert (await http.post("/graphql", json={"query": nested_query(3)})).status_code == 401
+
+
 async def test_refused_documents_do_not_enter_the_parse_cache(clerk):
     cache = _get_parse_cache(128)
     await clerk.run("{ __typename }")
