@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(10, description="Connections per instance (PostgreSQL).")
     log_level: str = Field("INFO", description="Python log level.")
     max_body_bytes: int = Field(262_144, gt=0, description="Largest request body (and WebSocket message) accepted; larger ones are refused with 413 before they are read.")
-    max_document_bytes: int = Field(65_536, gt=0, description="Largest GraphQL document, in UTF-8 bytes.")
+    max_document_bytes: int = Field(32_768, gt=0, description="Largest GraphQL document, in UTF-8 bytes.")
     max_tokens: int = Field(1_000, gt=0, description="Most lexical tokens in a GraphQL document (comments not counted).")
     max_query_depth: int = Field(20, gt=0, le=100, description="Deepest nesting of fields in an operation.")
     max_aliases: int = Field(30, ge=0, description="Most aliases in a document.")

@@ -75,15 +75,11 @@ class HubGraphQL(GraphQL):
         return sub_response
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        if sub_response.status_code == 400:  # graphql-response+json, execution never started: no data entry
+            response_data.pop("data", None)
         response = super().create_response(response_data, sub_response)
         response.headers["content-type"] = sub_response.media_type
         return response
-
-    async def process_result(self, request: Request, result: ExecutionResult) -> Any:
-        body = await super().process_result(request, result)
-        if not _executed(result) and response_media_type(request.headers.get("accept")) == GRAPHQL_RESPONSE_JSON:
-            body.pop("data", None)  # the spec's sign that execution never started
-        return body
 
     async def execute_single(self, request: Request, request_adapter: Any, sub_response: Response, context: HubContext,
                              root_value: Any, request_data: Any) -> ExecutionResult:
