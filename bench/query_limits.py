@@ -9,8 +9,9 @@ time, sends --attacks of each of
   * a request of 10 MB (a document padded to 10 MB),
 and, for comparison, a query with 100 aliases (small enough to be parsed, refused after parsing); prints the
 hub's own time per refusal (the `Server-Timing` header: from the request reaching the hub to its answer starting)
-and the answer. Then the three attacks at once, --attackers clients each, next to one client sending a normal query (a page of 20 cases with their assignments): its latency alone and during the attacks, and the
-server's RSS before and after. Nothing is asserted: it is a measurement.
+and the answer. Then the three attacks at once, each at --rate requests a second from --attackers clients, next
+to one client sending a normal query (a page of 20 cases with their assignments): its latency alone and during
+the attacks, and the server's RSS before and after. Nothing is asserted: it is a measurement.
 """
 
 import argparse
@@ -69,17 +70,23 @@ def quantiles(values: list[float]) -> str:
 
 
 async def normal_latencies(http: httpx.AsyncClient, headers: dict, stop: asyncio.Event | None,
-                           count: int = 0) -> list[float]:
+                           count: int = 0) -> tuple[list[float], list[float]]:
+    """Latencies of the normal query as the client sees them, and as the hub's Server-Timing reports them (the
+    client's figure also holds this load generator's own delays while it sends the attacks)."""
     latencies: list[float] = []
+    server: list[float] = []
     while (stop is not None and not stop.is_set()) or len(latencies) < count:
         started = time.perf_counter()
         response = await http.post("/graphql", json={"query": NORMAL}, headers=headers)
         assert response.status_code == 200 and not response.json().get("errors"), response.text
         latencies.append((time.perf_counter() - started) * 1000)
-    return latencies
+        server.append(server_ms(response))
+    return latencies, server
 
 
-async def attack(http: httpx.AsyncClient, headers: dict, body: dict, count: int, attackers: int) -> tuple[list, set]:
+async def attack(http: httpx.AsyncClient, headers: dict, body: dict, count: int, attackers: int,
+                 rate: float | None = None) -> tuple[list, set]:
+    """`count` requests from `attackers` clients, at `rate` requests a second in all (None: as fast as answered)."""
     timings: list[float] = []
     answers: set[str] = set()
     content = httpx.Request("POST", "/", json=body).content  # encoded once: the client's cost is not measured
@@ -87,8 +94,11 @@ async def attack(http: httpx.AsyncClient, headers: dict, body: dict, count: int,
 
     async def client() -> None:
         for _ in remaining:
+            started = time.perf_counter()
             response = await http.post("/graphql", content=content,
                                        headers={**headers, "Content-Type": "application/json"})
+            if rate:
+                await asyncio.sleep(max(0.0, attackers / rate - (time.perf_counter() - started)))
             timings.append(server_ms(response))
             errors = response.json().get("errors") or [{}]
             answers.add(f"{response.status_code} {errors[0].get('extensions', {}).get('code')}")
@@ -141,16 +151,18 @@ async def bench(http: httpx.AsyncClient, env: dict, pid: int, args: argparse.Nam
     alone = await normal_latencies(http, clerk, None, args.normal)
     stop = asyncio.Event()
     normal = asyncio.create_task(normal_latencies(http, clerk, stop))
-    print(f"all attacks at once, {args.attackers} clients each, next to one client sending the normal query:")
-    results = await asyncio.gather(*(attack(http, clerk, body, args.attacks, args.attackers)
+    print(f"the attacks at once, {args.rate:g}/s each from {args.attackers} clients, next to one client sending "
+          f"the normal query:")
+    results = await asyncio.gather(*(attack(http, clerk, body, args.attacks, args.attackers, args.rate)
                                      for body in bodies.values()))
     stop.set()
     during = await normal
     for name, (timings, _) in zip(bodies, results):
         print(f"  {name:<36} server time {quantiles(timings)}")
     rss_after = rss_mib(pid)
-    print(f"normal query (20 cases with assignments), alone:   {quantiles(alone)}   (n={len(alone)})")
-    print(f"normal query, during the attacks:                  {quantiles(during)}   (n={len(during)})")
+    for label, (client, server) in (("alone", alone), ("during the attacks", during)):
+        print(f"normal query (20 cases with assignments), {label}: n={len(client)}\n"
+              f"    server time {quantiles(server)}\n    client      {quantiles(client)}")
     print(f"server RSS: {rss_before:.1f} MiB before the attacks, {rss_after:.1f} MiB after "
           f"{len(bodies) * args.attacks * (1 + args.attackers)} refused requests")
 
@@ -160,5 +172,6 @@ if __name__ == "__main__":
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--attacks", type=int, default=200, help="requests of each attack")
     parser.add_argument("--attackers", type=int, default=2, help="concurrent clients per attack in the mixed phase")
+    parser.add_argument("--rate", type=float, default=20, help="requests a second of each attack in the mixed phase")
     parser.add_argument("--normal", type=int, default=200, help="normal queries measured alone")
     asyncio.run(main(parser.parse_args()))
