@@ -270,7 +270,7 @@ def check_document(document: DocumentNode, schema: GraphQLSchema, variables: Map
 
 def _shown(number: int) -> str:
     """Fragments spread inside each other can multiply a cost past any printable size."""
-    return str(number) if number < 10**15 else f"more than 10^15"
+    return str(number) if number < 10**15 else "more than 10^15"
 
 
 class QueryBounds(ValidationCache):
