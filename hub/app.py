@@ -25,6 +25,7 @@ from hub.observability.timing import ServerTimingMiddleware
 from hub.notifications.senders import LogSender, Sender, WebhookSender
 from hub.notifications.worker import OutboxWorker
 from hub.graphql.http import BodyLimitMiddleware, GraphQLRequestLimits
+from hub.graphql.schema import schema
 from hub.graphql.view import HubGraphQL
 from hub.catalogue.loader import load_sharing_catalogue
 from hub.timelimits.loader import load_time_limits
@@ -59,8 +60,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     feed = EventFeed(db, queue_size=settings.subscription_queue_size)
     clock = Clock()
     metrics = HubMetrics()
+    limits = settings.query_limits.for_schema(schema._schema)
     graphql = HubGraphQL(db=db, tokens=tokens, policies=policies, feed=feed, clock=clock, metrics=metrics,
-                         limits=settings.query_limits)
+                         limits=limits)
     outbox = OutboxWorker(db, sms_sender(settings), retry_base_seconds=settings.sms_retry_base_seconds,
                           max_attempts=settings.sms_max_attempts)
     scheduler = TimeLimitScheduler(db, clock.now, scan_seconds=settings.time_limit_scan_seconds)
@@ -120,7 +122,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         middleware=[Middleware(ServerTimingMiddleware), Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
                     Middleware(RequestIdMiddleware),
-                    Middleware(GraphQLRequestLimits, limits=settings.query_limits, metrics=metrics),
+                    Middleware(GraphQLRequestLimits, limits=limits, metrics=metrics),
                     Middleware(BearerAuthMiddleware, tokens=tokens, policies=policies)],
         lifespan=lifespan,
     )

@@ -193,6 +193,19 @@ async def test_every_list_input_is_bounded_in_variables_and_in_the_document(as_r
     assert error["message"].startswith(f"argument {where} has {len(too_long)} items")
 
 
+async def test_an_input_object_wider_than_any_input_type_is_refused_before_coercion(clerk):
+    """graphql-core would suggest a spelling for each of 10,000 unknown fields (about a second of CPU)."""
+    data = individual_transfer()
+    data["site"] = {f"field{i}": i for i in range(10_000)}
+    error = await refusal(clerk, ops.SUBMIT, {"input": data})
+    assert error["extensions"]["code"] == "INPUT_TOO_LARGE"
+    assert error["message"].startswith("variable $input.site has 10000 fields; no input type has more than ")
+    literal = ", ".join(f"f{i}: {i}" for i in range(40))
+    error = await refusal(clerk, f"mutation {{ submitCase(input: {{ site: {{ {literal} }} }}) {{ __typename }} }}")
+    assert error["extensions"]["code"] == "INPUT_TOO_LARGE"
+    assert error["message"].startswith("argument submitCase(input).site has 40 fields")
+
+
 async def test_a_refused_submission_writes_nothing(clerk, as_role):
     applicant = as_role(Role.APPLICANT, None, "list-bound-applicant")
     materials = [{"typeCode": "RESIDENT_ID_CARD", "verified": True}] * (DEFAULTS.max_list_length + 1)
