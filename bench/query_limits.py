@@ -8,10 +8,10 @@ time, sends --attacks of each of
   * a query with 10,000 aliases (each a case lookup: the connection-pool attack),
   * a request of 10 MB (a document padded to 10 MB),
 and, for comparison, a query with 100 aliases (small enough to be parsed, refused after parsing); prints the
-hub's own time per refusal (the `Server-Timing` header: from the request reaching the hub to its answer starting)
-and the answer. Then the three attacks at once, each at --rate requests a second from --attackers clients, next
-to one client sending a normal query (a page of 20 cases with their assignments): its latency alone and during
-the attacks, and the server's RSS before and after. Nothing is asserted: it is a measurement.
+hub's own time per refusal (the `Server-Timing` header: from the request reaching the hub to its answer starting),
+the server CPU it took and the answer. Then the three attacks at once, each at --rate requests a second from
+--attackers clients, next to one client sending a normal query (a page of 20 cases with their assignments): its
+latency alone and during the attacks, and the server's RSS before and after. Nothing is asserted: it is a measurement.
 """
 
 import argparse
@@ -58,6 +58,12 @@ def rss_mib(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_ms(pid: int) -> float:
+    """User + system CPU the server process has used (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def server_ms(response: httpx.Response) -> float:
@@ -145,10 +151,15 @@ async def bench(http: httpx.AsyncClient, env: dict, pid: int, args: argparse.Nam
     print(f"backend {args.backend}; default limits")
     print("each attack alone, one client after another:")
     for name, body in {**bodies, **{name: make() for name, make in PARSED.items()}}.items():
+        cpu = cpu_ms(pid)
         timings, answers = await attack(http, clerk, body, args.attacks, 1)
-        print(f"  {name:<36} server time {quantiles(timings)}   answer {', '.join(sorted(answers))}")
+        cpu = (cpu_ms(pid) - cpu) / args.attacks
+        print(f"  {name:<36} server time {quantiles(timings)}   server CPU {cpu:5.2f} ms/request   "
+              f"answer {', '.join(sorted(answers))}")
 
+    cpu = cpu_ms(pid)
     alone = await normal_latencies(http, clerk, None, args.normal)
+    print(f"  {'normal query (for comparison)':<36} server CPU {(cpu_ms(pid) - cpu) / args.normal:5.2f} ms/request")
     stop = asyncio.Event()
     normal = asyncio.create_task(normal_latencies(http, clerk, stop))
     print(f"the attacks at once, {args.rate:g}/s each from {args.attackers} clients, next to one client sending "
