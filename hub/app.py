@@ -25,6 +25,7 @@ from hub.observability.timing import ServerTimingMiddleware
 from hub.notifications.senders import LogSender, Sender, WebhookSender
 from hub.notifications.worker import OutboxWorker
 from hub.graphql.http import BodyLimitMiddleware, GraphQLRequestLimits
+from hub.graphql.limits import QueryLimits
 from hub.graphql.schema import schema
 from hub.graphql.view import HubGraphQL
 from hub.catalogue.loader import load_sharing_catalogue
@@ -60,7 +61,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     feed = EventFeed(db, queue_size=settings.subscription_queue_size)
     clock = Clock()
     metrics = HubMetrics()
-    limits = settings.query_limits.for_schema(schema._schema)
+    limits = QueryLimits.configured(settings, schema._schema)
     graphql = HubGraphQL(db=db, tokens=tokens, policies=policies, feed=feed, clock=clock, metrics=metrics,
                          limits=limits)
     outbox = OutboxWorker(db, sms_sender(settings), retry_base_seconds=settings.sms_retry_base_seconds,
@@ -120,10 +121,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/readyz", readyz),
             Route("/metrics", prometheus),
         ],
-        middleware=[Middleware(ServerTimingMiddleware), Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
-                    Middleware(RequestIdMiddleware),
-                    Middleware(GraphQLRequestLimits, limits=limits, metrics=metrics),
-                    Middleware(BearerAuthMiddleware, tokens=tokens, policies=policies)],
+        middleware=[
+            Middleware(ServerTimingMiddleware),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            Middleware(RequestIdMiddleware),
+            Middleware(GraphQLRequestLimits, limits=limits, metrics=metrics),  # refusals cost no token check
+            Middleware(BearerAuthMiddleware, tokens=tokens, policies=policies),
+        ],
         lifespan=lifespan,
     )
     app.state.db = db

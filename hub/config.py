@@ -8,7 +8,6 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from hub.auth.issuers import TrustedIssuer
-from hub.graphql.limits import QueryLimits
 
 
 class Settings(BaseSettings):
@@ -63,14 +62,6 @@ class Settings(BaseSettings):
     @property
     def is_embedded(self) -> bool:
         return self.environment == "embedded"
-
-    @property
-    def query_limits(self) -> QueryLimits:
-        return QueryLimits(
-            max_document_bytes=self.max_document_bytes, max_tokens=self.max_tokens, max_depth=self.max_query_depth,
-            max_aliases=self.max_aliases, max_fields=self.max_fields, max_cost=self.max_query_cost,
-            default_list_size=self.default_list_size, max_list_length=self.max_list_length,
-        )
 
     @property
     def key_file(self) -> Path:

@@ -21,7 +21,7 @@ whose message states the value it was held to and the setting that sets it.
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -32,6 +32,8 @@ from graphql import (
 )
 from strawberry.extensions import ValidationCache
 
+from hub.config import Settings
+
 # Brackets may nest this much deeper than fields: the operation's own braces, argument parentheses, input
 # objects and lists (the deepest input, submitCase's heating loads, needs five).
 NESTING_MARGIN = 10
@@ -39,8 +41,6 @@ NESTING_MARGIN = 10
 
 @dataclass(frozen=True)
 class QueryLimits:
-    """Set from HUB_* settings (hub/config.py), but for `max_input_fields`, which the schema sets (`for_schema`)."""
-
     max_document_bytes: int
     max_tokens: int
     max_depth: int
@@ -49,14 +49,21 @@ class QueryLimits:
     max_cost: int
     default_list_size: int
     max_list_length: int
-    max_input_fields: int | None = None
+    max_input_fields: int
 
-    def for_schema(self, schema: GraphQLSchema) -> "QueryLimits":
-        """An input object with more fields than the widest input type can only be wrong, and graphql-core spends
-        a spelling suggestion on each unknown field (a second for 10,000): refuse it before. No input takes
-        free-form objects (there is no JSON input scalar), so the widest input type bounds every object given."""
-        widest = max(len(t.fields) for t in schema.type_map.values() if isinstance(t, GraphQLInputObjectType))
-        return replace(self, max_input_fields=widest)
+    @classmethod
+    def configured(cls, settings: Settings, schema: GraphQLSchema) -> "QueryLimits":
+        """The HUB_* settings, and from the schema the most fields an input object may have: one with more than the
+        widest input type can only be wrong, and graphql-core spends a spelling suggestion on each unknown field
+        (about a second for 10,000). No input takes free-form objects (there is no JSON input scalar)."""
+        return cls(
+            max_document_bytes=settings.max_document_bytes, max_tokens=settings.max_tokens,
+            max_depth=settings.max_query_depth, max_aliases=settings.max_aliases, max_fields=settings.max_fields,
+            max_cost=settings.max_query_cost, default_list_size=settings.default_list_size,
+            max_list_length=settings.max_list_length,
+            max_input_fields=max(len(t.fields) for t in schema.type_map.values()
+                                 if isinstance(t, GraphQLInputObjectType)),
+        )
 
 
 class LimitExceeded(GraphQLError):
@@ -136,7 +143,7 @@ def _list_too_long(what: str, where: str, length: int, limits: QueryLimits) -> L
 
 
 def _check_object_size(what: str, where: str, size: int, limits: QueryLimits) -> None:
-    if limits.max_input_fields is not None and size > limits.max_input_fields:
+    if size > limits.max_input_fields:
         raise LimitExceeded("INPUT_TOO_LARGE", f"{what} {where} has {size} fields; no input type has more than "
                                                f"{limits.max_input_fields}")
 
