@@ -25,9 +25,13 @@ from hub.faults import RETRY_AFTER, FaultMiddleware
 from hub.events.feed import EventFeed
 from hub.observability.logs import RequestIdMiddleware
 from hub.observability.metrics import HubMetrics
+from hub.observability.timing import ServerTimingMiddleware
 from hub.notifications.senders import LogSender, Sender, WebhookSender
 from hub.notifications.worker import OutboxWorker
 from hub.graphql.context import MaterialFiles
+from hub.graphql.http import BodyLimitMiddleware, GraphQLRequestLimits
+from hub.graphql.limits import QueryLimits
+from hub.graphql.schema import schema
 from hub.graphql.view import HubGraphQL
 from hub.files.http import FileEndpoints
 from hub.files.links import FileLinks
@@ -73,8 +77,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     collector = FileCollector(db, store, clock.now, interval=settings.file_gc_seconds)
     files = MaterialFiles(links=links, collector=collector,
                           retention=timedelta(days=settings.personal_data_retention_days))
+    limits = QueryLimits.configured(settings, schema._schema)
     graphql = HubGraphQL(db=db, tokens=tokens, policies=policies, feed=feed, clock=clock, metrics=metrics, audit=audit,
-                         files=files)
+                         files=files, limits=limits)
     file_endpoints = FileEndpoints(db=db, policies=policies, clock=clock, store=store, links=links, settings=settings)
     outbox = OutboxWorker(db, sms_sender(settings), retry_base_seconds=settings.sms_retry_base_seconds,
                           max_attempts=settings.sms_max_attempts, now=clock.now)
@@ -130,8 +135,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/metrics", prometheus),
             *file_endpoints.routes(),
         ],
-        middleware=[Middleware(RequestIdMiddleware), Middleware(FaultMiddleware),
-                    Middleware(BearerAuthMiddleware, tokens=tokens, policies=policies)],
+        middleware=[
+            Middleware(ServerTimingMiddleware),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, own_limits=("/files",)),
+            Middleware(RequestIdMiddleware),
+            Middleware(FaultMiddleware),
+            Middleware(GraphQLRequestLimits, limits=limits, metrics=metrics),  # refusals cost no token check
+            Middleware(BearerAuthMiddleware, tokens=tokens, policies=policies),
+        ],
         lifespan=lifespan,
     )
     app.state.db = db

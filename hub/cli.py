@@ -23,7 +23,7 @@ def serve(args: argparse.Namespace) -> None:
     # No permessage-deflate: events are small, and each compressed socket holds ~50 KiB of zlib state.
     uvicorn.run("hub.app:create_app", factory=True, host=args.host or settings.host,
                 port=args.port or settings.port, log_level=settings.log_level.lower(), log_config=None,
-                ws_per_message_deflate=False)
+                ws_per_message_deflate=False, ws_max_size=settings.max_body_bytes)
 
 
 def _refuse_unprepared(settings: Settings) -> None:

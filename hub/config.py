@@ -75,6 +75,15 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_seconds: float = Field(
         30.0, gt=0, description="How long a SQLite write waits for the write lock before the request is answered 503.")
     log_level: str = Field("INFO", description="Python log level.")
+    max_body_bytes: int = Field(262_144, gt=0, description="Largest request body (and WebSocket message) accepted; larger ones are refused with 413 before they are read.")
+    max_document_bytes: int = Field(32_768, gt=0, description="Largest GraphQL document, in UTF-8 bytes.")
+    max_tokens: int = Field(1_000, gt=0, description="Most lexical tokens in a GraphQL document (comments not counted).")
+    max_query_depth: int = Field(20, gt=0, le=100, description="Deepest nesting of fields in an operation.")
+    max_aliases: int = Field(30, ge=0, description="Most aliases in a document.")
+    max_fields: int = Field(500, gt=0, description="Most fields a document selects, fragments expanded.")
+    max_query_cost: int = Field(50_000, gt=0, description="Highest estimated cost of an operation: fields resolved, each list counted at its `first` or HUB_DEFAULT_LIST_SIZE.")
+    default_list_size: int = Field(10, gt=0, description="Items assumed for a list without `first` when estimating cost.")
+    max_list_length: int = Field(500, gt=0, description="Most items in any list given as input (materials, item codes, …), in variables or in the document.")
 
     @property
     def is_embedded(self) -> bool:

@@ -58,10 +58,11 @@ async def drop_database(url: str) -> None:
 class ServerThread:
     """An ASGI app served by uvicorn on a free loopback port, in its own thread and event loop."""
 
-    def __init__(self, app):  # type: ignore[no-untyped-def]
+    def __init__(self, app, **options):  # type: ignore[no-untyped-def]
         self.app = app
         self.port = free_port()
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on")
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on",
+                                **options)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -101,7 +102,7 @@ class RunningHub(ServerThread):
     def __init__(self, settings: Settings):
         self.settings = outside_checkout(settings)
         self.http: httpx.AsyncClient | None = None  # set by fixtures that give the hub its own client
-        super().__init__(create_app(settings))
+        super().__init__(create_app(settings), ws_max_size=settings.max_body_bytes)  # as `hub serve` runs it
 
     def client(self, role: Role, org: str | None = None, subject: str | None = None) -> "GraphQLClient":
         assert self.http is not None

@@ -18,6 +18,7 @@ from hub.errors import HubError, Unauthenticated
 from hub.graphql.errors import answer_unavailable, fault_error
 from hub.files.links import FileLinks
 from hub.files.service import FileCollector
+from hub.graphql.limits import QueryLimits
 from hub.graphql.loaders import Loaders, build_loaders
 from hub.policy import plan as policy_plan
 from hub.policy.access import ensure_client_active
@@ -47,6 +48,7 @@ class HubContext:
     audit: AuditWriter
     signing_key: ECKey  # checks the audit's signed checkpoints
     files: MaterialFiles
+    limits: QueryLimits
     principal: Principal | None = None
     snapshot: PolicySnapshot | None = None
     connection_params: dict | None = None  # set by the WebSocket transport at connection_init

@@ -1,0 +1,60 @@
+"""graphql-transport-ws with well-formed frames only, and the same request limits as over HTTP.
+
+A malformed frame (not an object, a missing or non-string id, a subscribe without a payload object or with a
+query that is not a string, …) closes the socket with 4400 as the protocol requires, instead of reaching code
+that assumes a well-formed one.
+"""
+
+from typing import Any
+
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
+
+from hub.graphql.limits import LimitExceeded, check_request
+
+_NEEDS_ID = ("subscribe", "complete")
+_OPTIONAL_OBJECTS = ("variables", "extensions")
+
+
+def frame_problem(message: Any) -> str | None:
+    """Why a decoded frame is not a well-formed graphql-transport-ws message, or None."""
+    if not isinstance(message, dict):
+        return "a message must be a JSON object"
+    kind = message.get("type")
+    if not isinstance(kind, str):
+        return "a message needs a string type"
+    if kind in _NEEDS_ID and not (isinstance(message.get("id"), str) and message["id"]):
+        return f"a {kind} message needs a non-empty string id"
+    if kind != "subscribe":
+        return None
+    payload = message.get("payload")
+    if not isinstance(payload, dict):
+        return "a subscribe message needs a payload object"
+    if not isinstance(payload.get("query"), str):
+        return "payload.query must be a string"
+    if not isinstance(payload.get("operationName"), str | None):
+        return "payload.operationName must be a string or null"
+    for name in _OPTIONAL_OBJECTS:
+        if not isinstance(payload.get(name), dict | None):
+            return f"payload.{name} must be an object or null"
+    return None
+
+
+class HubTransportWS(BaseGraphQLTransportWSHandler):
+    async def handle_message(self, message: Any) -> None:
+        if problem := frame_problem(message):
+            await self.handle_invalid_message(problem)
+            return
+        await super().handle_message(message)
+
+    async def handle_subscribe(self, message: Any) -> None:
+        """Past the protocol's own checks (acknowledged, id free), refuse an operation over the limits with an
+        `error` message for its id, as for any operation refused before execution."""
+        if self.connection_acknowledged and message["id"] not in self.operations:
+            payload = message["payload"]
+            try:
+                check_request(payload["query"], payload.get("variables"), self.context.limits)
+            except LimitExceeded as refusal:
+                self.context.metrics.errors.labels(refusal.extensions["code"]).inc()
+                await self.send_message({"id": message["id"], "type": "error", "payload": [refusal.formatted]})
+                return
+        await super().handle_subscribe(message)
