@@ -137,9 +137,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         middleware=[
             Middleware(ServerTimingMiddleware),
-            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, own_limits=("/files",)),
             Middleware(RequestIdMiddleware),
             Middleware(FaultMiddleware),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, own_limits=("/files",)),  # within: its refusal is no fault
             Middleware(GraphQLRequestLimits, limits=limits, metrics=metrics),  # refusals cost no token check
             Middleware(BearerAuthMiddleware, tokens=tokens, policies=policies),
         ],
