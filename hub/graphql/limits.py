@@ -165,7 +165,7 @@ class _Size:
 
 
 class _Measurer:
-    """Sizes operations in one pass; each fragment is sized once per list size it is spread under."""
+    """Sizes one operation in one pass; each fragment is sized once per list size it is spread under."""
 
     def __init__(self, document: DocumentNode, schema: GraphQLSchema, variables: Mapping[str, Any] | None,
                  limits: QueryLimits) -> None:
@@ -223,14 +223,14 @@ class _Measurer:
     def _field(self, node: FieldNode, parent: Any, page: int | None) -> _Size:
         for argument in node.arguments or ():
             self._check_literal_lists(argument.value, f"{node.name.value}({argument.name.value})")
-        fields = getattr(parent, "fields", None) if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)) else None
-        definition = fields.get(node.name.value) if fields else None
+        has_fields = isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType))
+        definition = parent.fields.get(node.name.value) if has_fields else None
         is_list = definition is not None and isinstance(get_nullable_type(definition.type), GraphQLList)
         first = self._first(node, definition)
         if first is not None:  # paginated: `first` sizes the list itself, or the edges of the connection it returns
             items, inner_page = (first, None) if is_list else (1, first)
         else:
-            items = (page or self.limits.default_list_size) if is_list else 1
+            items = (self.limits.default_list_size if page is None else page) if is_list else 1
             inner_page = None
         inner = _Size()
         if node.selection_set is not None:
@@ -267,13 +267,14 @@ class _Measurer:
 def check_document(document: DocumentNode, schema: GraphQLSchema, variables: Mapping[str, Any] | None,
                    limits: QueryLimits) -> None:
     """Refuse a parsed document beyond the limits. Aliases and fields are counted over the whole document
-    (all of it is validated), depth and cost per operation."""
-    measurer = _Measurer(document, schema, variables if isinstance(variables, Mapping) else None, limits)
+    (all of it is validated; the count stops at the operation that passes the limit), depth and cost per
+    operation."""
+    given = variables if isinstance(variables, Mapping) else None
     aliases = fields = 0
     for operation in document.definitions:
         if not isinstance(operation, OperationDefinitionNode):
             continue
-        size = measurer.operation(operation)
+        size = _Measurer(document, schema, given, limits).operation(operation)
         aliases, fields = aliases + size.aliases, fields + size.fields
         if size.depth > limits.max_depth:
             raise LimitExceeded("QUERY_TOO_DEEP", f"the operation nests fields {size.depth} deep; the limit is "
@@ -283,13 +284,13 @@ def check_document(document: DocumentNode, schema: GraphQLSchema, variables: Map
                                                      f"resolved (each list counted at its `first` or "
                                                      f"HUB_DEFAULT_LIST_SIZE={limits.default_list_size} items); "
                                                      f"the limit is {limits.max_cost} (HUB_MAX_QUERY_COST)")
-    if aliases > limits.max_aliases:
-        raise LimitExceeded("TOO_MANY_ALIASES", f"the document has {aliases} aliases; the limit is "
-                                                f"{limits.max_aliases} (HUB_MAX_ALIASES)")
-    if fields > limits.max_fields:
-        raise LimitExceeded("TOO_MANY_FIELDS", f"the document selects {fields} fields (a field repeated k times in "
-                                               f"one selection counted k² times); the limit is {limits.max_fields} "
-                                               f"(HUB_MAX_FIELDS)")
+        if aliases > limits.max_aliases:
+            raise LimitExceeded("TOO_MANY_ALIASES", f"the document has {aliases} aliases; the limit is "
+                                                    f"{limits.max_aliases} (HUB_MAX_ALIASES)")
+        if fields > limits.max_fields:
+            raise LimitExceeded("TOO_MANY_FIELDS", f"the document selects {fields} fields (a field repeated k times "
+                                                   f"in one selection counted k² times); the limit is "
+                                                   f"{limits.max_fields} (HUB_MAX_FIELDS)")
 
 
 def _shown(number: int) -> str:
