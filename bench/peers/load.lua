@@ -1,6 +1,7 @@
 -- wrk script for bench/peer_speed.py: POSTs bodies from a file (one JSON body per line, in turn, wrapping at
--- the end), checks each response and reports one JSON line at the end. Run with one thread (-t1), so each
--- line is sent once before any is sent again.
+-- the end; a line "AUTHORIZATION<TAB>BODY" also sets that request's Authorization header), checks each
+-- response and reports one JSON line at the end. Run with one thread (-t1), so each line is sent once
+-- before any is sent again.
 --   wrk -t1 -c32 -d10s -s load.lua URL -- BODIES_FILE OK_MARKER
 -- A response counts as bad unless it is a 200 whose body contains OK_MARKER and no non-empty "errors" list
 -- (neither GraphQL's top-level one nor a mutation's typed errors).
@@ -12,17 +13,26 @@ function setup(thread)
 end
 
 function init(args)
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/json"
   bodies = {}
   for line in io.lines(args[1]) do
-    if #line > 0 then table.insert(bodies, line) end
+    if #line > 0 then
+      local tab = string.find(line, "\t", 1, true)
+      if tab then
+        local headers = {Authorization = string.sub(line, 1, tab - 1)}
+        for key, value in pairs(wrk.headers) do headers[key] = value end
+        table.insert(bodies, {string.sub(line, tab + 1), headers})
+      else
+        table.insert(bodies, {line, nil})
+      end
+    end
   end
   ok_marker = args[2]
   bad = 0
   sent = 0
   wrapped = 0
   position = 0
-  wrk.method = "POST"
-  wrk.headers["Content-Type"] = "application/json"
 end
 
 function request()
@@ -32,7 +42,8 @@ function request()
     wrapped = wrapped + 1
   end
   sent = sent + 1
-  return wrk.format(nil, nil, nil, bodies[position])
+  local body = bodies[position]
+  return wrk.format(nil, nil, body[2], body[1])
 end
 
 function response(status, headers, body)

@@ -4,9 +4,11 @@
 
 CREATE SCHEMA IF NOT EXISTS peers;
 
--- The mobile "my cases" page: the newest cases where `subject` is the applicant or the agent.
--- Exposed as Query.myCases(subject, first); a STABLE SQL function PostgreSQL can inline.
-CREATE OR REPLACE FUNCTION peers.my_cases(subject text, first int) RETURNS SETOF public.cases
+-- The mobile "my cases" page: the cases where `subject` is the applicant or the agent, newest first.
+-- Exposed as Query.myCases(subject); the page is the connection's `first: 20` (PostGraphile gives every
+-- setof function first/after/..., so a function argument named `first` would clash). A STABLE SQL
+-- function PostgreSQL inlines, so the connection's LIMIT reaches the ORDER BY.
+CREATE OR REPLACE FUNCTION peers.my_cases(subject text) RETURNS SETOF public.cases
 LANGUAGE sql STABLE AS $$
     SELECT c.*
     FROM public.cases c
@@ -14,7 +16,6 @@ LANGUAGE sql STABLE AS $$
                    UNION ALL
                    SELECT g.case_id FROM public.agents g WHERE g.subject = my_cases.subject)
     ORDER BY c.submitted_at DESC, c.id DESC
-    LIMIT my_cases.first
 $$;
 
 -- submitCase in one request: the case, its applicant, agent, site, materials and one assignment per

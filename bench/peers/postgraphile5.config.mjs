@@ -5,9 +5,17 @@
 import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
 import { makePgService } from "postgraphile/adaptors/pg";
 
+/** v4's names: entities of the second schema (`peers`) are not prefixed with it (myCases, submitCase). */
+const NoSchemaPrefix = {
+  name: "NoSchemaPrefix",
+  version: "0.0.0",
+  inflection: { replace: { _schemaPrefix: () => "" } },
+};
+
 /** @type {GraphileConfig.Preset} */
 const preset = {
   extends: [PostGraphileAmberPreset],
+  plugins: [NoSchemaPrefix],
   pgServices: [
     makePgService({
       connectionString: process.env.PEER_DATABASE_URL,

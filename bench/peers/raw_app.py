@@ -27,7 +27,7 @@ SELECT json_build_object('data', json_build_object('myCases', coalesce(json_agg(
                                 ORDER BY a.service), '[]')
                          FROM public.assignments a WHERE a.case_id = c.id))
        ORDER BY c.submitted_at DESC, c.id DESC), '[]')))::text
-FROM peers.my_cases($1, $2) AS c
+FROM (SELECT * FROM peers.my_cases($1) LIMIT $2) AS c
 """
 
 
