@@ -58,7 +58,7 @@ UTILITIES = {"WATER": "KF-WATER", "ELECTRICITY": "KF-POWER", "GAS": "KF-GAS", "H
 PG_MY_CASES = """query ($subject: String!) { myCases(subject: $subject, first: 20) { nodes { number status submittedAt
   assignmentsByCaseId(orderBy: SERVICE_ASC) { nodes { service status resultAccountNumber } } } } }"""
 PG_SUBMIT = """mutation ($input: SubmitCaseInput!) { submitCase(input: $input) {
-  case { id number assignmentsByCaseId(orderBy: SERVICE_ASC) { nodes { id service version } } } } }"""
+  result { id number assignmentsByCaseId(orderBy: SERVICE_ASC) { nodes { id service version } } } } }"""
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -670,5 +670,6 @@ if __name__ == "__main__":
     parser.add_argument("--write-rounds", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each measured run")
     parser.add_argument("--warmup", type=float, default=3.0)
-    parser.add_argument("--only", nargs="+", choices=["read", "write", "scale"], default=["read", "write", "scale"])
+    parser.add_argument("--only", nargs="+", choices=["fill", "read", "write", "scale"],
+                        default=["read", "write", "scale"], help="phases to run (fill: only make the databases)")
     main(parser.parse_args())
