@@ -407,8 +407,14 @@ class Figures:
         self.p50.append(result["p50_us"] / 1000)
         self.p99.append(result["p99_us"] / 1000)
 
+    @property
+    def cpu_per_request(self) -> float:
+        return self.cpu / self.requests if self.requests else float("nan")
+
     def row(self, label: str) -> str:
-        cpu_ms = self.cpu * 1000 / self.requests if self.requests else float("nan")
+        if not self.requests:
+            return f"  {label:<28} no request completed within the runs ({self.bad} bad)"
+        cpu_ms = self.cpu_per_request * 1000
         bad = f"   {self.bad} bad" if self.bad else ""
         return (f"  {label:<28} {self.rate:9.1f}/s   p50 {statistics.median(self.p50):8.1f} ms"
                 f"   p99 {statistics.median(self.p99):8.1f} ms   server CPU {cpu_ms:6.2f} ms/req{bad}")
@@ -466,7 +472,7 @@ def load_average() -> str:
 
 
 def ratio(a: float, b: float) -> str:
-    return f"{a / b:.3f}" if b else "-"
+    return f"{a / b:.3f}" if b and a == a and b == b else "-"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -496,7 +502,8 @@ def read_phase(url: str, args: argparse.Namespace, tmp: Path) -> Figures:
     hub_figures = figures["hub"]
     for name in ("v5", "v4", "raw"):
         print(f"  hub/{name:<4} req/s {ratio(hub_figures.rate, figures[name].rate):>7}   "
-              f"p50 {ratio(statistics.median(hub_figures.p50), statistics.median(figures[name].p50)):>7}")
+              f"p50 {ratio(statistics.median(hub_figures.p50), statistics.median(figures[name].p50)):>7}   "
+              f"server CPU per request {ratio(hub_figures.cpu_per_request, figures[name].cpu_per_request):>7}")
     return hub_figures
 
 
@@ -638,7 +645,7 @@ def scale_phase(url: str, compare_url: str, n: int, m: int, args: argparse.Names
     small_label, large_label = list(targets)
     print(f"  {n:,}/{m:,}: req/s {ratio(busy[large_label].rate, busy[small_label].rate)}, "
           f"latency alone (p50) {ratio(statistics.median(alone[large_label].p50), statistics.median(alone[small_label].p50))}, "
-          f"server CPU per request {ratio(busy[large_label].cpu / busy[large_label].requests, busy[small_label].cpu / busy[small_label].requests)}")
+          f"server CPU per request {ratio(busy[large_label].cpu_per_request, busy[small_label].cpu_per_request)}")
 
 
 def main(args: argparse.Namespace) -> None:
