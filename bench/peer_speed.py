@@ -450,7 +450,15 @@ class Load:
             sys.exit(f"wrk failed against {server.name}:\n{done.stdout}\n{done.stderr}")
         if done.stderr.strip():
             print(f"    ({server.name}: {done.stderr.strip()[:300]})")
+            print(f"    ({server.name}'s log: {incident(server.log)})")
         return json.loads(match.group(1)), used
+
+
+def incident(log: Path) -> str:
+    """The last logged error other than a client that hung up when a run ended (wrk does at its end)."""
+    errors = [line for line in log.read_text(errors="replace").splitlines()
+              if ("ERROR" in line or "error" in line) and "ClientDisconnect" not in line]
+    return errors[-1][-1500:] if errors else "no error logged"
 
 
 def interleaved(load: Load, targets: dict[str, tuple[Server, Path, dict, str]], rounds: int, seconds: float,
