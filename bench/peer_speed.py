@@ -74,22 +74,13 @@ def sqlalchemy_url(url: str) -> str:
 
 
 async def filled(admin: str, name: str) -> bool:
-    conn = await asyncpg.connect(admin)
-    try:
-        comment = await conn.fetchval(
-            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1", name)
-    finally:
-        await conn.close()
-    return bool(comment and comment.startswith("peerbench fill complete"))
+    rows = await fetch(admin, "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1", name)
+    return bool(rows and rows[0][0] and rows[0][0].startswith("peerbench fill complete"))
 
 
 async def recreate(admin: str, name: str) -> None:
-    conn = await asyncpg.connect(admin)
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
+    await execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await execute(admin, f'CREATE DATABASE "{name}"')
 
 
 async def load_catalogue(url: str) -> None:
@@ -161,6 +152,8 @@ def prepare_database(admin: str, n: int, reuse: bool) -> str:
     url = dsn(admin, name)
     if reuse and asyncio.run(filled(admin, name)):
         print(f"reusing database {name}")
+        migrate.upgrade(sqlalchemy_url(url))  # revisions added since it was filled
+        asyncio.run(load_catalogue(url))
     else:
         print(f"filling database {name} ({n:,} cases)")
         asyncio.run(recreate(admin, name))
@@ -285,21 +278,28 @@ def start_hub(servers: Servers, url: str, name: str = "hub") -> Hub:
                {org: token(Role.UTILITY, org, f"peerbench-{org.lower()}") for org in UTILITIES.values()})
 
 
-def start_peers(servers: Servers, url: str) -> dict[str, Server]:
-    node = node_binary()
-    node_env = {"PEER_DATABASE_URL": url, "NODE_ENV": "production", "GRAPHILE_ENV": "production"}
-    v5, v4, raw = free_port(), free_port(), free_port()
-    return {
-        "v5": servers.start("postgraphile5", [node, "node_modules/postgraphile/dist/cli-run.js", "-C",
-                                              "postgraphile5.config.mjs"],
-                            {**node_env, "PEER_PORT": str(v5)}, v5, "/graphql", cwd=PEERS),
-        "v4": servers.start("postgraphile4", [node, "postgraphile4.js"], {**node_env, "PEER_PORT": str(v4)}, v4,
-                            "/graphql", cwd=PEERS),
-        "raw": servers.start("raw", [sys.executable, "-m", "uvicorn", "--app-dir", str(PEERS), "raw_app:app",
-                                     "--host", "127.0.0.1", "--port", str(raw), "--log-level", "warning",
-                                     "--no-access-log"],
-                             {"PEER_DATABASE_URL": url}, raw, "/my-cases"),
-    }
+def start_v5(servers: Servers, url: str) -> Server:
+    port = free_port()
+    return servers.start("postgraphile5", [node_binary(), "node_modules/postgraphile/dist/cli-run.js",
+                                           "-C", "postgraphile5.config.mjs"], node_env(url, port), port, "/graphql",
+                         cwd=PEERS)
+
+
+def start_v4(servers: Servers, url: str) -> Server:
+    port = free_port()
+    return servers.start("postgraphile4", [node_binary(), "postgraphile4.js"], node_env(url, port), port, "/graphql",
+                         cwd=PEERS)
+
+
+def start_raw(servers: Servers, url: str) -> Server:
+    port = free_port()
+    return servers.start("raw", [sys.executable, "-m", "uvicorn", "--app-dir", str(PEERS), "raw_app:app",
+                                 "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+                                 "--no-access-log"], {"PEER_DATABASE_URL": url}, port, "/my-cases")
+
+
+def node_env(url: str, port: int) -> dict:
+    return {"PEER_DATABASE_URL": url, "PEER_PORT": str(port), "NODE_ENV": "production", "GRAPHILE_ENV": "production"}
 
 
 def wait_ready(servers: dict[str, Server], requests: dict[str, tuple[dict, dict]]) -> None:
@@ -492,8 +492,8 @@ def read_phase(url: str, args: argparse.Namespace, tmp: Path) -> Figures:
     load = Load(tmp, args.concurrency)
     with Servers(tmp) as servers:
         hub = start_hub(servers, url)
-        peers = start_peers(servers, url)
-        everyone = {"hub": hub.server, **peers}
+        everyone = {"hub": hub.server, "v5": start_v5(servers, url), "v4": start_v4(servers, url),
+                    "raw": start_raw(servers, url)}
         requests = page_requests(hub)
         wait_ready(everyone, requests)
         check_same_page(everyone, requests)
@@ -571,7 +571,7 @@ def write_phase(url: str, args: argparse.Namespace, tmp: Path) -> None:
     try:
         with Servers(tmp) as servers:
             hub = start_hub(servers, url)
-            v5 = start_peers_v5_only(servers, url)
+            v5 = start_v5(servers, url)
             hub_body, peer_body = hub_submit_body(), peer_submit_body()
             wait_ready({"hub": hub.server, "v5": v5}, {"hub": ({"query": MY_CASES}, bearer(hub.applicant)),
                                                        "v5": ({"query": "{ __typename }"}, {})})
@@ -586,14 +586,6 @@ def write_phase(url: str, args: argparse.Namespace, tmp: Path) -> None:
             acknowledge(load, hub, url, args)
     finally:
         remove_written_cases(url)
-
-
-def start_peers_v5_only(servers: Servers, url: str) -> Server:
-    port = free_port()
-    return servers.start("postgraphile5", [node_binary(), "node_modules/postgraphile/dist/cli-run.js", "-C",
-                                           "postgraphile5.config.mjs"],
-                         {"PEER_DATABASE_URL": url, "PEER_PORT": str(port), "NODE_ENV": "production",
-                          "GRAPHILE_ENV": "production"}, port, "/graphql", cwd=PEERS)
 
 
 def check_submissions(url: str, hub: Hub, v5: Server, hub_body: str, peer_body: str) -> None:
@@ -658,6 +650,7 @@ def scale_phase(url: str, compare_url: str, n: int, m: int, args: argparse.Names
 
 def main(args: argparse.Namespace) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
+    args.postgres = args.postgres.replace("postgresql+asyncpg://", "postgresql://", 1)
     print(f"peer benchmark: {args.cases:,} cases; {os.cpu_count()} cores; load average {load_average()}")
     url = prepare_database(args.postgres, args.cases, args.reuse)
     compare = args.compare_cases if args.compare_cases and args.compare_cases != args.cases else None

@@ -22,7 +22,7 @@ SELECT b.*,
 FROM (
     SELECT i,
            md5('case' || i)::uuid AS id,
-           (i * 7919) % 100 AS h,
+           (i::bigint * 7919) % 100 AS h,
            ({n} - i)::float8 / {n} AS age,
            timestamptz '{anchor}' - interval '1 hour' - interval '730 days' * (({n} - i)::float8 / {n}) AS submitted_at,
            CASE WHEN i % 3 = 0 THEN 'CONNECTION' ELSE 'TRANSFER' END AS case_type,

@@ -6,7 +6,7 @@ const http = require("http");
 const { Pool } = require("pg");
 const { postgraphile } = require("postgraphile4");
 
-const pool = new Pool({ connectionString: process.env.PEER_DATABASE_URL, max: 10 });
+const pool = new Pool({ connectionString: process.env.PEER_DATABASE_URL, max: 10, idleTimeoutMillis: 5000 });
 const middleware = postgraphile(pool, ["public", "peers"], {
   graphiql: false,
   watchPg: false,

@@ -33,7 +33,9 @@ FROM (SELECT * FROM peers.my_cases($1) LIMIT $2) AS c
 
 @contextlib.asynccontextmanager
 async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
-    app.state.pool = await asyncpg.create_pool(os.environ["PEER_DATABASE_URL"], min_size=10, max_size=10)
+    # Idle connections are closed soon: the PostgreSQL serving this benchmark is usually shared.
+    app.state.pool = await asyncpg.create_pool(os.environ["PEER_DATABASE_URL"], min_size=1, max_size=10,
+                                               max_inactive_connection_lifetime=5)
     yield
     await app.state.pool.close()
 
