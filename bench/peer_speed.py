@@ -637,7 +637,7 @@ def scale_phase(url: str, compare_url: str, n: int, m: int, args: argparse.Names
         busy = interleaved(load, targets, args.rounds, args.seconds, args.warmup)
         alone = {label: Figures() for label in targets}
         for label, (server, bodies, headers, ok) in targets.items():
-            alone[label].add(*load.run(server, bodies, headers, ok, args.seconds / 2, connections=1))
+            alone[label].add(*load.run(server, bodies, headers, ok, args.seconds, connections=1))
     print(f"\n  hub my cases page, {args.concurrency} connections / one at a time:")
     for label in targets:
         print(busy[label].row(f"{label}, {args.concurrency} conns"))
