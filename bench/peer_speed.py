@@ -683,4 +683,7 @@ if __name__ == "__main__":
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--only", nargs="+", choices=["fill", "read", "write", "scale"],
                         default=["read", "write", "scale"], help="phases to run (fill: only make the databases)")
-    main(parser.parse_args())
+    try:
+        main(parser.parse_args())
+    except KeyboardInterrupt:
+        sys.exit("interrupted; the servers this run started are stopped")
