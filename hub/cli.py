@@ -112,7 +112,8 @@ def _signing_key(settings: Settings):  # type: ignore[no-untyped-def]
     return key
 
 
-def _signing_key():  # type: ignore[no-untyped-def]
+def _existing_signing_key():  # type: ignore[no-untyped-def]
+    """The hub's key if there is one (the audit commands check checkpoints with it; they never create one)."""
     from hub.auth import keys
 
     path = get_settings().key_file
@@ -130,7 +131,7 @@ def audit_verify(args: argparse.Namespace) -> None:
         db = Database(get_settings().database_url)
         try:
             async with db.read() as session:
-                report = await verify(session, key=_signing_key(), saved=saved)
+                report = await verify(session, key=_existing_signing_key(), saved=saved)
         finally:
             await db.dispose()
         if report.intact:
@@ -153,7 +154,7 @@ def audit_checkpoint(_: argparse.Namespace) -> None:
     from hub.clock import utcnow
     from hub.db import Database
 
-    key = _signing_key()
+    key = _existing_signing_key()
     if key is None:
         sys.exit(f"signing key {get_settings().key_file} not found (set HUB_SIGNING_KEY_FILE)")
 
