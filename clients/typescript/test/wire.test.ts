@@ -212,7 +212,7 @@ describe("uploading materials' files", () => {
   const bytes = new TextEncoder().encode("%PDF-1.4 scan");
 
   test("the file goes first to POST /files as raw bytes with the token, then the request names it by SHA-256", async () => {
-    const stub = await endpoint((request) => request.path === "/files"
+    const stub = await endpoint((_, index) => index === 0 // the upload, then the mutation
       ? { status: 201, body: JSON.stringify({ sha256: sha256("%PDF-1.4 scan"), size: 13, contentType: "application/pdf" }) }
       : { body: JSON.stringify({ data: { submitCase: null }, errors: [{ message: "internal error (incident 1)", extensions: { code: "INTERNAL", incident: "1" } }] }) });
     await client(stub.url).submitCase(withFile(bytes));
