@@ -17,7 +17,7 @@ export interface HubClientOptions {
   token: TokenSource;
   /** How operations are sent: full text ("query", default), persisted id ("id") or Apollo APQ hash ("apq"). */
   documents?: DocumentMode;
-  /** Defaults to the global fetch. */
+  /** Defaults to the global fetch; also sends the files of materials, and reads a React Native `{uri}`. */
   fetch?: typeof fetch;
   /** A WebSocket class where there is no global one (Node.js before 22: the `ws` package). */
   webSocketImpl?: unknown;
