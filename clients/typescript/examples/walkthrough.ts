@@ -1,5 +1,6 @@
 // An applicant's session, as the 汴捷办 app or the government portal runs it: the form's choices, a refused and
 // an accepted submission, my cases page by page, 补正, then the case followed live.
+import { readFile } from "node:fs/promises";
 import WebSocket from "ws";
 import { HubClient, type CasePage, type FollowError, type NewCase, type Result } from "@kaifeng-hub/client";
 
@@ -19,6 +20,10 @@ function explain(error: FollowError): string {
       return `the hub is busy, try again in ${error.retryAfterSeconds ?? 30} s`;
     case "network":
       return `no connection (${error.message})`;
+    case "upload":
+      return `${error.field}: ${error.message}`;
+    case "server":
+      return `something went wrong at the hub; quote incident ${error.incident ?? "(none)"}`;
     default:
       return JSON.stringify(error);
   }
@@ -69,13 +74,18 @@ do {
   after = page.hasNextPage ? page.endCursor : null;
 } while (after);
 
-// 5. 补正: add the property certificate; each assignment checks its materials again.
+// 5. 补正: add the property certificate with its scan; the client uploads the file to the hub first (in the app:
+//    the Blob, or the picker's {uri, name, type}). Each assignment checks its materials again.
+const scan = await readFile(new URL("../../examples/property-certificate.pdf", import.meta.url));
 const supplemented = orExit(await hub.addMaterials({
   caseId: filed.id,
   expectedVersion: filed.version ?? 0, // the version read; CONFLICT if the case changed since
-  materials: [{ typeCode: "PROPERTY_CERTIFICATE", number: "豫(2024)开封市不动产权第0012345号", fileRef: "scan://property.pdf" }],
+  materials: [{ typeCode: "PROPERTY_CERTIFICATE", number: "豫(2024)开封市不动产权第0012345号", file: new Uint8Array(scan) }],
 }));
 console.log(`materials complete: ${supplemented.assignments?.map((a) => `${a.service} ${a.materials?.complete}`).join(", ")}`);
+const certificate = supplemented.materials?.find((m) => m.typeCode === "PROPERTY_CERTIFICATE")?.file;
+console.log(`certificate: ${certificate?.contentType}, ${certificate?.size} bytes, sha256 ${certificate?.sha256}`);
+console.log(`  download for a few minutes: ${certificate?.downloadUrl ?? "(not granted)"}`);
 
 // 6. Follow the case: its history from "0", then each change as it happens. Keep the cursor (in the app's
 //    storage) and pass it as `after` next time to get only what came since.

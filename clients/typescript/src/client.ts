@@ -8,7 +8,7 @@ import {
   type ApplicantKind, type ApplicationFormQuery, type CaseDetailFragment, type CaseFilterInput, type CaseSummaryFragment,
   type CaseType, type SubmitCaseInput,
 } from "./generated/graphql.js";
-import { toMaterialInputs, type NewMaterial, type UploadFile } from "./materials.js";
+import { toMaterialInputs, type NewMaterial } from "./materials.js";
 import { execute, type Link, type TokenSource } from "./transport.js";
 
 export interface HubClientOptions {
@@ -17,16 +17,14 @@ export interface HubClientOptions {
   token: TokenSource;
   /** How operations are sent: full text ("query", default), persisted id ("id") or Apollo APQ hash ("apq"). */
   documents?: DocumentMode;
-  /** Defaults to the global fetch. */
+  /** Defaults to the global fetch; also sends the files of materials, and reads a React Native `{uri}`. */
   fetch?: typeof fetch;
   /** A WebSocket class where there is no global one (Node.js before 22: the `ws` package). */
   webSocketImpl?: unknown;
-  /** Lets a material carry its file: uploads it and answers the reference the hub records as `fileRef`. */
-  uploadFile?: UploadFile;
   reconnect?: Partial<ReconnectOptions>;
 }
 
-/** An application to submit; each material has a `fileRef`, or a `file` for `uploadFile`. */
+/** An application to submit; a material's `file` may be the file itself, uploaded to the hub first. */
 export type NewCase = Omit<SubmitCaseInput, "materials"> & { materials?: NewMaterial[] | null };
 
 export interface AddMaterialsRequest {
@@ -58,17 +56,19 @@ export class HubClient {
   constructor(options: HubClientOptions) {
     this.#options = options;
     const { token } = options;
+    const base = options.url.replace(/\/+$/, "");
     this.#link = {
-      endpoint: `${options.url.replace(/\/+$/, "")}/graphql`,
+      endpoint: `${base}/graphql`,
+      files: `${base}/files`,
       token: typeof token === "function" ? async () => token() : async () => token,
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),
       documents: options.documents ?? "query",
     };
   }
 
-  /** File one application; all or nothing. */
+  /** File one application; all or nothing (files given with materials are uploaded first, and kept by the hub only if attached). */
   async submitCase(application: NewCase): Promise<Result<CaseDetailFragment>> {
-    const materials = await toMaterialInputs(application.materials ?? [], this.#options.uploadFile, "materials");
+    const materials = await toMaterialInputs(this.#link, application.materials ?? [], "materials");
     if (!materials.ok) {
       return materials;
     }
@@ -101,7 +101,7 @@ export class HubClient {
 
   /** 补正: add materials; the hub re-checks them and resumes the assignments waiting on them. */
   async addMaterials({ caseId, expectedVersion, materials }: AddMaterialsRequest): Promise<Result<CaseDetailFragment>> {
-    const inputs = await toMaterialInputs(materials, this.#options.uploadFile, "materials");
+    const inputs = await toMaterialInputs(this.#link, materials, "materials");
     if (!inputs.ok) {
       return inputs;
     }
@@ -132,9 +132,13 @@ export class HubClient {
   }
 }
 
-function payload(answer: Result<{ case: CaseDetailFragment | null; errors: UserError[] }>): Result<CaseDetailFragment> {
+/** A mutation's answer: its payload is null only with errors (e.g. INTERNAL with an incident), mapped by `execute`. */
+function payload(answer: Result<{ case: CaseDetailFragment | null; errors: UserError[] } | null>): Result<CaseDetailFragment> {
   if (!answer.ok) {
     return answer;
+  }
+  if (answer.value === null) {
+    return fail({ kind: "server", status: 200, message: "the mutation answered null without an error", incident: null });
   }
   const { case: record, errors } = answer.value;
   if (errors.length > 0) {

@@ -20,7 +20,7 @@ export type HubError =
   | { kind: "unavailable"; status: number; message: string; retryAfterSeconds: number | null }
   /** The hub could not be reached (no network, DNS, connection refused or reset). */
   | { kind: "network"; message: string; cause?: unknown }
-  /** A material's file could not be uploaded before the request; nothing was sent to the hub. */
+  /** A material's file could not be read on this device (e.g. a React Native `uri`); nothing was sent to the hub. */
   | { kind: "upload"; field: string; message: string; cause?: unknown }
   /** A live follow's WebSocket was closed with a code that retrying will not change. */
   | { kind: "closed"; code: number; reason: string }
@@ -52,11 +52,21 @@ export interface GraphQLErrorLike {
   extensions?: Record<string, unknown>;
 }
 
-/** A GraphQL `errors` list as one HubError: the hub's coded errors are refusals, anything else unexpected. */
+/** The hub's faults: not the caller's doing, so never a refusal. */
+const UNAVAILABLE = "UNAVAILABLE"; // the database is down: retry later
+
+/**
+ * A GraphQL `errors` list as one HubError: the hub's coded errors are refusals, UNAVAILABLE a retry later, anything
+ * else (INTERNAL with its incident id, e.g. a mutation field answered null) unexpected.
+ */
 export function fromGraphQLErrors(errors: readonly GraphQLErrorLike[], status: number): HubError {
   const codes = errors.map((e) => e.extensions?.code);
   if (codes.includes("UNAUTHENTICATED")) {
     return { kind: "unauthenticated", message: errors[0]?.message ?? "unauthenticated" };
+  }
+  if (codes.includes(UNAVAILABLE)) { // 503 is answered before this; a 200 with it (a gateway rewrote the status) too
+    const message = errors.find((e) => e.extensions?.code === UNAVAILABLE)?.message ?? "unavailable";
+    return { kind: "unavailable", status, message, retryAfterSeconds: null };
   }
   if (codes.every(isHubCode)) {
     return { kind: "refused", errors: errors.map((e) => ({ field: null, code: e.extensions?.code as ErrorCode, message: e.message })) };

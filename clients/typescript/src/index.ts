@@ -2,6 +2,6 @@ export { HubClient, type AddMaterialsRequest, type CasePage, type HubClientOptio
 export type { DocumentMode } from "./documents.js";
 export type { HubError, Result, UserError } from "./errors.js";
 export type { CaseEvent, CaseFollow, FollowError, FollowOptions, FollowStatus, ReconnectOptions } from "./follow.js";
-export type { MaterialFile, NewMaterial, UploadFile } from "./materials.js";
+export type { MaterialFile, NewMaterial, UploadedFile } from "./materials.js";
 export type { TokenSource } from "./transport.js";
 export type * from "./generated/graphql.js";

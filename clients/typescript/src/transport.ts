@@ -1,22 +1,28 @@
-// GraphQL over HTTP: one POST per operation, its answer mapped to a Result (401/403/503 and network failures typed).
+// HTTP to the hub: one POST per operation (and per uploaded file), its answer mapped to a Result (401/403/503 and
+// network failures typed).
 import type { DocumentTypeDecoration } from "@graphql-typed-document-node/core";
 import { operation, requestBody, type DocumentMode } from "./documents.js";
-import { describe, fail, fromGraphQLErrors, ok, type GraphQLErrorLike, type Result } from "./errors.js";
+import { describe, fail, fromGraphQLErrors, ok, type GraphQLErrorLike, type HubError, type Result } from "./errors.js";
 
 /** A bearer token, or a function giving the current one (called before each request and each WebSocket connection). */
 export type TokenSource = string | (() => string | Promise<string>);
 
 /** Where and how this client talks to the hub. */
 export interface Link {
+  /** `<url>/graphql` */
   endpoint: string;
+  /** `<url>/files`: where material files are uploaded. */
+  files: string;
   token: () => Promise<string>;
   fetch: typeof fetch;
   documents: DocumentMode;
 }
 
-interface GraphQLResponse {
+/** A GraphQL answer; the hub's other JSON answers (POST /files) use the same `errors` list, with `field` and `code`. */
+export interface GraphQLResponse {
   data?: unknown;
   errors?: GraphQLErrorLike[];
+  [key: string]: unknown;
 }
 
 interface Answer {
@@ -43,6 +49,28 @@ export async function execute<R, V>(link: Link, document: DocumentTypeDecoration
 }
 
 async function post(link: Link, request: Record<string, unknown>): Promise<Result<Answer>> {
+  const sent = await send(link, link.endpoint, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json, application/json" },
+    body: JSON.stringify(request),
+  });
+  if (!sent.ok) {
+    return sent;
+  }
+  const { response, body } = sent.value;
+  const refused = statusError(response, body);
+  if (refused) {
+    return fail(refused);
+  }
+  if (body && (body.data !== undefined || body.errors)) {
+    return ok({ status: response.status, body });
+  }
+  return fail({ kind: "server", status: response.status, message: messageOf(response, body), incident: null });
+}
+
+/** One authenticated request to the hub, its answer read as JSON (`null` when it is not JSON). */
+export async function send(link: Link, url: string, init: RequestInit & { headers: Record<string, string> }):
+  Promise<Result<{ response: Response; body: GraphQLResponse | null }>> {
   let token: string;
   try {
     token = await link.token();
@@ -51,34 +79,31 @@ async function post(link: Link, request: Record<string, unknown>): Promise<Resul
   }
   let response: Response;
   try {
-    response = await link.fetch(link.endpoint, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        accept: "application/graphql-response+json, application/json",
-        authorization: `Bearer ${token}`,
-      },
-      body: JSON.stringify(request),
-    });
+    response = await link.fetch(url, { ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } });
   } catch (cause) {
     return fail({ kind: "network", message: describe(cause), cause });
   }
-  const body = await readJson(response);
-  const message = body?.errors?.[0]?.message ?? `HTTP ${response.status} ${response.statusText}`.trim();
+  return ok({ response, body: await readJson(response) });
+}
+
+/** The typed error an HTTP status says by itself (401, 403, 429/502/503/504), or null. */
+export function statusError(response: Response, body: GraphQLResponse | null): HubError | null {
+  const message = messageOf(response, body);
   if (response.status === 401) {
-    return fail({ kind: "unauthenticated", message });
+    return { kind: "unauthenticated", message };
   }
   if (response.status === 403) {
-    return fail({ kind: "forbidden", message });
+    return { kind: "forbidden", message };
   }
   if (RETRY_LATER.has(response.status)) {
     const retryAfterSeconds = retryAfter(response.headers.get("retry-after"));
-    return fail({ kind: "unavailable", status: response.status, message, retryAfterSeconds });
+    return { kind: "unavailable", status: response.status, message, retryAfterSeconds };
   }
-  if (body && (body.data !== undefined || body.errors)) {
-    return ok({ status: response.status, body });
-  }
-  return fail({ kind: "server", status: response.status, message, incident: null });
+  return null;
+}
+
+export function messageOf(response: Response, body: GraphQLResponse | null): string {
+  return body?.errors?.[0]?.message ?? `HTTP ${response.status} ${response.statusText}`.trim();
 }
 
 async function readJson(response: Response): Promise<GraphQLResponse | null> {

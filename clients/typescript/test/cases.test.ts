@@ -1,8 +1,16 @@
 // Submitting, listing, reading and supplementing cases through the client, against the real hub.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { before, describe, test } from "node:test";
 import { HubClient, type CaseDetailFragment, type CasePage, type NewCase, type Result } from "@kaifeng-hub/client";
 import { demoTokens, hubUrl, mintToken, newIdNumber, writeBack } from "./hub.js";
+
+/** The smallest files the hub takes: a one-page PDF and a 1×1 PNG (judged by their magic numbers). */
+const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+  + "2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+const PNG = Uint8Array.from(Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64"));
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 function value<T>(result: Result<T>): T {
   assert.ok(result.ok, `expected success, got ${JSON.stringify(!result.ok && result.error)}`);
@@ -25,6 +33,7 @@ function application(idNumber: string, subject: string | null, changes: Partial<
 
 describe("an applicant's cases", () => {
   const idNumber = newIdNumber(); // the applicant's app account is their ID number
+  const strangerIdNumber = newIdNumber();
   let clerk: HubClient;
   let applicant: HubClient;
   let stranger: HubClient; // another applicant
@@ -37,7 +46,7 @@ describe("an applicant's cases", () => {
     clerk = new HubClient({ url: hubUrl(), token: tokens.CLERK! });
     let strangerToken: string;
     [applicantToken, strangerToken] = await Promise.all([
-      mintToken("APPLICANT", { subject: idNumber }), mintToken("APPLICANT", { subject: newIdNumber() })]);
+      mintToken("APPLICANT", { subject: idNumber }), mintToken("APPLICANT", { subject: strangerIdNumber })]);
     applicant = new HubClient({ url: hubUrl(), token: applicantToken });
     stranger = new HubClient({ url: hubUrl(), token: strangerToken });
     for (let i = 0; i < 4; i++) { // at the window, for the applicant's account
@@ -115,38 +124,73 @@ describe("an applicant's cases", () => {
     assert.deepEqual(value(await applicant.getCase(current.id)).materials, current.materials);
   });
 
-  test("a material may carry its file: the client uploads it first and sends the reference", async () => {
-    const stored: string[] = [];
-    const uploading = new HubClient({
-      url: hubUrl(), token: applicantToken,
-      uploadFile: async (file, material) => {
-        stored.push(`${material.typeCode}:${await (file as Blob).text()}`);
-        return `store://${stored.length}`;
-      },
-    });
-    const current = value(await uploading.getCase(submitted[3]!.id));
-    const photo = new Blob(["property certificate scan"], { type: "image/jpeg" });
-    const added = value(await uploading.addMaterials({
-      caseId: current.id, expectedVersion: current.version!, materials: [{ typeCode: "PROPERTY_CERTIFICATE", file: photo }],
-    }));
-    assert.deepEqual(stored, ["PROPERTY_CERTIFICATE:property certificate scan"]);
-    assert.deepEqual(added.materials?.at(-1)?.fileRef, "store://1");
+  test("a material given with its file: the client uploads it to the hub and attaches it by its SHA-256", async () => {
+    const filed = value(await applicant.submitCase(application(idNumber, null, {
+      channel: "MOBILE_APP",
+      materials: [{ typeCode: "RESIDENT_ID_CARD", number: idNumber, file: new Blob([PDF]) }], // a File from a browser
+    })));
+    const read = value(await applicant.getCase(filed.id));
+    const file = read.materials?.[0]?.file;
+    assert.deepEqual([file?.sha256, file?.size, file?.contentType], [sha256(PDF), PDF.length, "application/pdf"]);
+    assert.ok(file?.uploadedAt);
+    // the applicant's own file comes back by its short-lived link, byte for byte
+    const download = await fetch(file!.downloadUrl!);
+    assert.equal(download.status, 200);
+    assert.deepEqual(new Uint8Array(await download.arrayBuffer()), PDF);
   });
 
-  test("a failed upload is a typed error naming the material, and nothing reaches the hub", async () => {
-    const failing = new HubClient({
-      url: hubUrl(), token: applicantToken,
-      uploadFile: async () => { throw new Error("document store unavailable"); },
+  test("补正 with files: bytes and a React Native picker's {uri, name, type}; a fileRef still works", async () => {
+    const current = value(await applicant.getCase(submitted[3]!.id));
+    const picked = { uri: `data:image/png;base64,${Buffer.from(PNG).toString("base64")}`, name: "property.png", type: "image/png" };
+    const added = value(await applicant.addMaterials({
+      caseId: current.id, expectedVersion: current.version!,
+      materials: [
+        { typeCode: "PROPERTY_CERTIFICATE", file: picked },
+        { typeCode: "OWNER_ID", file: PDF },
+        { typeCode: "AGENT_ID", fileRef: "scan://agent.jpg" },
+      ],
+    }));
+    assert.deepEqual(added.materials?.slice(-3).map((m) => [m.typeCode, m.file?.sha256 ?? null, m.file?.contentType ?? null, m.fileRef]), [
+      ["PROPERTY_CERTIFICATE", sha256(PNG), "image/png", null],
+      ["OWNER_ID", sha256(PDF), "application/pdf", null],
+      ["AGENT_ID", null, null, "scan://agent.jpg"],
+    ]);
+    assert.equal(added.version, current.version! + 1);
+  });
+
+  test("a file uploaded before may be attached by its SHA-256, by its uploader only", async () => {
+    const current = value(await applicant.getCase(submitted[3]!.id));
+    const again = value(await applicant.addMaterials({
+      caseId: current.id, expectedVersion: current.version!, materials: [{ typeCode: "OWNER_ID", file: { sha256: sha256(PDF) } }],
+    }));
+    assert.equal(again.materials?.at(-1)?.file?.sha256, sha256(PDF));
+    // another applicant who learnt the hash cannot attach it
+    const own = value(await stranger.submitCase(application(strangerIdNumber, null, { channel: "MOBILE_APP" })));
+    const taken = await stranger.addMaterials({
+      caseId: own.id, expectedVersion: own.version!, materials: [{ typeCode: "OWNER_ID", file: { sha256: sha256(PDF) } }],
     });
-    const current = value(await failing.getCase(submitted[3]!.id));
-    const materials = [{ typeCode: "OWNER_ID", fileRef: "scan://owner.jpg" }, { typeCode: "PROPERTY_CERTIFICATE", file: new Blob(["x"]) }];
-    const answer = await failing.addMaterials({ caseId: current.id, expectedVersion: current.version!, materials });
-    assert.equal(answer.ok, false);
-    assert.deepEqual(!answer.ok && { ...answer.error, cause: undefined },
-      { kind: "upload", field: "materials[1].file", message: "document store unavailable", cause: undefined });
-    const withoutUploader = await applicant.addMaterials({ caseId: current.id, expectedVersion: current.version!, materials });
-    assert.ok(!withoutUploader.ok && withoutUploader.error.kind === "upload");
-    assert.equal(value(await applicant.getCase(current.id)).version, current.version);
+    assert.ok(!taken.ok && taken.error.kind === "refused", JSON.stringify(taken));
+    assert.deepEqual(taken.error.errors.map((e) => [e.field, e.code]), [["materials[0].file.sha256", "NOT_FOUND"]]);
+  });
+
+  test("a file the hub refuses is a refusal naming the material's file, and nothing is added", async () => {
+    const current = value(await applicant.getCase(submitted[3]!.id));
+    const attempt = (file: Blob | Uint8Array | { uri: string }) => applicant.addMaterials({
+      caseId: current.id, expectedVersion: current.version!,
+      materials: [{ typeCode: "OWNER_ID", fileRef: "scan://owner.jpg" }, { typeCode: "PROPERTY_CERTIFICATE", file }],
+    });
+    const notAScan = await attempt(new TextEncoder().encode("just some text, not a scan"));
+    assert.ok(!notAScan.ok && notAScan.error.kind === "refused", JSON.stringify(notAScan));
+    assert.deepEqual(notAScan.error.errors.map((e) => [e.field, e.code]), [["materials[1].file", "INVALID"]]);
+    assert.match(notAScan.error.errors[0]!.message, /PDF, JPEG or PNG/);
+    const empty = await attempt(new Blob([]));
+    assert.ok(!empty.ok && empty.error.kind === "refused", JSON.stringify(empty));
+    assert.deepEqual(empty.error.errors.map((e) => [e.field, e.code]), [["materials[1].file", "REQUIRED"]]);
+    const unreadable = await attempt({ uri: "file:///nowhere/property.jpg" });
+    assert.ok(!unreadable.ok && unreadable.error.kind === "upload", JSON.stringify(unreadable));
+    assert.equal(unreadable.error.field, "materials[1].file");
+    const materials = (c: CaseDetailFragment) => c.materials?.map((m) => [m.typeCode, m.fileRef, m.file?.sha256]); // links are signed anew
+    assert.deepEqual(materials(value(await applicant.getCase(current.id))), materials(current));
   });
 
   test("a refused submission names each field and code, and files nothing", async () => {

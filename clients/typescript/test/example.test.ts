@@ -1,6 +1,7 @@
 // The README's example, run as a developer would after `make run`: with the demo tokens, to its end.
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -37,6 +38,12 @@ test("the walkthrough runs with the demo tokens; the water company's acknowledge
   assert.match(output, /^refused:\n {2}site\.districtCode: INVALID /m);
   assert.match(output, /^submitted KF\d{8}-\w{8}: SUBMITTED$/m);
   assert.match(output, /^materials complete: ELECTRICITY true, WATER true$/m);
+  const scan = await readFile(join(PACKAGE_DIR, "examples", "property-certificate.pdf"));
+  const sha256 = createHash("sha256").update(scan).digest("hex");
+  assert.match(output, new RegExp(`^certificate: application/pdf, ${scan.length} bytes, sha256 ${sha256}$`, "m"));
+  const link = /^ {2}download for a few minutes: (http\S+)$/m.exec(output)?.[1];
+  assert.ok(link, output);
+  assert.deepEqual(Buffer.from(await (await fetch(link)).arrayBuffer()), scan);
   assert.match(output, /^ {2}CASE_SUBMITTED: case SUBMITTED\n(.*\n)* {2}ASSIGNMENT_RECEIVED: case IN_PROGRESS\nnext time, follow with after: "\d+"$/m);
   assert.deepEqual(JSON.parse((await acknowledged)!.stdout), { assignment: { status: "RECEIVED", version: 3 }, errors: [] });
 });

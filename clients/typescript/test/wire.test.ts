@@ -9,7 +9,7 @@ import { after, describe, test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { buildSchema, parse, validate, Kind } from "graphql";
 import WebSocket, { WebSocketServer } from "ws";
-import { HubClient, type DocumentMode } from "@kaifeng-hub/client";
+import { HubClient, type DocumentMode, type NewCase } from "@kaifeng-hub/client";
 import { freePort, PACKAGE_DIR, REPO } from "./hub.js";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -30,7 +30,8 @@ async function endpoint(reply: (request: Record<string, any>, index: number) => 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     let text = "";
     for await (const chunk of req) text += chunk;
-    const request = JSON.parse(text || "{}");
+    const json = req.headers["content-type"] === "application/json";
+    const request = json ? JSON.parse(text || "{}") : { bytes: text, contentType: req.headers["content-type"] }; // an upload
     requests.push({ ...request, authorization: req.headers.authorization, path: req.url });
     const { status = 200, headers = { "content-type": "application/json" }, body } = reply(request, requests.length - 1);
     res.writeHead(status, headers).end(body);
@@ -45,6 +46,11 @@ async function endpoint(reply: (request: Record<string, any>, index: number) => 
 const servers: ReturnType<typeof createServer>[] = [];
 after(() => servers.forEach((s) => s.close()));
 
+const html = { "content-type": "text/html" };
+const NEW_CASE: NewCase = {
+  caseType: "TRANSFER", channel: "MOBILE_APP", applicant: { kind: "INDIVIDUAL", name: "张伟" },
+  site: { address: "开封市龙亭区北门大街 12 号", districtCode: "410202" }, water: { accountNumber: "W-100231" },
+};
 const EMPTY_PAGE = JSON.stringify({ data: { cases: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } } });
 const client = (url: string, documents?: DocumentMode) => new HubClient({ url, token: "t0ken", documents, webSocketImpl: WebSocket });
 
@@ -131,7 +137,6 @@ describe("persisted documents", () => {
 });
 
 describe("answers from the hub's address, as typed errors", () => {
-  const html = { "content-type": "text/html" };
 
   test("503 with Retry-After (seconds or a date), 429, 502, 504: unavailable, retry later", async () => {
     const inTwoMinutes = new Date(Date.now() + 120_000).toUTCString();
@@ -178,5 +183,57 @@ describe("answers from the hub's address, as typed errors", () => {
     const answer = await client(`http://127.0.0.1:${await freePort()}`).myCases();
     assert.ok(!answer.ok && answer.error.kind === "network", JSON.stringify(answer));
     assert.match(answer.error.message, /fetch failed: .*ECONNREFUSED/);
+  });
+
+  test("a mutation answered null (it failed unexpectedly) is a server error with the incident id", async () => {
+    const stub = await endpoint(() => ({ body: JSON.stringify({ data: { submitCase: null }, errors: [{
+      message: "internal error (incident 7be1c2)", path: ["submitCase"], extensions: { code: "INTERNAL", incident: "7be1c2" } }] }) }));
+    assert.deepEqual(await client(stub.url).submitCase(NEW_CASE),
+      { ok: false, error: { kind: "server", status: 200, message: "internal error (incident 7be1c2)", incident: "7be1c2" } });
+  });
+
+  test("the hub's database outage: 503 with Retry-After and the hub's message, or UNAVAILABLE however it comes", async () => {
+    const outage = JSON.stringify({ data: null, errors: [{ message: "the database is unavailable; retry later", extensions: { code: "UNAVAILABLE" } }] });
+    const replies: Reply[] = [
+      { status: 503, headers: { "content-type": "application/json", "retry-after": "5" }, body: outage },
+      { body: outage },
+    ];
+    const stub = await endpoint((_, index) => replies[index]!);
+    const message = "the database is unavailable; retry later";
+    assert.deepEqual(await client(stub.url).submitCase(NEW_CASE),
+      { ok: false, error: { kind: "unavailable", status: 503, message, retryAfterSeconds: 5 } });
+    assert.deepEqual(await client(stub.url).addMaterials({ caseId: "Q2FzZTox", expectedVersion: 1, materials: [] }),
+      { ok: false, error: { kind: "unavailable", status: 200, message, retryAfterSeconds: null } });
+  });
+});
+
+describe("uploading materials' files", () => {
+  const withFile = (file: Uint8Array): NewCase => ({ ...NEW_CASE, materials: [{ typeCode: "OWNER_ID", fileRef: "scan://a" }, { typeCode: "RESIDENT_ID_CARD", file }] });
+  const bytes = new TextEncoder().encode("%PDF-1.4 scan");
+
+  test("the file goes first to POST /files as raw bytes with the token, then the request names it by SHA-256", async () => {
+    const stub = await endpoint((_, index) => index === 0 // the upload, then the mutation
+      ? { status: 201, body: JSON.stringify({ sha256: sha256("%PDF-1.4 scan"), size: 13, contentType: "application/pdf" }) }
+      : { body: JSON.stringify({ data: { submitCase: null }, errors: [{ message: "internal error (incident 1)", extensions: { code: "INTERNAL", incident: "1" } }] }) });
+    await client(stub.url).submitCase(withFile(bytes));
+    const [upload, submit] = stub.requests;
+    assert.deepEqual([upload?.path, upload?.authorization, upload?.contentType, upload?.bytes], ["/files", "Bearer t0ken", "application/octet-stream", "%PDF-1.4 scan"]);
+    assert.equal(submit?.path, "/graphql");
+    assert.deepEqual(submit?.variables.input.materials, [{ typeCode: "OWNER_ID", fileRef: "scan://a" }, { typeCode: "RESIDENT_ID_CARD", file: { sha256: sha256("%PDF-1.4 scan") } }]);
+  });
+
+  test("a refused upload names the material's file; an outage is unavailable; the request is not sent", async () => {
+    const replies: Reply[] = [
+      { status: 413, body: JSON.stringify({ errors: [{ field: "body", code: "OUT_OF_RANGE", message: "larger than 10485760 bytes" }] }) },
+      { status: 503, headers: { "content-type": "application/json", "retry-after": "30" }, body: JSON.stringify({ errors: [{ message: "the database is unavailable; retry later", extensions: { code: "UNAVAILABLE" } }] }) },
+      { status: 403, headers: html, body: "<h1>Forbidden</h1>" },
+    ];
+    const stub = await endpoint((_, index) => replies[index]!);
+    assert.deepEqual(await client(stub.url).submitCase(withFile(bytes)), { ok: false, error: { kind: "refused", errors: [
+      { field: "materials[1].file", code: "OUT_OF_RANGE", message: "larger than 10485760 bytes" }] } });
+    assert.deepEqual(await client(stub.url).submitCase(withFile(bytes)), { ok: false, error: {
+      kind: "unavailable", status: 503, message: "the database is unavailable; retry later", retryAfterSeconds: 30 } });
+    assert.deepEqual(await client(stub.url).submitCase(withFile(bytes)), { ok: false, error: { kind: "forbidden", message: "HTTP 403 Forbidden" } });
+    assert.deepEqual(stub.requests.map((r) => r.path), ["/files", "/files", "/files"]);
   });
 });
