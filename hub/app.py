@@ -28,6 +28,7 @@ from hub.observability.metrics import HubMetrics
 from hub.notifications.senders import LogSender, Sender, WebhookSender
 from hub.notifications.worker import OutboxWorker
 from hub.graphql.context import MaterialFiles
+from hub.graphql import ide
 from hub.graphql.view import HubGraphQL
 from hub.files.http import FileEndpoints
 from hub.files.links import FileLinks
@@ -121,7 +122,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", ide.GraphiQLPage(graphql, settings), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/.well-known/jwks.json", jwks),
             Route("/oauth/token", token_endpoint(db, tokens, settings.client_token_ttl_seconds), methods=["POST"]),
@@ -129,6 +130,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/readyz", readyz),
             Route("/metrics", prometheus),
             *file_endpoints.routes(),
+            *ide.routes(settings),
         ],
         middleware=[Middleware(RequestIdMiddleware), Middleware(FaultMiddleware),
                     Middleware(BearerAuthMiddleware, tokens=tokens, policies=policies)],

@@ -27,7 +27,7 @@ mkdir -p "$dest"
 cp "$work/graphiql/graphiql.min.js" "$work/graphiql/graphiql.min.css" "$dest/"
 cp "$work/react/umd/react.production.min.js" "$work/react-dom/umd/react-dom.production.min.js" "$dest/"
 {
-  echo "Files in this folder other than hub-graphiql.js and SHA256SUMS are copied unchanged from npm packages by"
+  echo "Files in this folder other than hub-graphiql.* and SHA256SUMS are copied unchanged from npm packages by"
   echo "scripts/vendor-graphiql.sh: graphiql@$GRAPHIQL (graphiql.min.js, graphiql.min.css; the bundle includes"
   echo "graphql-js, graphql-ws, CodeMirror 5 and their dependencies, all MIT-licensed), react@$REACT and"
   echo "react-dom@$REACT (UMD production builds). Their licences follow."
