@@ -4,7 +4,7 @@ PYTHON ?= python3
 BIN := $(VENV)/bin
 POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/postgres
 
-.PHONY: setup run test test-sqlite test-postgresql schema lock
+.PHONY: setup run test test-sqlite test-postgresql schema lock vendor-graphiql
 setup: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -31,3 +31,6 @@ schema: setup
 lock: setup
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra test --quiet -o requirements.lock
+
+vendor-graphiql:  # re-fetch GraphiQL's browser files from npm at the pinned versions (see README, GraphiQL)
+	scripts/vendor-graphiql.sh

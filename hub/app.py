@@ -32,6 +32,7 @@ from hub.graphql.context import MaterialFiles
 from hub.graphql.http import BodyLimitMiddleware, GraphQLRequestLimits
 from hub.graphql.limits import QueryLimits
 from hub.graphql.schema import schema
+from hub.graphql import ide
 from hub.graphql.view import HubGraphQL
 from hub.files.http import FileEndpoints
 from hub.files.links import FileLinks
@@ -126,7 +127,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"]),
+            Route("/graphql", ide.GraphiQLPage(graphql, settings), methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/.well-known/jwks.json", jwks),
             Route("/oauth/token", token_endpoint(db, tokens, settings.client_token_ttl_seconds), methods=["POST"]),
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/readyz", readyz),
             Route("/metrics", prometheus),
             *file_endpoints.routes(),
+            *ide.routes(settings),
         ],
         middleware=[
             Middleware(ServerTimingMiddleware),

@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -16,12 +17,15 @@ def serve(args: argparse.Namespace) -> None:
 
     from hub.observability import logs
 
+    if args.host:  # the app judges from HUB_HOST what a bind exposes (demo tokens in GraphiQL: loopback only)
+        os.environ["HUB_HOST"] = args.host
+        get_settings.cache_clear()
     settings = get_settings()
     if not settings.is_embedded:
         _refuse_unprepared(settings)
     logs.configure(settings.log_level)
     # No permessage-deflate: events are small, and each compressed socket holds ~50 KiB of zlib state.
-    uvicorn.run("hub.app:create_app", factory=True, host=args.host or settings.host,
+    uvicorn.run("hub.app:create_app", factory=True, host=settings.host,
                 port=args.port or settings.port, log_level=settings.log_level.lower(), log_config=None,
                 ws_per_message_deflate=False, ws_max_size=settings.max_body_bytes)
 

@@ -1,5 +1,7 @@
 """Ready-made tokens for a newcomer on the embedded default (never in production)."""
 
+from pathlib import Path
+
 from hub.auth.tokens import TokenService
 from hub.config import Settings
 from hub.enums import Role
@@ -22,12 +24,30 @@ def announce_tokens(tokens: TokenService, settings: Settings) -> None:
     """Print a token per role and keep them in <data_dir>/demo-tokens.txt."""
     if not settings.is_embedded:
         raise RuntimeError("demo tokens exist only on the embedded default")
-    lines = ["# Demo tokens (embedded default only). In GraphiQL, add the header:",
-             '#   {"Authorization": "Bearer <token>"}']
+    lines = ["# Demo tokens (embedded default only). GraphiQL at /graphql offers them as demo roles; other clients",
+             "# send the header  Authorization: Bearer <token>"]
     for subject, org, role in DEMO_PRINCIPALS:
         token = tokens.issue(subject=subject, organisation=org, roles=[role], ttl_seconds=settings.demo_token_ttl_seconds)
         lines.append(f"{role.value:<11} {org or '-':<11} {token}")
     text = "\n".join(lines) + "\n"
-    path = settings.data_dir / "demo-tokens.txt"
+    path = tokens_file(settings)
     path.write_text(text)
     print(text + f"# (saved to {path})", flush=True)
+
+
+def tokens_file(settings: Settings) -> Path:
+    return settings.data_dir / "demo-tokens.txt"
+
+
+def read_tokens(settings: Settings) -> list[dict[str, str | None]]:
+    """The demo tokens saved on first start, as `{role, organisation, token}`; none if the file is absent."""
+    if not settings.is_embedded:
+        raise RuntimeError("demo tokens exist only on the embedded default")
+    path = tokens_file(settings)
+    lines = path.read_text().splitlines() if path.exists() else []
+    found = []
+    for line in lines:
+        if line.strip() and not line.startswith("#"):
+            role, org, token = line.split()
+            found.append({"role": role, "organisation": None if org == "-" else org, "token": token})
+    return found

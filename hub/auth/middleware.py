@@ -25,8 +25,9 @@ def bearer_token(header: str | None) -> str:
 class BearerAuthMiddleware:
     """Turns the bearer token into a Principal (and the current policy) on `scope["state"]`, or answers 401.
 
-    The GraphiQL page itself (a browser GET asking for HTML) is served without a token; so are file
-    downloads (`/files/{link}`), whose signed link names the caller.
+    The GraphiQL page itself (a browser GET asking for HTML, with or without `?query=`) is served without a token
+    (hub/graphql/ide.py answers every such request, so none reaches the API); so are file downloads
+    (`/files/{link}`), whose signed link names the caller.
     """
 
     def __init__(self, app: ASGIApp, *, tokens: TokenService, policies: PolicyStore,
@@ -37,7 +38,8 @@ class BearerAuthMiddleware:
         self.protected_paths = protected_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].rstrip("/") not in self.protected_paths or _is_ide_page(scope):
+        path = scope["path"].rstrip("/") if scope["type"] == "http" else None
+        if path not in self.protected_paths or (path == "/graphql" and is_page_request(scope)):
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -54,8 +56,9 @@ class BearerAuthMiddleware:
         await self.app(scope, receive, send)
 
 
-def _is_ide_page(scope: Scope) -> bool:
-    if scope["method"] != "GET" or scope.get("query_string"):
+def is_page_request(scope: Scope) -> bool:
+    """A browser asking for the GraphiQL page: GET with HTML acceptable. API clients ask for JSON."""
+    if scope["method"] != "GET":
         return False
     accept = dict(scope["headers"]).get(b"accept", b"").decode("latin-1")
     return "text/html" in accept

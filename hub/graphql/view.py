@@ -44,7 +44,7 @@ class HubGraphQL(GraphQL):
 
     def __init__(self, *, db: Database, tokens: TokenService, policies: PolicyStore, feed: EventFeed, clock: Clock,
                  metrics: HubMetrics, audit: AuditWriter, files: MaterialFiles, limits: QueryLimits):
-        super().__init__(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL], graphql_ide="graphiql")
+        super().__init__(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL], graphql_ide=None)
         self.db = db
         self.tokens = tokens
         self.policies = policies
