@@ -124,8 +124,10 @@ async def test_every_problem_of_a_request_is_reported_and_nothing_is_loaded(as_r
         ("holidays[1]", "INVALID"), ("holidays[2]", "INVALID"), ("workdays[0]", "INVALID"),
         ("workdays[1]", "OUT_OF_RANGE"), ("source", "INVALID")}
     assert 2040 not in await _loaded_years(governance)
-    flood = (await governance.run(IMPORT, {"input": {"year": 2040, "holidays": ["x"] * 5000, "workdays": []}}))
+    flood = (await governance.run(IMPORT, {"input": {"year": 2040, "holidays": ["x"] * 400, "workdays": []}}))
     assert [(e["field"], e["code"]) for e in flood["importCalendarYear"]["errors"]] == [("holidays", "OUT_OF_RANGE")]
+    beyond_any_list = await governance.errors(IMPORT, {"input": {"year": 2040, "holidays": ["x"] * 5000, "workdays": []}})
+    assert [e["extensions"]["code"] for e in beyond_any_list] == ["LIST_TOO_LONG"]  # the request limit, before execution
     utility = as_role(Role.UTILITY, "KF-WATER")
     refused = (await utility.run(IMPORT, {"input": {"year": 2040, "holidays": ["bad"], "workdays": []}}))["importCalendarYear"]
     assert [e["code"] for e in refused["errors"]] == ["FORBIDDEN"]  # no detail about the input for a caller who may not
