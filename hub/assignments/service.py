@@ -11,10 +11,10 @@ from hub.assignments import idempotency, repository
 from hub.assignments.models import Assignment
 from hub.auth.principal import Principal
 from hub.cases import repository as case_repository
+from hub.cases.models import Case
 from hub.cases.service import lock_assignments, record_assignment_event, refresh_status
 from hub.enums import AssignmentStatus as S
 from hub.enums import Role
-from hub.cases.models import Case
 from hub.errors import Conflict, ErrorCode, FieldProblem, IllegalTransition, InvalidInput, NotFound
 from hub.catalogue import items
 from hub.notifications import service as notifications
