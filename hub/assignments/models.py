@@ -39,6 +39,10 @@ class Assignment(Base):
     reason: Mapped[str | None] = mapped_column(String(1000))
     result_account_number: Mapped[str | None] = mapped_column(String(40))
     result_remarks: Mapped[str | None] = mapped_column(String(1000))
+    # 材料齐全即时办理: completed although materials were incomplete — who decided so, when, and why.
+    materials_override_reason: Mapped[str | None] = mapped_column(String(500))
+    materials_override_by: Mapped[str | None] = mapped_column(String(200))
+    materials_override_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -11,14 +11,16 @@ from hub.assignments import idempotency, repository
 from hub.assignments.models import Assignment
 from hub.auth.principal import Principal
 from hub.cases import repository as case_repository
+from hub.cases.models import Case
 from hub.cases.service import lock_assignments, record_assignment_event, refresh_status
 from hub.enums import AssignmentStatus as S
 from hub.enums import Role
-from hub.errors import Conflict, ErrorCode, IllegalTransition, NotFound
+from hub.errors import Conflict, ErrorCode, FieldProblem, IllegalTransition, InvalidInput, NotFound
 from hub.catalogue import items
 from hub.notifications import service as notifications
 from hub.policy import access
 from hub.policy.plan import AccessPlan
+from hub.reference import snapshot as reference
 from hub.timelimits.service import Clocks
 from hub.validation.checker import Checker
 
@@ -38,7 +40,9 @@ class Move:
     event: str
 
 
-APPLICANT_MESSAGES = {"MATERIALS_REQUESTED": "MATERIALS_REQUESTED", "ASSIGNMENT_REJECTED": "ASSIGNMENT_REJECTED"}
+OVERRIDE_REASON_LENGTH = 500  # the audit record's reason column
+APPLICANT_MESSAGES = {"ASSIGNMENT_ACCEPTED": "ASSIGNMENT_ACCEPTED", "MATERIALS_REQUESTED": "MATERIALS_REQUESTED",
+                      "ASSIGNMENT_REJECTED": "ASSIGNMENT_REJECTED"}
 MOVES = {
     Action.ACKNOWLEDGE: Move(frozenset({S.PENDING}), S.RECEIVED, "ASSIGNMENT_RECEIVED"),
     Action.ACCEPT: Move(frozenset({S.RECEIVED}), S.ACCEPTED, "ASSIGNMENT_ACCEPTED"),
@@ -51,7 +55,7 @@ MOVES = {
 async def transition(
     session: AsyncSession, *, principal: Principal, plan: AccessPlan, assignment_id: uuid.UUID,
     expected_version: int, action: Action, now: datetime, reason: str | None = None, result: dict | None = None,
-    idempotency_key: str | None = None,
+    idempotency_key: str | None = None, override: dict | None = None,
 ) -> Assignment:
     """Apply one write-back; refuses stale versions and moves the state machine does not allow.
 
@@ -66,7 +70,7 @@ async def transition(
     assignments = await lock_assignments(session, seen.case_id)
     assignment = next(a for a in assignments if a.id == assignment_id)
     digest = idempotency.request_hash(action=action.value, assignment=str(assignment_id), version=expected_version,
-                                      reason=reason, result=result)
+                                      reason=reason, result=result, override=override)
     if idempotency_key and await idempotency.seen(session, principal.subject, idempotency_key, digest):
         return assignment
     if assignment.version != expected_version:
@@ -74,8 +78,12 @@ async def transition(
     move = MOVES[action]
     if assignment.status not in move.allowed_from:
         raise IllegalTransition(f"cannot {action.value} an assignment that is {assignment.status}")
-    details = _details(action, reason, result or {})
+    details = _details(action, reason, result or {}, override)
+    if action == Action.COMPLETE:
+        await _ensure_materials_complete(session, case, assignment, details["override"])
     _apply(assignment, move.to, details, now)
+    if details["override"]:
+        _record_override(assignment, details["override"], principal, now)
     await Clocks(session).moved(assignment, now)
     record_assignment_event(session, assignment, case, move.event, principal, now, _event_extra(details))
     if move.event in APPLICANT_MESSAGES:
@@ -87,10 +95,12 @@ async def transition(
     return assignment
 
 
-def _details(action: Action, reason: str | None, result: dict) -> dict:
+def _details(action: Action, reason: str | None, result: dict, override: dict | None) -> dict:
     c = Checker()
     needs_reason = action in (Action.REQUEST_MATERIALS, Action.REJECT)
     out = {"reason": c.text({"reason": reason}, "reason", "reason", max_len=1000, required=needs_reason)}
+    out["override"] = None if override is None else c.text(
+        override, "reason", "overrideIncompleteMaterials.reason", max_len=OVERRIDE_REASON_LENGTH, required=True)
     if action == Action.COMPLETE:
         out["account_number"] = c.text(result, "account_number", "result.account_number", max_len=40, required=True)
         out["remarks"] = c.text(result, "remarks", "result.remarks", max_len=1000)
@@ -98,6 +108,31 @@ def _details(action: Action, reason: str | None, result: dict) -> dict:
         c.fail("result", ErrorCode.INVALID, "a result is given only when completing")
     c.raise_if_any()
     return out
+
+
+async def _ensure_materials_complete(session: AsyncSession, case: Case, assignment: Assignment,
+                                     override: str | None) -> None:
+    """材料齐全即时办理: completing needs the materials the catalogue asks for at application, or a stated
+    override. An override is refused where nothing is missing, so the audit never records one needlessly."""
+    requirement = (await reference.current(session)).requirement(case.case_type, assignment.service,
+                                                                 case.applicant.kind)
+    incomplete = not assignment.materials_complete and (requirement is None or requirement.required_at_application)
+    if incomplete and override is None:
+        names = "、".join(group["name"] for group in assignment.missing_groups)
+        raise InvalidInput(problems=[FieldProblem("input", ErrorCode.INVALID, (
+            f"materials incomplete (材料不齐全), missing: {names}; add them (补正) or complete with "
+            "overrideIncompleteMaterials and a reason"))])
+    if not incomplete and override is not None:
+        raise InvalidInput(problems=[FieldProblem("overrideIncompleteMaterials", ErrorCode.INVALID,
+                                                  "the materials are complete; there is nothing to override")])
+
+
+def _record_override(assignment: Assignment, reason: str, principal: Principal, now: datetime) -> None:
+    assignment.materials_override_reason = reason
+    assignment.materials_override_by = principal.subject
+    assignment.materials_override_at = now
+    # Not a column: read by the API's write audit, so the record of this write carries the reason.
+    assignment.audit_details = {"reason": reason, "items": ["Assignment.materialsOverride"]}
 
 
 def _apply(assignment: Assignment, to: S, details: dict, now: datetime) -> None:
@@ -117,4 +152,7 @@ def _apply(assignment: Assignment, to: S, details: dict, now: datetime) -> None:
 
 
 def _event_extra(details: dict) -> dict:
-    return {k: v for k, v in details.items() if v is not None}
+    extra = {k: v for k, v in details.items() if v is not None and k != "override"}
+    if details["override"]:
+        extra["materialsOverride"] = True  # the reason itself stays in the audit and on the assignment
+    return extra

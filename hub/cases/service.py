@@ -213,7 +213,7 @@ def refresh_status(
     if status != previous:
         _record(session, case, "CASE_STATUS_CHANGED", principal, now, {"from": previous, "status": status})
         if status in CLOSING_MESSAGES:
-            notifications.notify(session, case, CLOSING_MESSAGES[status], now)
+            notifications.notify(session, case, CLOSING_MESSAGES[status], now, assignments=assignments)
 
 
 def _record(session: AsyncSession, case: Case, kind: str, principal: Principal, now: datetime, payload: dict) -> None:

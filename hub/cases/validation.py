@@ -46,8 +46,22 @@ def validate_submission(data: dict, ref: Reference) -> dict:
         "vat_invoice": _vat_invoice(c, data.get("vat_invoice")),
     }
     out["services"] = _services(c, data, case_type, out["applicant"].get("kind"), ref)
+    _reachable(c, out)
     c.raise_if_any()
     return out
+
+
+def _reachable(c: Checker, out: dict) -> None:
+    """SMS reach the applicant: an enterprise without its own mobile number is reached through its legal
+    representative or the agent, so one of the three must be given."""
+    applicant = out["applicant"]
+    phones = ("applicant.phone", "applicant.legal_representative.phone", "agent.phone")
+    if applicant.get("kind") != ApplicantKind.ENTERPRISE or any(p.field in phones for p in c.problems):
+        return  # a number given but malformed is already reported
+    legal = applicant.get("legal_representative") or {}
+    if not (applicant.get("phone") or legal.get("phone") or (out["agent"] or {}).get("phone")):
+        c.fail("applicant.phone", ErrorCode.REQUIRED, "an enterprise needs a mobile number to be told of its case: "
+               "give applicant.phone, applicant.legalRepresentative.phone or agent.phone")
 
 
 def _id_number(ref: Reference):  # noqa: ANN202

@@ -16,7 +16,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
 from hub.db import Database
 from hub.events.feed import BATCH, POLICY_CHANGED, EventFeed
@@ -51,11 +51,10 @@ class _Guard:
 async def stream(
     *, db: Database, feed: EventFeed, after: int | None, selection: Selection,
     visible: Callable[[list[Event]], Awaitable[list[Event]]], still_allowed: Callable[[], Awaitable[None]],
-    expires_at: float | None, narrow: Callable[[Select], Select] | None = None,
+    expires_at: float | None,
 ) -> AsyncIterator[Event]:
     """`selection`: what the feed carries; `visible(events)`: those of them the caller may receive, applied to
-    replayed and live events alike; `narrow` may restrict the replay query further by what the policy tells from
-    the case (for an index; `visible` still decides). `still_allowed` raises StreamClosed when the caller's
+    replayed and live events alike. `still_allowed` raises StreamClosed when the caller's
     access has gone. An idle subscriber sleeps until an event, a policy change (the feed tells every
     subscriber) or its token's expiry."""
     subscriber = feed.subscribe(selection.matches, selection.route)
@@ -63,7 +62,7 @@ async def stream(
     try:
         cursor = feed.position if after is None else after
         if after is not None:
-            async for batch in _replay(db, selection, narrow, cursor):
+            async for batch in _replay(db, selection, cursor):
                 for event in await visible(batch):
                     await guard.check()
                     yield event
@@ -79,12 +78,9 @@ async def stream(
         feed.unsubscribe(subscriber)
 
 
-async def _replay(db: Database, selection: Selection, narrow: Callable[[Select], Select] | None,
-                  cursor: int) -> AsyncIterator[list[Event]]:
+async def _replay(db: Database, selection: Selection, cursor: int) -> AsyncIterator[list[Event]]:
     while True:
         query = select(Event).where(*selection.clauses(cursor))
-        if narrow is not None:
-            query = narrow(query)
         async with db.read() as session:
             events = list((await session.scalars(query.order_by(Event.id).limit(BATCH))).all())
         if events:

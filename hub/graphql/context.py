@@ -74,11 +74,12 @@ class HubContext:
     def now(self) -> datetime:
         return self.clock.now()
 
-    def use(self, snapshot: PolicySnapshot) -> None:
-        """Re-decide access with a newer policy (long-lived subscriptions, before each delivery)."""
+    def use(self, snapshot: PolicySnapshot, *, results: bool = False) -> None:
+        """Re-decide access with a newer policy (long-lived subscriptions, before each delivery); `results`:
+        for the results feed (hub.policy.plan.RESULTS_LANE)."""
         self.snapshot = snapshot
         self.started_at = self.clock.now()
-        self.plan = policy_plan.decide(snapshot, self.principal, self.started_at)
+        self.plan = policy_plan.decide(snapshot, self.principal, self.started_at, results=results)
         self.loaders = build_loaders(self.db, self.plan)
 
     @property

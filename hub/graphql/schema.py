@@ -147,7 +147,8 @@ class Mutation:
     @strawberry.mutation(description="办结: done, with the result (new or transferred account number).")
     async def complete_assignment(self, info: Info, input: CompleteAssignmentInput) -> AssignmentPayload | None:
         return await _transition(info, input.assignment_id, input.expected_version, Action.COMPLETE,
-                                 result=r.plain(input.result), idempotency_key=input.idempotency_key)
+                                 result=r.plain(input.result), idempotency_key=input.idempotency_key,
+                                 override=r.plain(input.override_incomplete_materials))
 
     @strawberry.mutation(description="Refuse the assignment, saying why.")
     async def reject_assignment(self, info: Info, input: AssignmentReasonInput) -> AssignmentPayload | None:

@@ -10,8 +10,7 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from hub.cases.models import Case as CaseRow
-from hub.cases.repository import scope_clause, scoped_by
+from hub.cases.repository import scoped_by
 from hub.enums import Role
 from hub.errors import HubError, NotFound, Unauthenticated
 from hub.events.models import Event
@@ -21,10 +20,9 @@ from hub.graphql import resolvers as r
 from hub.graphql.errors import graphql_error
 from hub.graphql.types.cases import Assignment, Case
 from hub.policy.access import ensure_client_active, ensure_role
-from hub.policy.events import receives
+from hub.policy.events import RESULT_KINDS, RESULTS_FEED, UTILITY_FEED, receives
 
 FORBIDDEN_CLOSE = 4403
-RESULT_KINDS = frozenset({"ASSIGNMENT_COMPLETED", "ASSIGNMENT_REJECTED", "CASE_STATUS_CHANGED"})
 CASE_ROLES_KEPT = 4096  # cases whose scoping roles a subscription remembers
 
 
@@ -100,26 +98,26 @@ def _guard(info: Info):  # type: ignore[no-untyped-def]
     return still_allowed
 
 
-async def _deliver(info: Info, events, build) -> AsyncGenerator:  # type: ignore[no-untyped-def]
+async def _deliver(info: Info, events, build, results: bool = False) -> AsyncGenerator:  # type: ignore[no-untyped-def]
     """Yield payloads with fresh loaders per event; close the socket when the stream is closed.
 
     Each payload's reads are audited before it is sent (FieldPolicy.on_stream_result)."""
     ctx = info.context
     try:
         async for event in events:
-            ctx.use(await ctx.policies.current(max_age=1.0))  # grants as of now (at most a second old)
+            ctx.use(await ctx.policies.current(max_age=1.0), results=results)  # grants as of now (≤ 1 s old)
             yield build(event)
     except StreamClosed as closed:
         await ctx.request.close(code=closed.code, reason=closed.reason)
         await asyncio.Event().wait()  # the transport cancels us as the socket goes; returning would send on it
 
 
-def _receiver(info: Info, via: Role | None):  # type: ignore[no-untyped-def]
+def _receiver(info: Info, via: tuple | None):  # type: ignore[no-untyped-def]
     """The events (of one replayed batch, or one live event) the caller may receive, through the lanes of role
     `via` when the feed belongs to one role. Which of the caller's roles scope a case is fixed once the case is
     submitted, so it is looked up once per case (and only when the rule needs it)."""
     ctx = info.context
-    case_roles: dict[uuid.UUID, frozenset[Role]] = {}
+    case_roles: dict[uuid.UUID, frozenset] = {}
 
     async def visible(events: list[Event]) -> list[Event]:
         plan = ctx.plan
@@ -146,7 +144,7 @@ class Subscription:
             raise graphql_error(error) from None
         events = stream(
             db=ctx.db, feed=ctx.feed, after=_cursor(after),
-            selection=Selection(organisation=ctx.principal.organisation), visible=_receiver(info, Role.UTILITY),
+            selection=Selection(organisation=ctx.principal.organisation), visible=_receiver(info, UTILITY_FEED),
             still_allowed=_guard(info), expires_at=ctx.principal.expires_at,
         )
         async for payload in _deliver(info, events, lambda e: AssignmentEvent(
@@ -170,20 +168,19 @@ class Subscription:
                 cursor=str(e.id), kind=e.kind, occurred_at=e.occurred_at, case_ref=e.case_id)):
             yield payload
 
-    @strawberry.subscription(description="Results for the platform (回传): finished assignments and case status changes of the cases it pushed (role PLATFORM).")
+    @strawberry.subscription(description="Results for the platform (回传 to the 一体化政务平台, role PLATFORM): finished assignments and case status changes of every case, whatever the channel. A case the platform did not push is read as the catalogue grants PLATFORM_RESULTS (results in full, personal data masked or withheld).")
     async def result_events(self, info: Info, after: str | None = None) -> AsyncGenerator[ResultEvent, None]:
         ctx = info.context
         try:
             ensure_role(ctx.principal, Role.PLATFORM)
         except HubError as error:
             raise graphql_error(error) from None
-        pushed = ctx.plan.lane(Role.PLATFORM).rows
+        ctx.use(ctx.snapshot, results=True)
         events = stream(
             db=ctx.db, feed=ctx.feed, after=_cursor(after), selection=Selection(kinds=RESULT_KINDS),
-            visible=_receiver(info, Role.PLATFORM), still_allowed=_guard(info), expires_at=ctx.principal.expires_at,
-            narrow=lambda query: query.join(CaseRow, CaseRow.id == Event.case_id).where(scope_clause(pushed)),
+            visible=_receiver(info, RESULTS_FEED), still_allowed=_guard(info), expires_at=ctx.principal.expires_at,
         )
         async for payload in _deliver(info, events, lambda e: ResultEvent(
                 cursor=str(e.id), kind=e.kind, occurred_at=e.occurred_at, case_ref=e.case_id,
-                assignment_ref=e.assignment_id)):
+                assignment_ref=e.assignment_id), results=True):
             yield payload

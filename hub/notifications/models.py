@@ -17,7 +17,7 @@ class Notification(Base):
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     kind: Mapped[str] = mapped_column(String(40))
     recipient: Mapped[str | None] = mapped_column(String(20))  # None once the case's personal data is erased
-    recipient_role: Mapped[str] = mapped_column(String(16))  # APPLICANT | AGENT
+    recipient_role: Mapped[str] = mapped_column(String(16))  # APPLICANT | LEGAL_REP | AGENT
     text: Mapped[str] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(12))  # PENDING | SENDING | SENT | FAILED
     attempts: Mapped[int] = mapped_column(Integer, default=0)

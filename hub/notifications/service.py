@@ -1,6 +1,7 @@
 """Which changes tell the applicant, in which words, and to whom. Called inside the writing transaction."""
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -8,7 +9,9 @@ from functools import lru_cache
 import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.assignments.models import Assignment
 from hub.cases.models import Case
+from hub.enums import AssignmentStatus
 from hub.notifications.models import Notification
 from hub.reference.loader import CATALOGUE_DIR
 
@@ -19,34 +22,44 @@ class Templates:
     case_types: dict
     services: dict
     texts: dict
+    result: str
+    results_separator: str
 
 
 @lru_cache
 def templates() -> Templates:
     doc = yaml.safe_load((CATALOGUE_DIR / "sms_templates.yaml").read_text(encoding="utf-8"))
-    return Templates(doc["signature"], doc["case_types"], doc["services"], doc["templates"])
+    return Templates(doc["signature"], doc["case_types"], doc["services"], doc["templates"], doc["result"],
+                     doc["results_separator"])
 
 
-def render(kind: str, case: Case, service: str | None = None, reason: str | None = None) -> str:
+def render(kind: str, case: Case, service: str | None = None, reason: str | None = None,
+           assignments: Sequence[Assignment] = ()) -> str:
     t = templates()
+    results = t.results_separator.join(
+        t.result.format(service=t.services[a.service], account_number=a.result_account_number)
+        for a in sorted(assignments, key=lambda a: a.service) if a.status == AssignmentStatus.COMPLETED)
     body = t.texts[kind].format(number=case.number, case_type=t.case_types[case.case_type],
-                                service=t.services.get(service or "", ""), reason=reason or "")
+                                service=t.services.get(service or "", ""), reason=reason or "", results=results)
     return t.signature + body
 
 
 def recipients(case: Case) -> list[tuple[str, str]]:
-    """(phone, role): the applicant's contact number and the agent's, each once."""
+    """(phone, role), each number once: the applicant's own number — for an enterprise without one, its legal
+    representative's — and the agent's. Submission requires at least one of them (hub.cases.validation)."""
     out: list[tuple[str, str]] = []
     if case.applicant.phone:
         out.append((case.applicant.phone, "APPLICANT"))
-    if case.agent is not None and case.agent.phone not in {phone for phone, _ in out}:
+    elif case.applicant.legal_rep_phone:
+        out.append((case.applicant.legal_rep_phone, "LEGAL_REP"))
+    if case.agent is not None and case.agent.phone and case.agent.phone not in {phone for phone, _ in out}:
         out.append((case.agent.phone, "AGENT"))
     return out
 
 
 def notify(session: AsyncSession, case: Case, kind: str, now: datetime, *, service: str | None = None,
-           reason: str | None = None) -> None:
-    text = render(kind, case, service, reason)
+           reason: str | None = None, assignments: Sequence[Assignment] = ()) -> None:
+    text = render(kind, case, service, reason, assignments)
     for phone, role in recipients(case):
         session.add(Notification(id=uuid.uuid4(), case_id=case.id, kind=kind, recipient=phone, recipient_role=role,
                                  text=text, status="PENDING", attempts=0, next_attempt_at=now, created_at=now))

@@ -27,12 +27,19 @@ from hub.enums import Role
 from hub.policy.access import CaseScope, role_scope, union
 from hub.policy.snapshot import Grant, Item, PolicySnapshot
 
+# The results feed (回传 to the 一体化政务平台): PLATFORM hears the results of every case, whatever the channel,
+# through this lane. It scopes every case and reads with the grants to this name in the catalogue (grants.yaml
+# `grantee: {role: PLATFORM_RESULTS}`), not with PLATFORM's: the data of a case the platform did not push is read
+# as far as those grants say (results in full, personal data masked or not at all). A case it pushed is also in
+# its PLATFORM lane and read as before. Not an intake role, so NOT_SHARED items and full CONDITIONAL ones are
+# never granted to it.
+RESULTS_LANE = "PLATFORM_RESULTS"
 # The intake side (who collected the data) may hold NOT_SHARED and CONDITIONAL items by role grant.
 INTAKE_ROLES = frozenset({Role.APPLICANT.value, Role.CLERK.value, Role.PLATFORM.value})
 # Types whose records belong to one assignment (and so to the utility that owns it); every other governed type
 # with a case belongs to the case itself.
 ASSIGNMENT_RECORDS = frozenset({
-    "Assignment", "AssignmentResult", "AssignmentClock", "MaterialsCheck",
+    "Assignment", "AssignmentResult", "AssignmentClock", "MaterialsCheck", "MaterialsOverride",
     "WaterSection", "ElectricitySection", "GasSection", "HeatingSection", "HeatingLoad", "TelecomSection",
 })
 
@@ -54,7 +61,7 @@ class FieldAccess:
 class Lane:
     """One role of the caller: the rows it scopes and what it reads and writes on them."""
 
-    role: Role
+    role: Role | str  # a Role, or RESULTS_LANE
     rows: CaseScope
     own_assignments_of: str | None  # a utility covers, within a case, only its own organisation's assignments
     reads: Mapping[str, FieldAccess]
@@ -90,7 +97,7 @@ class AccessPlan:
         return tuple(lane for lane in self.lanes if not lane.rows.empty)
 
     @property
-    def scopes(self) -> dict[Role, CaseScope]:
+    def scopes(self) -> dict[Role | str, CaseScope]:
         return {lane.role: lane.rows for lane in self.lanes}
 
     def lane(self, role: Role) -> Lane | None:
@@ -154,10 +161,10 @@ def grant_is_effective(grant: Grant, item: Item) -> bool:
     return share_type_refusal(item.code, item.share_type, grant.role, grant.access, grant.origin) is None
 
 
-def _matches(grant: Grant, organisation: str | None, role: Role) -> bool:
+def _matches(grant: Grant, organisation: str | None, role: Role | str) -> bool:
     if grant.organisation is not None:
-        return grant.organisation == organisation
-    return grant.role == role.value
+        return grant.organisation == organisation and role != RESULTS_LANE  # results read by catalogue role only
+    return grant.role == role
 
 
 def _next_boundary(grants: list[Grant], now: datetime) -> datetime | None:
@@ -172,7 +179,7 @@ class _Grants:
     valid_until: datetime | None
 
 
-def _grants_for(snapshot: PolicySnapshot, organisation: str | None, role: Role, now: datetime) -> _Grants:
+def _grants_for(snapshot: PolicySnapshot, organisation: str | None, role: Role | str, now: datetime) -> _Grants:
     """One role's grants together with its organisation's; cached on the snapshot per organisation and role."""
     key = (organisation, role)
     cached = snapshot.plans.get(key)
@@ -197,13 +204,19 @@ def _grants_for(snapshot: PolicySnapshot, organisation: str | None, role: Role, 
     return result
 
 
-def decide(snapshot: PolicySnapshot, principal: Principal, now: datetime) -> AccessPlan:
+def decide(snapshot: PolicySnapshot, principal: Principal, now: datetime, *, results: bool = False) -> AccessPlan:
+    """The caller's plan; with `results`, for the results feed: a PLATFORM caller gains the RESULTS_LANE."""
     lanes, bounds = [], []
     for role in sorted(principal.roles):
         grants = _grants_for(snapshot, principal.organisation, role, now)
         lanes.append(Lane(role=role, rows=role_scope(principal, role),
                           own_assignments_of=principal.organisation if role == Role.UTILITY else None,
                           reads=grants.reads, writes=grants.writes))
+        bounds.append(grants.valid_until)
+    if results and Role.PLATFORM in principal.roles:
+        grants = _grants_for(snapshot, principal.organisation, RESULTS_LANE, now)
+        lanes.append(Lane(role=RESULTS_LANE, rows=CaseScope(everything=True), own_assignments_of=None,
+                          reads=grants.reads, writes={}))  # reads only: nothing is written through the feed
         bounds.append(grants.valid_until)
     times = [t for t in bounds if t is not None]
     row_reads = [lane.reads for lane in lanes if not lane.rows.empty]

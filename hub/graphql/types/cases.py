@@ -139,6 +139,15 @@ class AssignmentResult:
     assignment_of: strawberry.Private[str | None] = None  # the organisation whose assignment this is
 
 
+@strawberry.type(description="The assignment was completed although its materials were incomplete (材料齐全即时办理 overridden).")
+class MaterialsOverride:
+    reason: str | None = strawberry.field(description="Why, as the utility stated it.")
+    overridden_by: str | None = strawberry.field(description="The account that completed the assignment.")
+    overridden_at: datetime | None
+    case_ref: strawberry.Private[uuid.UUID | None] = None
+    assignment_of: strawberry.Private[str | None] = None  # the organisation whose assignment this is
+
+
 @strawberry.type(description="分发: one requested service of a case, owned by the utility that provides it.")
 class Assignment(relay.Node):
     id: relay.NodeID[str]
@@ -149,6 +158,8 @@ class Assignment(relay.Node):
     account_number: str | None = strawberry.field(description="Existing 户号 named by a transfer.")
     reason: str | None = strawberry.field(description="Why materials were requested or the assignment rejected.")
     result: AssignmentResult | None
+    materials_override: MaterialsOverride | None = strawberry.field(
+        description="Set when the assignment was completed with incomplete materials, by an explicit override.")
     created_at: datetime | None
     updated_at: datetime | None
     received_at: datetime | None
@@ -197,10 +208,15 @@ class Assignment(relay.Node):
         if row.status == AssignmentStatus.COMPLETED:
             result = AssignmentResult(account_number=row.result_account_number, remarks=row.result_remarks,
                                       case_ref=row.case_id, assignment_of=row.organisation_code)
+        override = None
+        if row.materials_override_at is not None:
+            override = MaterialsOverride(reason=row.materials_override_reason, overridden_by=row.materials_override_by,
+                                         overridden_at=row.materials_override_at, case_ref=row.case_id,
+                                         assignment_of=row.organisation_code)
         return cls(
             id=str(row.id), service=Service(row.service), status=AssignmentStatus(row.status), version=row.version,
             organisation_code=row.organisation_code, account_number=row.account_number, reason=row.reason,
-            result=result, created_at=row.created_at, updated_at=row.updated_at, received_at=row.received_at,
+            result=result, materials_override=override, created_at=row.created_at, updated_at=row.updated_at, received_at=row.received_at,
             accepted_at=row.accepted_at, finished_at=row.finished_at, case_ref=row.case_id,
             assignment_of=row.organisation_code, row=row,
         )

@@ -166,11 +166,18 @@ class AssignmentResultInput:
     remarks: str | None = None
 
 
+@strawberry.input(description="Complete although the materials check finds requirement groups unmet.")
+class MaterialsOverrideInput:
+    reason: str = strawberry.field(description="Why (recorded in the audit log and shown on the assignment; at most 500 characters).")
+
+
 @strawberry.input
 class CompleteAssignmentInput:
     assignment_id: strawberry.ID
     expected_version: int
     result: AssignmentResultInput
+    override_incomplete_materials: MaterialsOverrideInput | None = strawberry.field(
+        default=None, description="材料齐全即时办理: an assignment whose materials are incomplete is completed only with this.")
     idempotency_key: str | None = strawberry.field(default=None, description="Retrying with the same key returns the first outcome and applies nothing twice (kept per caller).")
 
 
