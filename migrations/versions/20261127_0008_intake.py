@@ -1,6 +1,6 @@
 """intake: a completion over incomplete materials records its stated reason on the assignment
 
-Revision ID: 0009_intake
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-11-27 15:00:00
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0009_intake'
+revision = '0008'
 down_revision = '0007'
 branch_labels = None
 depends_on = None
