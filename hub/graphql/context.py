@@ -1,5 +1,6 @@
 """The per-operation context: the caller, their access plan (decided once) and fresh loaders."""
 
+import copy
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -96,6 +97,10 @@ class OperationScope(SchemaExtension):
 
     async def on_operation(self) -> AsyncIterator[None]:
         ctx = self.execution_context.context
+        if isinstance(ctx.request, WebSocket):
+            # Operations on one socket share the connection's context: each gets its own copy, so one
+            # operation's plan (e.g. the platform's results plan) never serves another running beside it.
+            ctx = self.execution_context.context = copy.copy(ctx)
         try:
             await ctx.begin_operation()
         except HubError:
