@@ -512,10 +512,6 @@ def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def load_average() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
-
-
 def ratio(a: float, b: float) -> str:
     return f"{a / b:.3f}" if b and a == a and b == b else "-"
 
