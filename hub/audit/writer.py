@@ -4,24 +4,22 @@ A request hands its records over and waits until they are committed; the
 appender takes every record waiting at that moment from all concurrent
 requests and appends them in one transaction, so the chain's lock is taken
 once per batch instead of once per request. While a batch commits the next one
-gathers. The lock is the chain head's (a database lock), so the batches of
+gathers: batches grow with the load by themselves, and a lone request waits
+for no timer. The lock is the chain head's (a database lock), so the batches of
 several instances on one database still form one chain.
 """
 
 import asyncio
-import logging
 
 from hub.audit import service as audit
 from hub.db import Database
 
-log = logging.getLogger("hub.audit")
 Pending = tuple[list[dict], asyncio.Future]
 
 
 class AuditWriter:
-    def __init__(self, db: Database, *, gather_seconds: float = 0.0):
+    def __init__(self, db: Database):
         self.db = db
-        self.gather_seconds = gather_seconds  # extra time a batch waits for company once something is pending
         self._pending: list[Pending] = []
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task | None = None
@@ -51,8 +49,6 @@ class AuditWriter:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            if self.gather_seconds and not self._stopping:
-                await asyncio.sleep(self.gather_seconds)
             batch, self._pending = self._pending, []
             if batch:
                 await self._write(batch)

@@ -28,7 +28,6 @@ from functools import lru_cache
 from typing import Any
 
 from graphql import FieldNode, GraphQLResolveInfo, OperationDefinitionNode
-from starlette.websockets import WebSocket
 from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import ExecutionContext
 
@@ -64,6 +63,7 @@ class FieldPolicy(SchemaExtension):
     def __init__(self, *, execution_context: ExecutionContext | None = None):
         super().__init__(execution_context=execution_context)  # type: ignore[arg-type]
         self.reads = ReadLog()
+        self.streamed = False  # results went out one by one (WebSocket, multipart): audited as each is sent
 
     def resolve(self, _next: Callable, root: Any, info: GraphQLResolveInfo, *args: Any, **kwargs: Any) -> Any:
         code = item_code(info.parent_type.name, info.field_name)
@@ -99,7 +99,7 @@ class FieldPolicy(SchemaExtension):
 
     async def on_operation(self) -> AsyncIterator[None]:
         yield
-        if not isinstance(self.execution_context.context.request, WebSocket):  # streamed results are audited below
+        if not self.streamed:
             try:
                 await self._write_reads()
             except Exception as error:  # noqa: BLE001  (no data without its audit; the fault is not the caller's to read)
@@ -107,6 +107,7 @@ class FieldPolicy(SchemaExtension):
                 answer_unavailable(self.execution_context.context, self.execution_context.result)
 
     async def on_stream_result(self, result: Any) -> AsyncIterator[None]:
+        self.streamed = True
         try:
             await self._write_reads()
         except Exception as error:  # noqa: BLE001
