@@ -9,7 +9,9 @@ import pytest
 from hub.enums import Role
 from tests.harness import BACKEND, GraphQLClient, free_port
 from tests.steps import by_service, submit
-from tests.test_operations_cli import Served, empty_database, environment, hub, key_file, one_line_refusal  # noqa: F401  (fixtures)
+from tests.test_operations_cli import (  # noqa: F401  (empty_database, key_file: fixtures)
+    Served, empty_database, environment, hub, key_file, one_line_refusal,
+)
 from tests.test_subscriptions import ASSIGNMENT_EVENTS, water_only
 from tests.ws import Subscription
 
