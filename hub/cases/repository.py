@@ -36,7 +36,7 @@ def scope_clause(scope: CaseScope, case=Case):  # type: ignore[no-untyped-def]
 
 
 def scope_case_ids(scope: CaseScope):  # type: ignore[no-untyped-def]
-    """The ids of the cases a (not `everything`) scope allows, as one subquery: each condition read from its
+    """The ids of the cases a scope that is neither `everything` nor empty allows, as one subquery: each condition read from its
     own index (applicants/agents by subject, cases by submitter, assignments by organisation).
 
     Uncorrelated on purpose: the set does not depend on the row it is tested against, so it cannot be
@@ -50,8 +50,6 @@ def scope_case_ids(scope: CaseScope):  # type: ignore[no-untyped-def]
                                               Case.submitted_by_organisation == organisation))
     if scope.assigned_to:
         branches.append(select(Assignment.case_id).where(Assignment.organisation_code == scope.assigned_to))
-    if not branches:
-        return select(Case.id).where(false()).correlate(None)
     if len(branches) == 1:
         return branches[0].correlate(None)
     return union_all(*(branch.correlate(None) for branch in branches))
