@@ -7,7 +7,9 @@ process (the load generator) measures:
   * submitCase of a five-service enterprise connection, at --concurrency;
   * write-back (acknowledgeAssignment) of the assignments just created;
   * the mobile "my cases" page: 20 cases with their assignments, as an APPLICANT.
-Prints one line per figure. Nothing here is asserted: it is a measurement.
+Prints one line per figure. Nothing here is asserted: it is a measurement. With --workers N the server is
+`hub serve --workers N` on a production-mode hub (key, migrations and catalogue made first); server CPU is
+then that of all its processes.
 """
 
 import argparse
@@ -59,10 +61,19 @@ async def run_many(n: int, concurrency: int, job) -> tuple[float, list[float]]: 
 SERVER_PID = 0
 
 
+def _cpu_of(pid: int) -> int:
+    """Clock ticks of user + system CPU of `pid` and its children (the workers of `hub serve --workers N`)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except FileNotFoundError:
+        return 0
+    return int(fields[11]) + int(fields[12]) + sum(_cpu_of(int(child)) for child in children)
+
+
 def server_cpu_seconds() -> float:
-    """User + system CPU the server process has used (Linux /proc)."""
-    fields = Path(f"/proc/{SERVER_PID}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU the server's processes have used (Linux /proc)."""
+    return _cpu_of(SERVER_PID) / os.sysconf("SC_CLK_TCK")
 
 
 async def measure(label: str, n: int, concurrency: int, job) -> None:  # type: ignore[no-untyped-def]
@@ -80,23 +91,38 @@ async def main(args: argparse.Namespace) -> None:
     port = free_port()
     env = {**os.environ, "HUB_DATABASE_URL": url, "HUB_DATA_DIR": str(tmp), "HUB_PORT": str(port),
            "HUB_LOG_LEVEL": "WARNING", "HUB_DB_POOL_SIZE": "20"}
-    server = subprocess.Popen([sys.executable, "-m", "hub.cli", "serve"], env=env, stdout=subprocess.DEVNULL)
+    if args.workers > 1:  # several workers serve a production hub: set up beforehand, as an operator would
+        env.update(HUB_ENVIRONMENT="production", HUB_SIGNING_KEY_FILE=str(tmp / "signing-key.json"))
+        for command in (["keygen", env["HUB_SIGNING_KEY_FILE"]], ["migrate"], ["load-catalogue"]):
+            subprocess.run([sys.executable, "-m", "hub.cli", *command], env=env, check=True, capture_output=True)
+    server = subprocess.Popen([sys.executable, "-m", "hub.cli", "serve", "--workers", str(args.workers)], env=env,
+                              stdout=subprocess.DEVNULL)
     global SERVER_PID
     SERVER_PID = server.pid
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60,
                                      limits=httpx.Limits(max_connections=args.concurrency * 2)) as http:
-            for _ in range(200):
+            for _ in range(3000):  # workers import the hub anew: allow a slow start
                 try:
                     if (await http.get("/healthz")).status_code == 200:
                         break
                 except httpx.TransportError:
                     await asyncio.sleep(0.1)
+            await every_worker_up(f"http://127.0.0.1:{port}", args.workers)
             await bench(http, env, args)
     finally:
         server.terminate()
         server.wait()
         await drop_database(url)
+
+
+async def every_worker_up(url: str, workers: int) -> None:
+    """Each new connection reaches the worker that accepts it; wait until each of them has answered."""
+    seen: set[int] = set()
+    while len(seen) < workers:
+        async with httpx.AsyncClient(base_url=url, timeout=60) as probe:
+            seen.add((await probe.get("/healthz")).json()["process"])
+        await asyncio.sleep(0.05)
 
 
 async def bench(http: httpx.AsyncClient, env: dict, args: argparse.Namespace) -> None:
@@ -136,4 +162,5 @@ if __name__ == "__main__":
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--reads", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=1, help="hub serve --workers (PostgreSQL)")
     asyncio.run(main(parser.parse_args()))

@@ -2,6 +2,7 @@
 
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -112,8 +113,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return JSONResponse(keys.public_keyset(key))
 
     async def healthz(_: Request) -> JSONResponse:
-        """The process is up."""
-        return JSONResponse({"status": "ok"})
+        """The process is up (which one: `hub serve --workers N` runs several behind one port)."""
+        return JSONResponse({"status": "ok", "process": os.getpid()})
 
     async def readyz(_: Request) -> JSONResponse:
         """The database answers, its schema is at the newest migration and the catalogue is loaded."""

@@ -21,13 +21,30 @@ def serve(args: argparse.Namespace) -> None:
         os.environ["HUB_HOST"] = args.host
         get_settings.cache_clear()
     settings = get_settings()
+    if args.workers > 1:
+        _refuse_several_workers(settings)
     if not settings.is_embedded:
         _refuse_unprepared(settings)
     logs.configure(settings.log_level)
     # No permessage-deflate: events are small, and each compressed socket holds ~50 KiB of zlib state.
-    uvicorn.run("hub.app:create_app", factory=True, host=settings.host,
+    # Workers are started by uvicorn from the import string, each building its app with the factory; a worker
+    # that takes longer than the health-check timeout to import and start is killed, so allow a loaded host.
+    uvicorn.run("hub.app:create_app", factory=True, host=args.host or settings.host,
                 port=args.port or settings.port, log_level=settings.log_level.lower(), log_config=None,
-                ws_per_message_deflate=False, ws_max_size=settings.max_body_bytes)
+                ws_per_message_deflate=False, ws_max_size=settings.max_body_bytes, workers=args.workers,
+                timeout_worker_healthcheck=30)
+
+
+def _refuse_several_workers(settings: Settings) -> None:
+    """Several processes share the work only where the database coordinates them (row and advisory locks,
+    LISTEN/NOTIFY) and nothing is set up at start-up."""
+    from hub.db import is_sqlite
+
+    if is_sqlite(settings.database_url):
+        sys.exit("hub serve --workers > 1 needs PostgreSQL: SQLite takes writes from one process (serve one worker)")
+    if settings.is_embedded:
+        sys.exit("hub serve --workers > 1 needs HUB_ENVIRONMENT=production: the embedded default sets itself up "
+                 "on start and moves its clock in one process")
 
 
 def _refuse_unprepared(settings: Settings) -> None:
@@ -116,8 +133,8 @@ def _signing_key(settings: Settings):  # type: ignore[no-untyped-def]
     return key
 
 
-def _existing_signing_key():  # type: ignore[no-untyped-def]
-    """The hub's key if there is one (the audit commands check checkpoints with it; they never create one)."""
+def _checkpoint_key():  # type: ignore[no-untyped-def]
+    """The key that signed the checkpoints, if this hub has one (verifying needs no new key)."""
     from hub.auth import keys
 
     path = get_settings().key_file
@@ -135,7 +152,7 @@ def audit_verify(args: argparse.Namespace) -> None:
         db = Database(get_settings().database_url)
         try:
             async with db.read() as session:
-                report = await verify(session, key=_existing_signing_key(), saved=saved)
+                report = await verify(session, key=_checkpoint_key(), saved=saved)
         finally:
             await db.dispose()
         if report.intact:
@@ -158,7 +175,7 @@ def audit_checkpoint(_: argparse.Namespace) -> None:
     from hub.clock import utcnow
     from hub.db import Database
 
-    key = _existing_signing_key()
+    key = _checkpoint_key()
     if key is None:
         sys.exit(f"signing key {get_settings().key_file} not found (set HUB_SIGNING_KEY_FILE)")
 
@@ -252,6 +269,8 @@ def main(argv: list[str] | None = None) -> None:
     p = commands.add_parser("serve", help="serve the API (embedded default: migrates and loads reference data)")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument("--workers", type=int, default=1, choices=range(1, 65), metavar="N",
+                   help="worker processes (PostgreSQL and HUB_ENVIRONMENT=production only; default 1)")
     p.set_defaults(run=serve)
     p = commands.add_parser("migrate", help="apply alembic revisions (default: head)")
     p.add_argument("revision", nargs="?", default="head", help="target revision, or -1 etc. to go down")

@@ -58,16 +58,16 @@ def key_file(tmp_path: Path) -> Path:
 class Served:
     """`hub serve` running in a subprocess; its stderr (the JSON log) collected when it stops."""
 
-    def __init__(self, tmp_path: Path, env: dict[str, str]):
+    def __init__(self, tmp_path: Path, env: dict[str, str], *args: str, start_within: float = 60):
         self.port = free_port()
         self.log_file = tmp_path / "hub.log"
         workdir = tmp_path / "cwd"
         workdir.mkdir(exist_ok=True)
         with open(self.log_file, "w") as log:
-            self.process = subprocess.Popen([HUB, "serve", "--port", str(self.port)], env=env, cwd=workdir,
+            self.process = subprocess.Popen([HUB, "serve", "--port", str(self.port), *args], env=env, cwd=workdir,
                                             stdout=log, stderr=subprocess.STDOUT)
         self.url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + start_within
         while True:
             assert self.process.poll() is None, self.log_file.read_text()
             try:

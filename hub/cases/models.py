@@ -50,7 +50,8 @@ class Applicant(Base):
     """申请人: a person (身份证号) or an enterprise (统一社会信用代码, 法人代表)."""
 
     __tablename__ = "applicants"
-    __table_args__ = (Index("ix_applicants_subject", "subject"),)
+    # with case_id: the applicant's row scope reads its case ids from the index alone
+    __table_args__ = (Index("ix_applicants_subject_case", "subject", "case_id"),)
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -70,7 +71,7 @@ class Agent(Base):
     """经办人: the person acting for the applicant."""
 
     __tablename__ = "agents"
-    __table_args__ = (Index("ix_agents_subject", "subject"),)
+    __table_args__ = (Index("ix_agents_subject_case", "subject", "case_id"),)
 
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
     name: Mapped[str | None] = mapped_column(String(100))

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, and_, exists, false, or_, select, true, tuple_
+from sqlalchemy import Select, and_, exists, false, or_, select, true, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, selectinload
 
@@ -19,24 +19,40 @@ from hub.policy.plan import Lane
 
 
 def scope_clause(scope: CaseScope, case=Case):  # type: ignore[no-untyped-def]
-    """The SQL condition for the cases a scope allows (`case` may be an alias of Case)."""
+    """The SQL condition for the cases a scope allows (`case` may be an alias of Case).
+
+    Shaped so that PostgreSQL drives it from an index rather than testing every case it walks: a submitter's
+    cases alone are a plain condition on `case` (ix_cases_submitter also gives the page order); anything else
+    is `case.id IN (…)` over the case ids of each condition, which the planner turns into a join from the
+    smaller side (an OR of EXISTS cannot be, and made it filter the whole submitted-at index).
+    """
     if scope.everything:
         return true()
-    conditions = []
+    submitted = [and_(case.submitted_by_role == role, case.submitted_by_organisation == organisation)
+                 for role, organisation in scope.submitted_by]
+    if not (scope.applicant_subject or scope.assigned_to):
+        return or_(false(), *submitted)
+    return case.id.in_(scope_case_ids(scope))
+
+
+def scope_case_ids(scope: CaseScope):  # type: ignore[no-untyped-def]
+    """The ids of the cases a scope that is neither `everything` nor empty allows, as one subquery: each condition read from its
+    own index (applicants/agents by subject, cases by submitter, assignments by organisation).
+
+    Uncorrelated on purpose: the set does not depend on the row it is tested against, so it cannot be
+    correlated by mistake with an outer query over the same tables (it is tied to the outer case by `IN`)."""
+    branches = []
     if scope.applicant_subject:
-        # correlated explicitly: the clause may sit in a subquery nested deeper than `case`'s own query
-        conditions.append(exists().where(Applicant.case_id == case.id, Applicant.subject == scope.applicant_subject)
-                          .correlate(case))
-        conditions.append(exists().where(Agent.case_id == case.id, Agent.subject == scope.applicant_subject)
-                          .correlate(case))
+        branches.append(select(Applicant.case_id).where(Applicant.subject == scope.applicant_subject))
+        branches.append(select(Agent.case_id).where(Agent.subject == scope.applicant_subject))
     for role, organisation in scope.submitted_by:
-        conditions.append(and_(case.submitted_by_role == role, case.submitted_by_organisation == organisation))
+        branches.append(select(Case.id).where(Case.submitted_by_role == role,
+                                              Case.submitted_by_organisation == organisation))
     if scope.assigned_to:
-        owned = aliased(Assignment)  # never correlated with an outer query over assignments
-        conditions.append(
-            exists().where(owned.case_id == case.id, owned.organisation_code == scope.assigned_to).correlate(case)
-        )
-    return or_(*conditions) if conditions else false()
+        branches.append(select(Assignment.case_id).where(Assignment.organisation_code == scope.assigned_to))
+    if len(branches) == 1:
+        return branches[0].correlate(None)
+    return union_all(*(branch.correlate(None) for branch in branches))
 
 
 def lane_clause(lane: Lane, case=Case, assignment=None, *, whole_case: bool = False):  # type: ignore[no-untyped-def]
@@ -46,7 +62,7 @@ def lane_clause(lane: Lane, case=Case, assignment=None, *, whole_case: bool = Fa
     if own and lane.rows.assigned_to == own:
         return assignment.organisation_code == own  # its case is assigned to the organisation by definition
     if case is None:
-        in_rows = assignment.case_id.in_(select(Case.id).where(scope_clause(lane.rows)))
+        in_rows = true() if lane.rows.everything else assignment.case_id.in_(scope_case_ids(lane.rows))
     else:
         in_rows = scope_clause(lane.rows, case)
     return and_(in_rows, assignment.organisation_code == own) if own else in_rows
@@ -191,15 +207,38 @@ def _filtered(stmt: Select, lanes: tuple[Lane, ...], flt: CaseFilter) -> Select:
     return stmt
 
 
+def page_query(scope: CaseScope, lanes: tuple[Lane, ...], flt: CaseFilter, *, first: int,
+               after: uuid.UUID | None) -> Select:
+    """Newest first, by (submitted_at, id): a keyset that new submissions cannot shift. `lanes`: the caller's
+    roles (hub.policy.plan), for what it sees inside a case. One row more than `first`, to tell if more follow.
+
+    A scope of several conditions (a caller with several roles) is read as the newest rows of each condition,
+    merged: each of those is read from its own index, where their union would be matched row by row or in full."""
+    parts = scope.parts()
+    if len(parts) < 2:
+        return _newest(select(Case), scope, scope, lanes, flt, first=first, after=after)
+    newest = [_newest(select(Case.id), part, scope, lanes, flt, first=first, after=after).subquery()
+              for part in parts]
+    merged = union_all(*(select(part.c.id) for part in newest))
+    return _ordered(select(Case).where(Case.id.in_(merged)), first)
+
+
+def _newest(stmt: Select, part: CaseScope, scope: CaseScope, lanes: tuple[Lane, ...], flt: CaseFilter, *,
+            first: int, after: uuid.UUID | None) -> Select:
+    """The first rows of `part` of the caller's `scope` that pass the filter, after the cursor."""
+    stmt = _filtered(stmt.where(scope_clause(part)), lanes, flt)
+    if after:
+        stmt = stmt.where(_after(scope, after))
+    return _ordered(stmt, first)
+
+
+def _ordered(stmt: Select, first: int) -> Select:
+    return stmt.order_by(Case.submitted_at.desc(), Case.id.desc()).limit(first + 1)
+
+
 async def page(
     session: AsyncSession, scope: CaseScope, lanes: tuple[Lane, ...], flt: CaseFilter, *, first: int,
     after: uuid.UUID | None,
 ) -> Page:
-    """Newest first, by (submitted_at, id): a keyset that new submissions cannot shift. `lanes`: the caller's
-    roles (hub.policy.plan), for what it sees inside a case."""
-    stmt = _filtered(visible(scope), lanes, flt)
-    if after:
-        stmt = stmt.where(_after(scope, after))
-    stmt = stmt.order_by(Case.submitted_at.desc(), Case.id.desc()).limit(first + 1)
-    rows = list((await session.scalars(stmt)).all())
+    rows = list((await session.scalars(page_query(scope, lanes, flt, first=first, after=after))).all())
     return Page(items=rows[:first], has_next=len(rows) > first)

@@ -33,6 +33,14 @@ class CaseScope:
     def empty(self) -> bool:
         return not (self.everything or self.applicant_subject or self.submitted_by or self.assigned_to)
 
+    def parts(self) -> list["CaseScope"]:
+        """The scope as a union of scopes of one condition each (`everything` is one)."""
+        if self.everything:
+            return [self]
+        parts = [CaseScope(applicant_subject=self.applicant_subject)] if self.applicant_subject else []
+        parts += [CaseScope(submitted_by=(pair,)) for pair in self.submitted_by]
+        return parts + ([CaseScope(assigned_to=self.assigned_to)] if self.assigned_to else [])
+
 
 def role_scope(principal: Principal, role: Role) -> CaseScope:
     """The cases one of the principal's roles scopes (GOVERNANCE: none)."""
