@@ -136,6 +136,24 @@ async def test_demo_role_runs_a_query_and_a_reload_keeps_the_page(first_start, b
     assert tab.elsewhere == [] and tab.console_errors == []
 
 
+async def run_until_shown(page, shown) -> None:  # type: ignore[no-untyped-def]
+    """Run the editor's operation until `shown` appears; as a person would, run it once more if the first run
+    shows nothing within half a minute (on a loaded machine the socket's first start can be slow)."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(2):
+        await page.locator(".graphiql-execute-button").click()
+        try:
+            await shown.wait_for(timeout=30_000)
+            return
+        except PlaywrightTimeout:
+            if attempt:
+                raise
+            label = await page.locator(".graphiql-execute-button").get_attribute("aria-label") or ""
+            if label.startswith("Stop"):  # still subscribed: stop, then run again
+                await page.locator(".graphiql-execute-button").click()
+
+
 @needs_chromium
 async def test_pasted_token_runs_a_subscription_over_the_websocket(hub, clerk, browser, tmp_path):
     case = await submit(clerk, factories.enterprise_connection())
@@ -148,9 +166,8 @@ async def test_pasted_token_runs_a_subscription_over_the_websocket(hub, clerk, b
     # Replayed from the start of the case's events: the browser must open the WebSocket with the token in
     # connection_init (a browser cannot put an Authorization header on the upgrade request).
     await set_query(page, 'subscription { caseEvents(caseId: "%s", after: "0") { kind case { number } } }' % case["id"])
-    await page.locator(".graphiql-execute-button").click()
     response = page.locator(".graphiql-response .CodeMirror-code")
-    await response.filter(has_text=case["number"]).wait_for(timeout=60_000)  # a loaded CI machine
+    await run_until_shown(page, response.filter(has_text=case["number"]))
     assert '"kind": "' in await response.inner_text()
     await page.screenshot(path=tmp_path / "graphiql-subscription.png")
     assert tab.elsewhere == [] and tab.console_errors == []
