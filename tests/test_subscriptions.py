@@ -196,8 +196,10 @@ async def test_an_event_committed_through_one_instance_reaches_a_subscriber_on_a
         sub = await Subscription.open(other.port, hub.token(Role.UTILITY, "KF-WATER"), ASSIGNMENT_EVENTS)
         case = await submit(clerk, water_only())  # through the first instance
         started = asyncio.get_running_loop().time()
+        wanted = by_service(case)["WATER"]["id"]
         event = (await sub.next(timeout=5))["assignmentEvents"]
-        assert event["assignment"]["id"] == by_service(case)["WATER"]["id"]
+        while event["assignment"]["id"] != wanted:  # other work of KF-WATER (e.g. the time-limit scan) may come first
+            event = (await sub.next(timeout=5))["assignmentEvents"]
         assert asyncio.get_running_loop().time() - started < 3
         await sub.close()
     finally:
