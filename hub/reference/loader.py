@@ -11,6 +11,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.commitments.loader import load_commitment_texts
 from hub.materials.models import MaterialRequirement, MaterialType
 from hub.migrate import PROJECT_ROOT
 from hub.reference import snapshot
@@ -25,6 +26,7 @@ class LoadReport:
     districts: int = 0
     material_types: int = 0
     requirements: int = 0
+    commitment_texts: int = 0
 
 
 def _read(directory: Path, name: str) -> dict:
@@ -59,6 +61,7 @@ async def load_reference_data(session: AsyncSession, directory: Path = CATALOGUE
     await session.flush()
     await _load_requirements(session, materials["requirements"])
     report.requirements = len(materials["requirements"])
+    report.commitment_texts = await load_commitment_texts(session, directory / "commitments.yaml")
     snapshot.invalidate()
     return report
 
