@@ -269,6 +269,13 @@ class Case(relay.Node):
     async def materials(self, info: Info) -> list[Material] | None:
         return [Material.from_row(r) for r in await info.context.loaders.materials.load(self.row_id)]
 
+    @strawberry.field(description="申请表打印: a short-lived link (GET, no token) to the filled application form as a "
+                                  "PDF, for signature at the window; access is checked again, and the print audited, "
+                                  "when it is used.")
+    def application_form_url(self, info: Info) -> str | None:
+        ctx = info.context
+        return ctx.files.form_links.url(str(ctx.request.base_url), ctx.principal, self.row_id, ctx.now())
+
     @strawberry.field(description="申请人签章/承诺: the agreement recorded with the submission (none before it was required).")
     async def commitment(self, info: Info) -> Commitment | None:
         row = await info.context.loaders.commitment.load(self.row_id)
