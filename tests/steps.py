@@ -16,7 +16,11 @@ async def signed(client: GraphQLClient, data: dict) -> dict:
     `commitment: None` stays None)."""
     if "commitment" in data and data["commitment"] is None:
         return data
-    shown = await client.run(SHOWN)
+    return signed_as_shown(await client.run(SHOWN), data)
+
+
+def signed_as_shown(shown: dict, data: dict) -> dict:
+    """The same, given what SHOWN answered."""
     given = data.get("commitment") or {}
     online = data.get("channel") in ONLINE
     commitment = {
