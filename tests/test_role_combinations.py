@@ -164,7 +164,8 @@ async def test_a_pair_of_roles_writes_only_as_the_role_that_acts(as_roles, cases
     assert "Material.verifiedBy" in refused["errors"][0]["message"]
 
 
-REFERENCE_DATA = {"Organisation", "District", "MaterialType", "MaterialRequirement", "RequirementGroup"}
+REFERENCE_DATA = {"Organisation", "District", "MaterialType", "MaterialRequirement", "RequirementGroup",
+                  "CommitmentText", "PrivacyNotice", "NoticeRecipient", "NoticeItem"}
 
 
 def test_every_object_of_case_data_names_its_record():
