@@ -150,6 +150,8 @@ class Walk:
         if key == "case":
             self.facts.update({name: first[field] for name, field in (("caseId", "id"), ("caseNumber", "number"))
                                if field in first})
+        if key == "privacyNotice" and "sha256" in first:
+            self.facts["noticeSha256"] = first["sha256"]
         if key == "grants" and "id" in first:
             self.facts["grantId"] = first["id"]
         if key == "request" and "id" in first:
