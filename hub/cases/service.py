@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.assignments.models import Assignment
 from hub.auth.principal import Principal
 from hub.cases import repository
-from hub.cases.models import Agent, Applicant, Case, Site
+from hub.cases.models import Agent, Applicant, Case, PreviousHolder, Site
 from hub.cases.numbers import new_case_number
 from hub.cases.status import derive_status
 from hub.catalogue import items
@@ -60,9 +60,14 @@ async def submit_case(
         submitted_by_organisation=principal.organisation,
         submitted_by_role=role,
         note=valid["note"],
+        vat_invoice_wanted=valid["vat_invoice_wanted"],
         vat_invoice=valid["vat_invoice"],
+        contact_name=(valid["contact"] or {}).get("name"),
+        contact_phone=(valid["contact"] or {}).get("phone"),
+        **_intake(valid["intake"] or {}, principal, role, await reference.current(session)),
     )
     case.applicant = _applicant(valid["applicant"], principal, role)
+    case.previous_holder = _previous_holder(valid["previous_holder"]) if valid["previous_holder"] else None
     case.agent = Agent(**valid["agent"]) if valid["agent"] else None
     case.site = Site(**valid["site"])
     case.materials = [_material(item, principal, now, uploads) for item in valid["materials"]]
@@ -98,6 +103,26 @@ def _applicant(data: dict, principal: Principal, role: Role) -> Applicant:
         # An applicant filing from the app owns the case; a clerk may link the applicant's account.
         subject=principal.subject if role == Role.APPLICANT else data.get("subject"),
     )
+
+
+def _previous_holder(data: dict) -> PreviousHolder:
+    legal = data.get("legal_representative") or {}
+    return PreviousHolder(
+        kind=data["kind"], name=data["name"], phone=data.get("phone"), id_number=data.get("id_number"),
+        credit_code=data.get("credit_code"), legal_rep_name=legal.get("name"), legal_rep_phone=legal.get("phone"),
+        legal_rep_id_number=legal.get("id_number"),
+    )
+
+
+def _intake(data: dict, principal: Principal, role: Role, snapshot: reference.ReferenceSnapshot) -> dict:
+    """受理单位 and 接件人: a window clerk took the case, so unless the form names them they are the clerk's
+    organisation and the clerk's account. Cases from the app or pushed by the platform carry what they were given."""
+    unit, receiver = data.get("accepting_unit"), data.get("received_by")
+    if role == Role.CLERK:
+        unit = unit or snapshot.organisation_names.get(principal.organisation or "")
+        receiver = receiver or principal.subject
+    return {"accepting_unit": unit, "received_by": receiver, "acceptance_notes": data.get("notes"),
+            "acceptance_opinion": data.get("opinion")}
 
 
 def _material(item: dict, principal: Principal, now: datetime, uploads: dict) -> Material:
