@@ -45,6 +45,7 @@ async def submit_case(
     """Validate a whole application, record it and create one assignment per requested service."""
     role = access.submitting_role(principal, data.get("channel") or "")
     valid = validate_submission(data, await _reference(session, now))
+    valid["intake"] = _intake(valid["intake"] or {}, principal, role, await reference.current(session))
     access.ensure_may_write(plan.lane(role).writes, items.submission_items(valid))  # as the role it submits in
     uploads = await files.attachable(session, principal, valid["materials"], path="materials", now=now)
     case = Case(
@@ -64,7 +65,7 @@ async def submit_case(
         vat_invoice=valid["vat_invoice"],
         contact_name=(valid["contact"] or {}).get("name"),
         contact_phone=(valid["contact"] or {}).get("phone"),
-        **_intake(valid["intake"] or {}, principal, role, await reference.current(session)),
+        **_intake_columns(valid["intake"] or {}),
     )
     case.applicant = _applicant(valid["applicant"], principal, role)
     case.previous_holder = _previous_holder(valid["previous_holder"]) if valid["previous_holder"] else None
@@ -114,15 +115,21 @@ def _previous_holder(data: dict) -> PreviousHolder:
     )
 
 
-def _intake(data: dict, principal: Principal, role: Role, snapshot: reference.ReferenceSnapshot) -> dict:
+def _intake(data: dict, principal: Principal, role: Role, snapshot: reference.ReferenceSnapshot) -> dict | None:
     """受理单位 and 接件人: a window clerk took the case, so unless the form names them they are the clerk's
-    organisation and the clerk's account. Cases from the app or pushed by the platform carry what they were given."""
-    unit, receiver = data.get("accepting_unit"), data.get("received_by")
+    organisation and the clerk's account. Cases from the app or pushed by the platform carry what they were given.
+    Filled in before the WRITE check, which thus covers what is recorded, given or not."""
+    intake = dict(data)
     if role == Role.CLERK:
-        unit = unit or snapshot.organisation_names.get(principal.organisation or "")
-        receiver = receiver or principal.subject
-    return {"accepting_unit": unit, "received_by": receiver, "acceptance_notes": data.get("notes"),
-            "acceptance_opinion": data.get("opinion")}
+        own = snapshot.organisation_names.get(principal.organisation or "")
+        intake["accepting_unit"] = data.get("accepting_unit") or own
+        intake["received_by"] = data.get("received_by") or principal.subject
+    return intake if any(intake.values()) else None
+
+
+def _intake_columns(intake: dict) -> dict:
+    return {"accepting_unit": intake.get("accepting_unit"), "received_by": intake.get("received_by"),
+            "acceptance_notes": intake.get("notes"), "acceptance_opinion": intake.get("opinion")}
 
 
 def _material(item: dict, principal: Principal, now: datetime, uploads: dict) -> Material:

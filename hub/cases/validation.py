@@ -115,7 +115,8 @@ def _previous_holder(c: Checker, data: object, case_type: str | None, ref: Refer
     and the legal representative of an enterprise, whose identity proof the electricity and gas rows ask for)."""
     path = "previous_holder"
     if case_type != CaseType.TRANSFER:
-        c.forbid({"v": data}, "v", path, "only a transfer has a previous holder (原户主)")
+        if data is not None:
+            c.fail(path, ErrorCode.INVALID, "only a transfer has a previous holder (原户主)")
         return None
     if data is None:
         c.fail(path, ErrorCode.REQUIRED, "a transfer names the previous holder (原户主) of the accounts")
