@@ -44,7 +44,7 @@ class Contact:
     case_ref: strawberry.Private[uuid.UUID | None] = None
 
 
-@strawberry.type(description="The accepting unit's part of the form (受理单位填写).")
+@strawberry.type(description="The accepting unit's part of the form (受理单位填写); 接件时间 is the case's submittedAt.")
 class Intake:
     accepting_unit: str | None = strawberry.field(description="受理单位: the window or business hall that took the case.")
     received_by: str | None = strawberry.field(description="接件人: the clerk who took it (their account unless named).")
