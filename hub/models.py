@@ -5,7 +5,7 @@ from hub.assignments.models import Assignment
 from hub.audit.models import AuditCheckpoint, AuditHead, AuditRecord
 from hub.auth.models import OAuthClient
 from hub.calendar.models import CalendarDay, CalendarYear
-from hub.cases.models import Agent, Applicant, Case, Site
+from hub.cases.models import Agent, Applicant, Case, PreviousHolder, Site
 from hub.commitments.models import Commitment, CommitmentText
 from hub.catalogue.models import CatalogueItem, GovernanceChange, SharingGrant, SharingRequest
 from hub.events.models import Event
@@ -19,5 +19,5 @@ __all__ = [
     "Agent", "Applicant", "Assignment", "AuditCheckpoint", "AuditHead", "AuditRecord", "CalendarDay", "CalendarYear",
     "Case", "CatalogueItem", "Commitment", "CommitmentText", "District", "Event", "FileUpload", "GovernanceChange", "IdempotencyKey", "Material",
     "MaterialRequirement", "MaterialType", "Notification", "OAuthClient", "Organisation", "ServiceProvider",
-    "SharingGrant", "SharingRequest", "Site", "StoredFile", "TimeLimitRule",
+    "PreviousHolder", "SharingGrant", "SharingRequest", "Site", "StoredFile", "TimeLimitRule",
 ]
