@@ -29,13 +29,17 @@ export async function render(view, context) {
 
   function draw() {
     replace(list, table([
-      { label: "时间", value: (r) => when(r.at) },
+      { label: "时间", class: "nowrap", value: (r) => when(r.at) },
       { label: "操作人", value: (r) => h("div", null, r.subject, h("div", { class: "hint" }, [r.organisation, r.clientId].filter(Boolean).join(" · "))) },
       { label: "类型", value: (r) => badge(label("auditKind", r.kind), r.kind === "WRITE" ? "warn" : "") },
       { label: "操作", value: (r) => h("code", null, r.operation) },
       { label: "信息项", value: (r) => (r.items.length ? h("details", null, h("summary", null, `${r.items.length} 项`), h("code", null, r.items.join(", "))) : "—") },
       { label: "结果", value: (r) => badge(r.outcome === "OK" ? "成功" : r.outcome, r.outcome === "OK" ? "ok" : "bad") },
-      { label: "说明", value: (r) => r.reason || (r.caseId ? h("code", null, r.caseId) : "") },
+      { label: "案件", value: (r) => r.caseId && h("button", { type: "button", class: "link", title: r.caseId, onClick: () => {
+        form.elements.caseId.value = r.caseId;
+        busy(searchButton, () => search(form));
+      } }, `…${r.caseId.slice(-10)}`) },
+      { label: "说明", value: (r) => r.reason || "" },
       { label: "记录", value: (r) => h("code", { title: r.hash }, `#${r.id} ${r.hash.slice(0, 8)}`) },
     ], rows, { empty: "没有符合条件的审计记录" }));
   }
