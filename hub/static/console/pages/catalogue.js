@@ -118,9 +118,9 @@ export async function render(view, context) {
       validFrom: form.get("validFrom") ? startOf(form.get("validFrom")) : null,
       validUntil: form.get("validUntil") ? endOf(form.get("validUntil")) : null,
     } }, "grantAccess");
-    notify(`已授权 ${codes.length} 个信息项。Granted.`);
     state.selected.clear();
     await reload();
+    notify(`已授权 ${codes.length} 个信息项。Granted.`);
   }
 
   async function revokeDialog(ids, grants) {
@@ -131,8 +131,8 @@ export async function render(view, context) {
     ], { submit: "撤销", danger: true });
     if (!form) return;
     await mutate(REVOKE, { input: { grantIds: ids, reason: form.get("reason") } }, "revokeGrants");
-    notify(`已撤销 ${ids.length} 项授权。Revoked.`);
     await reload();
+    notify(`已撤销 ${ids.length} 项授权。Revoked.`);
   }
 
   async function editDialog(item) {
@@ -150,8 +150,8 @@ export async function render(view, context) {
       if (form.get(key) !== item[key]) input[key] = form.get(key);
     }
     await mutate(UPDATE, { input }, "updateCatalogueItem");
-    notify(`已保存 ${item.code}。Saved.`);
     await reload();
+    notify(`已保存 ${item.code}。Saved.`);
   }
 
   const typeNames = [...new Set(data.catalogueItems.map((i) => i.code.split(".")[0]))].sort();

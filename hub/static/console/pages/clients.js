@@ -54,8 +54,8 @@ export async function render(view, context) {
     const ok = await dialog(`停用 ${client.name}？`, [h("p", null, "停用后其令牌在下一次请求时即失效。Its tokens stop working on the next request.")], { submit: "停用", danger: true });
     if (!ok) return;
     await mutate(DISABLE, { id: client.clientId }, "disableOAuthClient");
-    notify(`已停用 ${client.name}。Disabled.`);
     await draw();
+    notify(`已停用 ${client.name}。Disabled.`);
   }
 
   replace(view,

@@ -49,8 +49,8 @@ export async function render(view, context) {
     ], { submit: "批准" });
     if (!form) return;
     await mutate(APPROVE, { input: { requestId: request.id, validFrom: startOf(form.get("validFrom")), validUntil: endOf(form.get("validUntil")) } }, "approveSharingRequest");
-    notify(`已批准 ${orgName(request.organisationCode)} 的申请，授权至 ${form.get("validUntil")}。Approved.`);
     await draw();
+    notify(`已批准 ${orgName(request.organisationCode)} 的申请，授权至 ${form.get("validUntil")}。Approved.`);
   }
 
   async function refuse(request) {
@@ -60,8 +60,8 @@ export async function render(view, context) {
     ], { submit: "拒绝", danger: true });
     if (!form) return;
     await mutate(REFUSE, { input: { requestId: request.id, reason: form.get("reason") } }, "refuseSharingRequest");
-    notify("已拒绝该申请。Refused.");
     await draw();
+    notify("已拒绝该申请。Refused.");
   }
 
   replace(view,

@@ -48,11 +48,11 @@ export async function render(view) {
 
   async function submit() {
     const payload = await mutate(REQUEST, { input: { itemCodes: [...chosen], purpose: purpose.value } }, "requestSharing");
-    notify(`申请已提交，答复期限 ${day(payload.request.dueAt)}。Request filed.`);
     chosen.clear();
     purpose.value = "";
     send.disabled = true;
     await draw();
+    notify(`申请已提交，答复期限 ${day(payload.request.dueAt)}。Request filed.`);
   }
 
   replace(view,

@@ -58,8 +58,8 @@ export async function render(view) {
     ], { submit: "保存为新版本" });
     if (!form) return;
     await mutate(SET_RULE, { input: { caseType: rule.caseType, service: rule.service, variant: rule.variant, unit: form.get("unit"), amount: Number(form.get("amount")), source: form.get("source") } }, "setTimeLimitRule");
-    notify("已保存时限规则的新版本。Saved.");
     await draw();
+    notify("已保存时限规则的新版本。Saved.");
   }
 
   const year = h("input", { type: "number", name: "year", min: "2000", max: "2100", required: true, "aria-label": "年份 Year" });
@@ -94,9 +94,9 @@ export async function render(view) {
     const input = { year: Number(year.value), holidays: lines(holidays.value), workdays: lines(workdays.value) };
     if (source.value.trim()) input.source = source.value.trim();
     const done = await mutate(IMPORT, { input }, "importCalendarYear");
-    notify(`已导入 ${done.year} 年工作日历；重算 ${done.recomputedDeadlines} 个在办时限，其中 ${done.movedDeadlines} 个期限变化。Imported.`);
     shown = { year: done.year };
     await draw();
+    notify(`已导入 ${done.year} 年工作日历；重算 ${done.recomputedDeadlines} 个在办时限，其中 ${done.movedDeadlines} 个期限变化。Imported.`);
   }
 
   replace(view,
