@@ -331,8 +331,9 @@ def sign_in_issuer():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def production(hub, database_url, tmp_path_factory):  # type: ignore[no-untyped-def]
-    """Production hubs on the suite's migrated database."""
+def production(console_hub, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """Production hubs on the module's database (migrated, the catalogue loaded)."""
+    database_url = console_hub.settings.database_url
     tmp, started = tmp_path_factory.mktemp("production"), []
 
     def start(**settings) -> RunningHub:  # type: ignore[no-untyped-def]
