@@ -28,7 +28,6 @@ from tests.steps import by_service, finish, move, submit
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 EXAMPLE_YEAR = Path(__file__).resolve().parent.parent / "docs" / "calendar-2027.example.yaml"
-SHOTS = Path(__file__).resolve().parent.parent / "docs" / "img"  # written only when HUB_CONSOLE_SCREENSHOTS is set
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="no chromium on this machine (.ci/run installs Debian's `chromium` package)")
@@ -124,12 +123,8 @@ async def sign_in(page, hub, organisation: str, role: str):  # type: ignore[no-u
 
 
 async def shot(page, name: str, tmp_path: Path) -> None:
-    """Every page is photographed; with HUB_CONSOLE_SCREENSHOTS=1 the documentation's copies are refreshed."""
-    import os
-
+    """Every page is photographed, to look at when a test fails."""
     await page.screenshot(path=tmp_path / f"{name}.png", full_page=True)
-    if os.environ.get("HUB_CONSOLE_SCREENSHOTS"):
-        await page.screenshot(path=SHOTS / f"console-{name}.png")
 
 
 async def test_governance_revokes_a_grant_and_the_utility_loses_the_field(console_hub, history, browser, tmp_path):

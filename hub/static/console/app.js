@@ -102,7 +102,8 @@ function renderShell(pages, current) {
 }
 
 async function renderSignIn(problem) {
-  const demo = (await demoIdentities()).filter((d) => CONSOLE_ROLES.includes(d.role));
+  const demo = (await demoIdentities()).filter((d) => CONSOLE_ROLES.includes(d.role))
+    .sort((a, b) => CONSOLE_ROLES.indexOf(a.role) - CONSOLE_ROLES.indexOf(b.role));
   const pasted = h("input", { type: "password", name: "token", autocomplete: "off", placeholder: "粘贴令牌 paste a bearer token", "aria-label": "令牌 Token", required: true });
   replace(root,
     h("div", { class: "signin" },

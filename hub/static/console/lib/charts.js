@@ -53,7 +53,7 @@ export function bars(title, rows, { max, format = (v) => String(v), tone = () =>
 // rows: [{label, low, high, text}]: a bar to `low` (e.g. the median) and a whisker on to `high` (e.g. p90);
 // `reference` draws a dashed line (e.g. the statutory limit).
 export function whiskers(title, rows, { reference, referenceLabel, format = (v) => String(v) } = {}) {
-  const top = Math.max(1e-9, reference || 0, ...rows.map((r) => r.high || r.low || 0)) * 1.05;
+  const top = Math.ceil(Math.max(1, reference || 0, ...rows.map((r) => r.high || r.low || 0)) * 1.1);
   const svg = frame(title, rows.length);
   ticks(svg, top, rows.length, format);
   const x = (v) => LABEL + (v / top) * PLOT;

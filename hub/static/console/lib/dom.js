@@ -100,12 +100,12 @@ export function notify(message, kind = "ok") {
 }
 
 // A modal form: `fields` is the form's content; resolves with FormData on submit, null on cancel.
-export function dialog(title, fields, { submit = "确定", danger = false } = {}) {
+export function dialog(title, fields, { submit = "确定", danger = false, cancel = true } = {}) {
   return new Promise((resolve) => {
     const form = h("form", { method: "dialog", class: "stack" },
       h("h2", null, title), fields,
       h("div", { class: "actions" },
-        h("button", { type: "button", class: "secondary", onClick: () => close(null) }, "取消"),
+        cancel && h("button", { type: "button", class: "secondary", onClick: () => close(null) }, "取消"),
         h("button", { type: "submit", class: danger ? "danger" : "primary" }, submit)));
     const box = h("dialog", { class: "modal" }, form);
     function close(value) {

@@ -16,7 +16,7 @@ export async function render(view, context) {
   let filter = {};
   let cursor = null;
   const list = h("div");
-  const more = h("button", { type: "button", class: "secondary", onClick: (e) => busy(e.currentTarget, next) }, "加载更多 More");
+  const more = h("button", { type: "button", class: "secondary", hidden: true, onClick: (e) => busy(e.currentTarget, next) }, "加载更多 More");
   const chain = h("div", { class: "chain", role: "status" });
 
   async function next() {
@@ -63,7 +63,7 @@ export async function render(view, context) {
   }
 
   const searchButton = h("button", { type: "submit", class: "primary" }, "查询 Search");
-  const form = h("form", { class: "toolbar", onSubmit: (e) => { e.preventDefault(); busy(searchButton, () => search(e.target)); } },
+  const form = h("form", { class: "filters", onSubmit: (e) => { e.preventDefault(); busy(searchButton, () => search(e.target)); } },
     field("单位", h("select", { name: "organisation" }, h("option", { value: "" }, "全部"), context.organisations.map((o) => h("option", { value: o.code }, o.name || o.code)))),
     field("操作人", h("input", { name: "subject", placeholder: "用户或客户端标识" })),
     field("类型", h("select", { name: "kind" }, h("option", { value: "" }, "全部"), h("option", { value: "READ" }, "读取"), h("option", { value: "WRITE" }, "写入"))),

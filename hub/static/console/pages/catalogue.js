@@ -92,8 +92,8 @@ export async function render(view, context) {
         { label: "被授权方", value: (g) => grantee(g) },
         { label: "权限", value: (g) => badge(label("access", g.access), g.access === "READ_FULL" ? "warn" : "") },
         { label: "用途", value: (g) => g.purpose },
-        { label: "有效期", value: (g) => (g.validUntil ? `至 ${when(g.validUntil)}` : "长期") },
-        { label: "来源", value: (g) => label("origin", g.origin) },
+        { label: "有效期 · 来源", value: (g) => h("div", null, g.validUntil ? `至 ${when(g.validUntil)}` : "长期",
+          h("div", { class: "hint" }, label("origin", g.origin))) },
       ], grants, { empty: "无人持有此信息项的授权" }),
       h("div", { class: "actions" }, revoke));
   }

@@ -13,7 +13,7 @@ export async function render(view) {
   const rows = [];
   let entity = null;
   const list = h("div");
-  const more = h("button", { type: "button", class: "secondary", onClick: (e) => busy(e.currentTarget, next) }, "更早的变更 Older");
+  const more = h("button", { type: "button", class: "secondary", hidden: true, onClick: (e) => busy(e.currentTarget, next) }, "更早的变更 Older");
 
   async function next() {
     const before = rows.length ? rows[rows.length - 1].version : null;

@@ -76,6 +76,6 @@ async function showSecret(payload, title) {
     h("button", { type: "button", class: "secondary small", onClick: async (e) => {
       await navigator.clipboard.writeText(payload.clientSecret).then(() => { e.target.textContent = "已复制"; }, () => { e.target.textContent = "请手动复制"; });
     } }, "复制密钥 Copy"),
-  ], { submit: "我已保存 Done" });
+  ], { submit: "我已保存 Done", cancel: false });
   notify(`${title}。`);
 }

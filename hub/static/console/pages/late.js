@@ -21,7 +21,7 @@ export async function render(view, context) {
   const districtName = (code) => context.districts.find((d) => d.code === code)?.name || code || "—";
   const tabs = h("div", { class: "tabs", role: "tablist" });
   const list = h("div");
-  const more = h("button", { type: "button", class: "secondary", onClick: (e) => busy(e.currentTarget, next) }, "加载更多 More");
+  const more = h("button", { type: "button", class: "secondary", hidden: true, onClick: (e) => busy(e.currentTarget, next) }, "加载更多 More");
 
   async function next() {
     const field = LISTS[which].field;
@@ -38,14 +38,14 @@ export async function render(view, context) {
       onClick: () => { which = key; rows = []; cursor = null; next(); },
     }, list.title)));
     replace(list, table([
-      { label: "办件编号", value: (a) => h("code", null, a.case?.number || "—") },
-      { label: "事项", value: (a) => `${label("caseType", a.case?.caseType)} · ${label("service", a.service)}` },
+      { label: "办件编号", class: "nowrap", value: (a) => h("code", null, a.case?.number || "—") },
+      { label: "事项", class: "nowrap", value: (a) => `${label("caseType", a.case?.caseType)} · ${label("service", a.service)}` },
       { label: "承办单位", value: (a) => orgName(a.organisationCode) },
-      { label: "行政区域", value: (a) => districtName(a.case?.site?.districtCode) },
-      { label: "受理渠道", value: (a) => label("channel", a.case?.channel) },
+      { label: "行政区域", class: "nowrap", value: (a) => districtName(a.case?.site?.districtCode) },
+      { label: "受理渠道", class: "nowrap", value: (a) => label("channel", a.case?.channel) },
       { label: "状态", value: (a) => badge(label("assignmentStatus", a.status), a.status === "NEEDS_MATERIALS" ? "warn" : "") },
-      { label: "办理期限", value: (a) => h("div", null, when(a.timeLimit?.deadline), a.timeLimit?.provisional && h("div", { class: "hint" }, "暂定")) },
-      { label: which === "overdue" ? "已超期" : "距期限", value: (a) => distance(a.timeLimit?.deadline) },
+      { label: "办理期限", class: "nowrap", value: (a) => h("div", null, when(a.timeLimit?.deadline), a.timeLimit?.provisional && h("div", { class: "hint" }, "暂定")) },
+      { label: which === "overdue" ? "已超期" : "距期限", class: "nowrap", value: (a) => distance(a.timeLimit?.deadline) },
       { label: "已用工作日", class: "number", value: (a) => number(a.timeLimit?.workingDaysUsed) },
       { label: "补正次数", class: "number", value: (a) => String(a.timeLimit?.correctionRounds ?? "—") },
     ], rows, { empty: LISTS[which].empty }));

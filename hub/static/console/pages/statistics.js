@@ -74,8 +74,8 @@ export async function render(view, context) {
         { format: (v) => v.toFixed(0), tone: () => "warn" })),
       panel("办理状态构成", shares("办理状态 Status", named.map((g) => ({ label: g.name, parts: Object.fromEntries(g.byStatus.map((s) => [s.status, s.count])) })),
         { order: STATUS_ORDER, names: LABELS.assignmentStatus, tones: STATUS_TONES })));
-    replace(details, table(statisticsColumns(state.groupBy, keyLabel).map((c) => ({ ...c, value: (g) => display(c, g) })), groups,
-      { empty: "所选期间没有提交的办件" }));
+    replace(details, h("div", { class: "scroll" }, table(statisticsColumns(state.groupBy, keyLabel).map((c) => ({ ...c, value: (g) => display(c, g) })), groups,
+      { empty: "所选期间没有提交的办件" })));
   }
 
   async function exportCsv() {
@@ -128,7 +128,7 @@ function display(column, row) {
 
 function statisticsColumns(groupBy, keyLabel) {
   return [
-    { label: LABELS.groupBy[groupBy], value: (g) => keyLabel(groupBy, g.key) },
+    { label: LABELS.groupBy[groupBy], class: "nowrap", value: (g) => keyLabel(groupBy, g.key) },
     { label: "代码", value: (g) => g.key },
     { label: "分发事项", type: "int", value: (g) => g.total },
     { label: "已办结", type: "int", value: (g) => g.finished },
