@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 from hub import demo
 from hub.auth.issuers import TrustedIssuer
 from hub.config import Settings
+from hub.graphql import ide
 
 STATIC = Path(__file__).resolve().parent / "static" / "console"
 
@@ -71,7 +72,7 @@ def page_headers(settings: Settings) -> dict[str, str]:
 def page_config(settings: Settings) -> dict:
     return {
         "graphql": "../graphql",
-        "graphiql": "../graphql" if (settings.graphiql if settings.graphiql is not None else settings.is_embedded) else None,
+        "graphiql": "../graphql" if ide.enabled(settings) else None,
         "demoTokens": "demo-tokens" if demo.offered(settings) else None,
         "oidc": [{"issuer": i.issuer, "name": i.name or urlsplit(i.issuer).netloc, "clientId": i.console_client_id,
                   "authorizationEndpoint": i.authorization_endpoint, "tokenEndpoint": i.token_endpoint,

@@ -28,8 +28,8 @@ def announce_tokens(tokens: TokenService, settings: Settings) -> None:
     """Print a token per role and keep them in <data_dir>/demo-tokens.txt."""
     if not settings.is_embedded:
         raise RuntimeError("demo tokens exist only on the embedded default")
-    lines = ["# Demo tokens (embedded default only). GraphiQL at /graphql offers them as demo roles; other clients",
-             "# send the header  Authorization: Bearer <token>"]
+    lines = ["# Demo tokens (embedded default only). GraphiQL at /graphql and the console at /console/ offer them;",
+             "# other clients send the header  Authorization: Bearer <token>"]
     for subject, org, role in DEMO_PRINCIPALS:
         token = tokens.issue(subject=subject, organisation=org, roles=[role], ttl_seconds=settings.demo_token_ttl_seconds)
         lines.append(f"{role.value:<11} {org or '-':<11} {token}")
