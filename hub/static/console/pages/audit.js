@@ -8,7 +8,7 @@ import { label } from "../lib/labels.js";
 const PAGE = `query ($filter: AuditFilterInput, $after: String) {
   auditRecords(filter: $filter, first: 50, after: $after) {
     edges { node { id at subject organisation clientId kind operation caseId items grants outcome reason hash } }
-    hasNextPage endCursor } }`;
+    pageInfo { hasNextPage endCursor } } }`;
 const VERIFY = `{ verifyAuditChain { intact records firstBadId problem checkpoints } }`;
 
 export async function render(view, context) {
@@ -22,8 +22,8 @@ export async function render(view, context) {
   async function next() {
     const page = (await gql(PAGE, { filter, after: cursor })).auditRecords;
     rows.push(...page.edges.map((e) => e.node));
-    cursor = page.endCursor;
-    more.hidden = !page.hasNextPage;
+    cursor = page.pageInfo.endCursor;
+    more.hidden = !page.pageInfo.hasNextPage;
     draw();
   }
 
