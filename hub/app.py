@@ -13,7 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from hub import demo, migrate, readiness
+from hub import console, demo, migrate, readiness
 from hub.audit.checkpoints import checkpointer
 from hub.audit.writer import AuditWriter
 from hub.auth import keys
@@ -141,6 +141,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *file_endpoints.routes(),
             *form_endpoints.routes(),
             *ide.routes(settings),
+            *console.routes(settings),
         ],
         middleware=[
             Middleware(ServerTimingMiddleware),
