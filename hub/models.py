@@ -7,6 +7,7 @@ from hub.auth.models import OAuthClient
 from hub.calendar.models import CalendarDay, CalendarYear
 from hub.cases.models import Agent, Applicant, Case, Site
 from hub.catalogue.models import CatalogueItem, GovernanceChange, SharingGrant, SharingRequest
+from hub.documents.models import PersistedDocument
 from hub.events.models import Event
 from hub.files.models import FileUpload, StoredFile
 from hub.materials.models import Material, MaterialRequirement, MaterialType
@@ -17,6 +18,6 @@ from hub.timelimits.models import TimeLimitRule
 __all__ = [
     "Agent", "Applicant", "Assignment", "AuditCheckpoint", "AuditHead", "AuditRecord", "CalendarDay", "CalendarYear",
     "Case", "CatalogueItem", "District", "Event", "FileUpload", "GovernanceChange", "IdempotencyKey", "Material",
-    "MaterialRequirement", "MaterialType", "Notification", "OAuthClient", "Organisation", "ServiceProvider",
-    "SharingGrant", "SharingRequest", "Site", "StoredFile", "TimeLimitRule",
+    "MaterialRequirement", "MaterialType", "Notification", "OAuthClient", "Organisation", "PersistedDocument",
+    "ServiceProvider", "SharingGrant", "SharingRequest", "Site", "StoredFile", "TimeLimitRule",
 ]

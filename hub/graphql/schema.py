@@ -3,7 +3,6 @@
 import strawberry
 from strawberry.tools import merge_types
 from strawberry import relay
-from strawberry.extensions import ParserCache
 from strawberry.types import Info
 
 from hub.assignments import service as assignment_service
@@ -21,7 +20,7 @@ from hub.graphql.timelimits import TimeLimitMutation, TimeLimitQuery
 from hub.graphql.field_policy import FieldPolicy
 from hub.graphql.errors import MaskUnexpectedErrors, UserError, log_refusals, user_errors
 from hub.graphql.input_text import StorableText
-from hub.graphql.limits import QueryBounds
+from hub.graphql.document_cache import CachedDocuments
 from hub.graphql.types.cases import Assignment, Case
 from hub.graphql.types.inputs import (
     AddMaterialsInput, AssignmentReasonInput, AssignmentWriteInput, CaseFilterInput, CompleteAssignmentInput,
@@ -171,10 +170,7 @@ schema = HubSchema(
         OperationScope,
         FieldPolicy,
         MaskUnexpectedErrors,
-        # Only documents within the limits reach the caches (hub/graphql/limits.py); at HUB_MAX_TOKENS=1000 a
-        # parsed document takes up to ~0.4 MB, so the two caches together hold at most ~100 MB.
-        lambda: ParserCache(maxsize=128),
-        lambda: QueryBounds(maxsize=128),  # the limits on the parsed document, then validation (cached)
-        StorableText,  # after the caches: adds to the errors they restore
+        CachedDocuments,  # parse (cached by SHA-256), the limits on the parsed document, validation (cached)
+        StorableText,  # after the cache: adds to the errors it restores
     ],
 )
