@@ -6,6 +6,7 @@ SHA-256 of the text's UTF-8 bytes, 64 digits. Each key's hash is checked against
 """
 
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from typing import Any
 
 from hub.errors import ErrorCode
 from hub.validation.checker import Checker
+from hub.validation.text import unstorable
 
 PREFIX = "sha256:"
 _HEX = re.compile(r"[0-9a-fA-F]{64}")
@@ -37,10 +39,17 @@ def hex_of(document_id: str) -> str | None:
 
 
 def parse(manifest: Any, inspect: Callable[[str], tuple[str, ...]]) -> list[ManifestEntry]:
-    """Every entry of the manifest, each hash checked and each text inspected (`inspect` gives the document's
-    operation names or raises ValueError with the reason it cannot be served). All problems at once, each named
-    `manifest["<key>"]`; an id given twice (with and without the prefix) is one entry."""
+    """Every entry of the manifest (its JSON text, or the object it holds), each hash checked and each text
+    inspected (`inspect` gives the document's operation names or raises ValueError with the reason it cannot be
+    served). All problems at once, each named `manifest["<key>"]`; an id given twice (with and without the
+    prefix) is one entry."""
     c = Checker()
+    if isinstance(manifest, str):
+        try:
+            manifest = json.loads(manifest)
+        except (ValueError, RecursionError) as error:
+            c.fail("manifest", ErrorCode.INVALID, f"is not JSON: {error}")
+            c.raise_if_any()
     if not isinstance(manifest, dict):
         c.fail("manifest", ErrorCode.INVALID, 'must be a JSON object mapping "sha256:<hex>" to document text')
         c.raise_if_any()
@@ -62,6 +71,9 @@ def _entry(c: Checker, field: str, key: str, text: Any, inspect: Callable[[str],
         return None
     if not isinstance(text, str) or not text.strip():
         c.fail(field, ErrorCode.INVALID, "must be the document's text")
+        return None
+    if reason := unstorable(text):
+        c.fail(field, ErrorCode.INVALID, reason)
         return None
     if (actual := sha256_hex(text)) != digits:
         c.fail(field, ErrorCode.INVALID, f"the text's SHA-256 is {actual}, not the key's")

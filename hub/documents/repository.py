@@ -24,9 +24,9 @@ async def add_missing(session: AsyncSession, rows: list[dict]) -> set[str]:
     return set((await session.scalars(statement)).all())
 
 
-async def page(session: AsyncSession, *, first: int, after: tuple[datetime, str] | None,
+async def page(session: AsyncSession, *, first: int | None, after: tuple[datetime, str] | None,
                client_name: str | None) -> list[PersistedDocument]:
-    """Newest first, by (registered_at, sha256); `first` + 1 rows tell whether there is more."""
+    """Newest first, by (registered_at, sha256); `first` + 1 rows tell whether there is more (None: all)."""
     query = select(PersistedDocument)
     if client_name is not None:
         query = query.where(PersistedDocument.client_name == client_name)
@@ -34,5 +34,7 @@ async def page(session: AsyncSession, *, first: int, after: tuple[datetime, str]
         at, sha = after
         query = query.where(or_(PersistedDocument.registered_at < at,
                                 and_(PersistedDocument.registered_at == at, PersistedDocument.sha256 < sha)))
-    query = query.order_by(PersistedDocument.registered_at.desc(), PersistedDocument.sha256.desc()).limit(first + 1)
+    query = query.order_by(PersistedDocument.registered_at.desc(), PersistedDocument.sha256.desc())
+    if first is not None:
+        query = query.limit(first + 1)
     return list((await session.scalars(query)).all())

@@ -10,14 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.auth.principal import Principal
 from hub.catalogue import changes
 from hub.documents import manifest, repository
-from hub.documents.manifest import ManifestEntry
+from hub.documents.models import PersistedDocument
+from hub.errors import InvalidInput
 from hub.policy import access
 from hub.validation.checker import Checker
 
 
 @dataclass(frozen=True)
 class Registration:
-    added: list[ManifestEntry]
+    added: list[PersistedDocument]  # as written (not attached to the session)
     already_registered: int
     audit_details: dict = field(default_factory=dict)
 
@@ -32,16 +33,19 @@ async def register(session: AsyncSession, *, principal: Principal, documents: An
     given = {"client_name": client_name, "client_version": client_version}
     name = c.text(given, "client_name", "clientName", max_len=100)
     version = c.text(given, "client_version", "clientVersion", max_len=50)
+    try:
+        entries = manifest.parse(documents, inspect)
+    except InvalidInput as refusal:
+        c.problems += refusal.problems
     c.raise_if_any()
-    entries = manifest.parse(documents, inspect)
     rows = [{"sha256": e.sha256, "document": e.text, "operation_names": list(e.operation_names),
              "registered_at": now, "registered_by": principal.subject, "client_name": name,
              "client_version": version} for e in entries]
     added = await repository.add_missing(session, rows)
-    new = [e for e in entries if e.sha256 in added]
-    for entry in new:
-        changes.record(session, principal, now, entity="PERSISTED_DOCUMENT", entity_id=manifest.PREFIX + entry.sha256,
-                       action="REGISTER", after={"operation_names": list(entry.operation_names),
-                                                 "client_name": name, "client_version": version})
+    new = [PersistedDocument(**row) for row in rows if row["sha256"] in added]
+    for row in new:
+        changes.record(session, principal, now, entity="PERSISTED_DOCUMENT", entity_id=manifest.PREFIX + row.sha256,
+                       action="REGISTER", after={"operation_names": row.operation_names, "client_name": name,
+                                                 "client_version": version})
     return Registration(new, len(entries) - len(new),
                         audit_details={"reason": f"registered {len(new)} persisted documents"})

@@ -13,6 +13,7 @@ from hub.errors import NotFound
 from hub.graphql import resolvers as r
 from hub.graphql.context import OperationScope
 from hub.observability.metrics import OperationMetrics
+from hub.graphql.document_registry import DocumentMutation, DocumentQuery
 from hub.graphql.erasure import ErasureMutation
 from hub.graphql.governance import GovernanceMutation, GovernanceQuery
 from hub.graphql.subscriptions import Subscription
@@ -161,8 +162,9 @@ class HubSchema(strawberry.Schema):
 
 
 schema = HubSchema(
-    query=merge_types("Query", (Query, GovernanceQuery, TimeLimitQuery)),
-    mutation=merge_types("Mutation", (Mutation, GovernanceMutation, TimeLimitMutation, ErasureMutation)),
+    query=merge_types("Query", (Query, GovernanceQuery, TimeLimitQuery, DocumentQuery)),
+    mutation=merge_types("Mutation", (Mutation, GovernanceMutation, TimeLimitMutation, ErasureMutation,
+                                      DocumentMutation)),
     subscription=Subscription,
     types=[Case, Assignment],
     extensions=[
