@@ -57,7 +57,7 @@ def parse(manifest: Any, inspect: Callable[[str], tuple[str, ...]]) -> list[Mani
         c.fail("manifest", ErrorCode.REQUIRED, "names no document")
     entries: dict[str, ManifestEntry] = {}
     for key, text in manifest.items():
-        entry = _entry(c, f"manifest[{key!r}]", key, text, inspect)
+        entry = _entry(c, f"manifest[{json.dumps(key, ensure_ascii=False)}]", key, text, inspect)
         if entry is not None:
             entries.setdefault(entry.sha256, entry)
     c.raise_if_any()
