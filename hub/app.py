@@ -29,7 +29,6 @@ from hub.observability.metrics import HubMetrics
 from hub.observability.timing import ServerTimingMiddleware
 from hub.notifications.senders import LogSender, Sender, WebhookSender
 from hub.notifications.worker import OutboxWorker
-from hub.documents.registry import DocumentRegistry
 from hub.graphql.context import MaterialFiles
 from hub.graphql.documents import PersistedDocuments
 from hub.graphql.http import BodyLimitMiddleware, GraphQLRequestLimits
@@ -82,7 +81,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     files = MaterialFiles(links=links, collector=collector,
                           retention=timedelta(days=settings.personal_data_retention_days))
     limits = QueryLimits.configured(settings, schema._schema)
-    documents = PersistedDocuments(DocumentRegistry(db), limits, frozenset(settings.registered_documents_only))
+    documents = PersistedDocuments(db, limits, frozenset(settings.registered_documents_only))
     graphql = HubGraphQL(db=db, tokens=tokens, policies=policies, feed=feed, clock=clock, metrics=metrics, audit=audit,
                          files=files, limits=limits, documents=documents)
     file_endpoints = FileEndpoints(db=db, policies=policies, clock=clock, store=store, links=links, settings=settings)

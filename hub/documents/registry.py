@@ -5,14 +5,17 @@ every instance may keep it; what was not found is asked again, since another ins
 """
 
 from collections import OrderedDict
+from collections.abc import Callable
 
 from hub.db import Database
 from hub.documents import repository
 
 
 class DocumentRegistry:
-    def __init__(self, db: Database, *, maxsize: int = 1024) -> None:
+    def __init__(self, db: Database, *, admit: Callable[[str], None], maxsize: int = 1024) -> None:
+        """`admit` checks a text when it is first read (raising to refuse it); what it admits is kept."""
         self.db = db
+        self.admit = admit
         self.maxsize = maxsize
         self._found: OrderedDict[str, str] = OrderedDict()
 
@@ -24,6 +27,7 @@ class DocumentRegistry:
         async with self.db.read() as session:
             text = await repository.text_of(session, sha256)
         if text is not None:
+            self.admit(text)
             self._found[sha256] = text
             if len(self._found) > self.maxsize:
                 self._found.popitem(last=False)

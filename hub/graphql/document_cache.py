@@ -5,9 +5,9 @@ microseconds per kilobyte) and a dictionary lookup. strawberry's own ParserCache
 text and by the parsed document; the latter hashes the whole syntax tree (frozen dataclasses, hashed field by
 field) on every request, which costs more than the lookup saves for a large document.
 
-The request limits on the parsed document (hub/graphql/limits.py) depend on the variables (`first: $n`), so
-they are checked for every request, before the cached validation. Only documents within the limits of stage 1
-reach the cache; at HUB_MAX_TOKENS=1000 a parsed document takes up to ~0.4 MB, so 128 entries hold at most
+The request limits on the parsed document (hub/graphql/limits.py) are checked before validation; their outcome
+depends on the limits and on nothing of the request but the values of the variables given as `first`, so it is
+kept too, for a few such values per document. Only documents within the limits of stage 1 reach the cache; at HUB_MAX_TOKENS=1000 a parsed document takes up to ~0.4 MB, so 128 entries hold at most
 ~50 MB.
 """
 
@@ -21,13 +21,18 @@ from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
-from hub.graphql.limits import LimitExceeded, check_document
+from hub.graphql.limits import LimitExceeded, QueryLimits, check_document, first_variables
+
+BOUNDS_KEPT = 16  # outcomes of the limits per document: page sizes a client uses (more are measured each time)
+_ABSENT = object()
 
 
 @dataclass
 class CachedDocument:
     document: DocumentNode
+    first_variables: tuple[str, ...]
     errors: dict[tuple[Any, ...], list[GraphQLError]] = field(default_factory=dict)  # by the validation rules
+    bounds: dict[tuple[Any, ...], tuple[str, str] | None] = field(default_factory=dict)  # refusal's code, message
 
 
 class DocumentCache:
@@ -42,17 +47,42 @@ class DocumentCache:
         if (entry := self._entries.get(key)) is not None:
             self._entries.move_to_end(key)
             return entry
-        entry = CachedDocument(parse(text, **options))
+        document = parse(text, **options)
+        entry = CachedDocument(document, tuple(sorted(first_variables(document))))
         self._entries[key] = entry
         if len(self._entries) > self.maxsize:
             self._entries.popitem(last=False)
         return entry
 
     @staticmethod
+    def refusal(entry: CachedDocument, schema: GraphQLSchema, variables: Any, limits: QueryLimits) -> LimitExceeded | None:
+        """The document held to the limits with these variables (hub.graphql.limits.check_document)."""
+        given = variables if isinstance(variables, dict) else {}
+        values = (given.get(name, _ABSENT) for name in entry.first_variables)
+        key: tuple[Any, ...] | None = (limits, *((type(value), value) for value in values))
+        try:
+            outcome = entry.bounds.get(key, _ABSENT)  # type: ignore[arg-type]
+        except TypeError:  # a value that cannot be a key (a list where a number belongs): measured, not kept
+            key, outcome = None, _ABSENT
+        if outcome is _ABSENT:
+            outcome = _measured(entry.document, schema, variables, limits)
+            if key is not None and len(entry.bounds) < BOUNDS_KEPT:
+                entry.bounds[key] = outcome
+        return None if outcome is None else LimitExceeded(*outcome)
+
+    @staticmethod
     def validated(entry: CachedDocument, schema: GraphQLSchema, rules: tuple[Any, ...]) -> list[GraphQLError]:
         if (errors := entry.errors.get(rules)) is None:
             errors = entry.errors[rules] = validate_document(schema, entry.document, rules)
         return list(errors)
+
+
+def _measured(document: DocumentNode, schema: GraphQLSchema, variables: Any, limits: QueryLimits) -> tuple[str, str] | None:
+    try:
+        check_document(document, schema, variables, limits)
+    except LimitExceeded as refused:
+        return refused.extensions["code"], refused.message
+    return None
 
 
 DOCUMENTS = DocumentCache(maxsize=128)
@@ -76,14 +106,12 @@ class CachedDocuments(SchemaExtension):
         yield
 
     def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        try:
-            check_document(context.graphql_document, context.schema._schema, context.variables, context.context.limits)
-        except LimitExceeded as refusal:
-            context.pre_execution_errors = [refusal]
+        context, schema = self.execution_context, self.execution_context.schema._schema
+        if self.entry is None:  # not parsed here (a syntax error): strawberry answers it
             yield
             return
-        if self.entry is not None:
-            context.pre_execution_errors = self.cache.validated(self.entry, context.schema._schema,
-                                                                context.validation_rules)
+        if refusal := self.cache.refusal(self.entry, schema, context.variables, context.context.limits):
+            context.pre_execution_errors = [refusal]
+        else:
+            context.pre_execution_errors = self.cache.validated(self.entry, schema, context.validation_rules)
         yield

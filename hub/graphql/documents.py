@@ -25,6 +25,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.types.execution import PreExecutionError
 
 from hub.auth.principal import Principal
+from hub.db import Database
 from hub.documents.manifest import PREFIX, hex_of, sha256_hex
 from hub.documents.registry import DocumentRegistry
 from hub.enums import Role
@@ -87,9 +88,8 @@ def _apq_hash(persisted: Any) -> str:
 class PersistedDocuments:
     """Turns a document named by hash into its text, and holds callers to registered documents where required."""
 
-    def __init__(self, registry: DocumentRegistry, limits: QueryLimits, restricted_roles: frozenset[Role]) -> None:
-        self.registry = registry
-        self.limits = limits
+    def __init__(self, db: Database, limits: QueryLimits, restricted_roles: frozenset[Role]) -> None:
+        self.registry = DocumentRegistry(db, admit=lambda text: _within(text, limits))
         self.restricted_roles = restricted_roles
         self._sent: OrderedDict[str, str] = OrderedDict()  # APQ: hash → text sent with it, by anyone not restricted
 
@@ -101,9 +101,8 @@ class PersistedDocuments:
             return await self._sent_text(wanted, restricted)
         if wanted.sha256 is None:
             return None
-        found = await self._registered(wanted.sha256)
-        if found is None and wanted.by != "documentId" and not restricted:
-            found = self._sent.get(wanted.sha256)
+        found = self._sent.get(wanted.sha256) if wanted.by != "documentId" and not restricted else None
+        found = found or await self.registry.text(wanted.sha256)
         if found is not None:
             return found
         if wanted.by == "documentId" or restricted:
@@ -119,21 +118,12 @@ class PersistedDocuments:
             raise DocumentRefused("PERSISTED_DOCUMENT_HASH_MISMATCH", f"the document's SHA-256 is {actual}, not the "
                                                                       f"{wanted.sha256} given in `{wanted.by}`")
         if restricted:
-            if await self._registered(actual) is None:
+            if await self.registry.text(actual) is None:
                 raise DocumentRefused("PERSISTED_DOCUMENT_REQUIRED", "only registered documents are accepted from "
                                       "your role (HUB_REGISTERED_DOCUMENTS_ONLY): send the `documentId` of a "
                                       "registered document")
         elif wanted.by == "extensions.persistedQuery.sha256Hash":
             self._remember(actual, text)
-        return text
-
-    async def _registered(self, sha256: str) -> str | None:
-        text = await self.registry.text(sha256)
-        if text is not None:
-            try:  # registered under the limits of the day; held to today's, like a text sent now
-                check_request(text, None, self.limits)
-            except LimitExceeded as refusal:
-                raise DocumentRefused(refusal.extensions["code"], refusal.message) from None
         return text
 
     def _remember(self, sha256: str, text: str) -> None:
@@ -151,6 +141,15 @@ class PersistedDocuments:
         """A WebSocket `subscribe` payload, its `query` filled in from the document it names."""
         wanted = named(payload.get("query"), payload.get("documentId"), payload.get("extensions"))
         payload["query"] = await self.text(wanted, principal)
+
+
+def _within(text: str, limits: QueryLimits) -> None:
+    """A registered document was checked against the limits of its day; it is held to this hub's, like a text
+    sent now (once per process: the registry keeps what it admitted)."""
+    try:
+        check_request(text, None, limits)
+    except LimitExceeded as refusal:
+        raise DocumentRefused(refusal.extensions["code"], refusal.message) from None
 
 
 async def _document_id(request: Request) -> Any:

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
-    DocumentNode, FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLError, GraphQLList, GraphQLNamedType,
+    ArgumentNode, DocumentNode, FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLError, GraphQLList, GraphQLNamedType,
     GraphQLInputObjectType, GraphQLObjectType, GraphQLInterfaceType, GraphQLSchema, InlineFragmentNode, IntValueNode, ListValueNode,
     ObjectValueNode, OperationDefinitionNode, SelectionSetNode, ValueNode, VariableNode, get_named_type,
-    get_nullable_type, value_from_ast_untyped,
+    Visitor, get_nullable_type, value_from_ast_untyped, visit,
 )
 from hub.config import Settings
 
@@ -290,6 +290,20 @@ def check_document(document: DocumentNode, schema: GraphQLSchema, variables: Map
             raise LimitExceeded("TOO_MANY_FIELDS", f"the document selects {fields} fields (a field repeated k times "
                                                    f"in one selection counted k² times); the limit is "
                                                    f"{limits.max_fields} (HUB_MAX_FIELDS)")
+
+
+def first_variables(document: DocumentNode) -> frozenset[str]:
+    """The only variables `check_document` reads: those given as a `first` argument anywhere in the document (the
+    cost estimate sizes lists by them). With the same values, a document measures the same."""
+    names = set()
+
+    class Finder(Visitor):
+        def enter_argument(self, node: ArgumentNode, *_: Any) -> None:
+            if node.name.value == "first" and isinstance(node.value, VariableNode):
+                names.add(node.value.name.value)
+
+    visit(document, Finder())
+    return frozenset(names)
 
 
 def _shown(number: int) -> str:
