@@ -49,8 +49,9 @@ async def post(client: GraphQLClient, body: dict, accept: str = "application/jso
 
 
 async def get(client: GraphQLClient, params: dict) -> httpx.Response:
+    """As curl sends it (`Accept: */*`): a GET without `query` that names a document is no page request."""
     return await client.http.get("/graphql", params=params, headers={"Authorization": f"Bearer {client.token}",
-                                                                     "Accept": "application/json"})
+                                                                     "Accept": "*/*"})
 
 
 def code_of(response: httpx.Response) -> str:
