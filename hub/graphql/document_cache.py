@@ -12,6 +12,7 @@ kept too, for a few such values per document. Only documents within the limits o
 """
 
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,19 +40,22 @@ class DocumentCache:
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
         self._entries: OrderedDict[bytes, CachedDocument] = OrderedDict()
+        self._lock = threading.Lock()  # one per process, shared by every app in it (each on its own thread)
 
     def parsed(self, text: str, options: dict[str, Any]) -> CachedDocument:
         """The parsed document of `text` (the schema's parse options never change); raises GraphQLError for a
         syntax error, which is not kept."""
         key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
-        if (entry := self._entries.get(key)) is not None:
-            self._entries.move_to_end(key)
-            return entry
+        with self._lock:
+            if (entry := self._entries.get(key)) is not None:
+                self._entries.move_to_end(key)
+                return entry
         document = parse(text, **options)
         entry = CachedDocument(document, tuple(sorted(first_variables(document))))
-        self._entries[key] = entry
-        if len(self._entries) > self.maxsize:
-            self._entries.popitem(last=False)
+        with self._lock:
+            self._entries[key] = entry
+            if len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
         return entry
 
     @staticmethod
