@@ -69,7 +69,7 @@ async def submit_case(
     case.assignments = await _route(session, case, valid["services"], now)
     session.add(case)
     _record(session, case, "CASE_SUBMITTED", principal, now, {"number": case.number, "status": case.status})
-    notifications.notify(session, case, "CASE_SUBMITTED", now)
+    await notifications.notify(session, case, "CASE_SUBMITTED", now)
     for assignment in case.assignments:
         record_assignment_event(session, assignment, case, "ASSIGNMENT_CREATED", principal, now)
     return case
@@ -186,7 +186,7 @@ async def add_materials(
         assignment.updated_at = now
         record_assignment_event(session, assignment, case, kind, principal, now,
                                 {"materials": [m.type_code for m in added]})
-    refresh_status(session, case, assignments, principal, now)
+    await refresh_status(session, case, assignments, principal, now)
     return case
 
 
@@ -201,7 +201,7 @@ async def lock_assignments(session: AsyncSession, case_id: uuid.UUID) -> list[As
     return list((await session.scalars(stmt)).all())
 
 
-def refresh_status(
+async def refresh_status(
     session: AsyncSession, case: Case, assignments: Sequence[Assignment], principal: Principal, now: datetime
 ) -> None:
     """Re-derive the case's status after its assignments changed; every change bumps its version."""
@@ -213,7 +213,7 @@ def refresh_status(
     if status != previous:
         _record(session, case, "CASE_STATUS_CHANGED", principal, now, {"from": previous, "status": status})
         if status in CLOSING_MESSAGES:
-            notifications.notify(session, case, CLOSING_MESSAGES[status], now, assignments=assignments)
+            await notifications.notify(session, case, CLOSING_MESSAGES[status], now, assignments=assignments)
 
 
 def _record(session: AsyncSession, case: Case, kind: str, principal: Principal, now: datetime, payload: dict) -> None:

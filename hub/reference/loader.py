@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.materials.models import MaterialRequirement, MaterialType
 from hub.migrate import PROJECT_ROOT
+from hub.notifications import templates as sms_templates
 from hub.reference import snapshot
 from hub.reference.models import District, Organisation, ServiceProvider
 
@@ -25,6 +26,7 @@ class LoadReport:
     districts: int = 0
     material_types: int = 0
     requirements: int = 0
+    sms_templates: int = 0
 
 
 def _read(directory: Path, name: str) -> dict:
@@ -59,6 +61,7 @@ async def load_reference_data(session: AsyncSession, directory: Path = CATALOGUE
     await session.flush()
     await _load_requirements(session, materials["requirements"])
     report.requirements = len(materials["requirements"])
+    report.sms_templates = await sms_templates.load(session, directory / "sms_templates.yaml")
     snapshot.invalidate()
     return report
 
