@@ -22,7 +22,7 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 REGISTER = """mutation ($input: RegisterDocumentsInput!) { registerPersistedDocuments(input: $input) {
   added { id operationNames clientName clientVersion registeredBy } alreadyRegistered errors { field code message } } }"""
 LIST = """query ($client: String, $after: String) { persistedDocuments(clientName: $client, first: 2, after: $after) {
-  edges { node { id document operationNames clientVersion } } hasNextPage endCursor } }"""
+  edges { node { id document operationNames clientVersion } } pageInfo { hasNextPage endCursor } } }"""
 CHANGES = '{ governanceChanges(entity: "PERSISTED_DOCUMENT", first: 100) { entityId action actorSubject } }'
 
 
@@ -130,8 +130,9 @@ async def test_governance_lists_registered_documents_page_by_page(governance, re
     texts = [fresh("Listed") for _ in range(3)]
     await register(governance, {sha(t): t for t in texts}, clientName="listing-test", clientVersion="1")
     first = (await governance.run(LIST, {"client": "listing-test"}))["persistedDocuments"]
-    second = (await governance.run(LIST, {"client": "listing-test", "after": first["endCursor"]}))["persistedDocuments"]
-    assert first["hasNextPage"] and not second["hasNextPage"]
+    after = first["pageInfo"]["endCursor"]
+    second = (await governance.run(LIST, {"client": "listing-test", "after": after}))["persistedDocuments"]
+    assert first["pageInfo"]["hasNextPage"] and not second["pageInfo"]["hasNextPage"]
     listed = [edge["node"] for edge in first["edges"] + second["edges"]]
     assert sorted(node["document"] for node in listed) == sorted(texts)
     assert {node["id"] for node in listed} == {f"sha256:{sha(t)}" for t in texts}

@@ -4,6 +4,7 @@ import base64
 from datetime import datetime
 
 import strawberry
+from strawberry import relay
 from graphql import GraphQLError, GraphQLSchema, OperationDefinitionNode, parse, specified_rules
 from strawberry.schema.schema import validate_document
 from strawberry.types import Info
@@ -59,8 +60,14 @@ class PersistedDocumentEdge:
 @strawberry.type
 class PersistedDocumentConnection:
     edges: list[PersistedDocumentEdge]
-    has_next_page: bool
-    end_cursor: str | None
+    page_info: relay.PageInfo
+
+    @classmethod
+    def of(cls, edges: list[PersistedDocumentEdge], more: bool, after: str | None) -> "PersistedDocumentConnection":
+        page = relay.PageInfo(has_next_page=more, has_previous_page=after is not None,
+                              start_cursor=edges[0].cursor if edges else None,
+                              end_cursor=edges[-1].cursor if edges else None)
+        return cls(edges=edges, page_info=page)
 
 
 @strawberry.input
@@ -104,8 +111,7 @@ class DocumentQuery:
             rows = await document_repository.page(session, first=r.check_page_size(first), after=r.decode(after, _after),
                                                   client_name=client_name)
         edges = [PersistedDocumentEdge(cursor=_cursor(row), node=PersistedDocument.from_row(row)) for row in rows[:first]]
-        return PersistedDocumentConnection(edges=edges, has_next_page=len(rows) > first,
-                                           end_cursor=edges[-1].cursor if edges else None)
+        return PersistedDocumentConnection.of(edges, len(rows) > first, after)
 
 
 @strawberry.type
