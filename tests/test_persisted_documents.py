@@ -232,6 +232,11 @@ async def test_a_subscription_runs_by_id_on_a_websocket(hub, clerk, governance):
     assert message["type"] == "error"
     assert message["payload"][0]["extensions"]["code"] == "PERSISTED_DOCUMENT_NOT_FOUND"
     await unknown.close()
+    text = typescript_manifest()[events]  # APQ over a WebSocket sends the text with its hash at once: checked
+    wrong = await Subscription.open(hub.port, clerk.token, text, {"caseId": case["id"]},
+                                    extensions={"persistedQuery": {"version": 1, "sha256Hash": sha(text + " ")}})
+    assert (await wrong.first_message())["payload"][0]["extensions"]["code"] == "PERSISTED_DOCUMENT_HASH_MISMATCH"
+    await wrong.close()
 
 
 # ---------------------------------------------------------------- registered documents only

@@ -13,6 +13,7 @@ from graphql import GraphQLError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 
 from hub.graphql.documents import DocumentRefused
+from hub.graphql.errors import log_refusals
 from hub.graphql.http import RequestError
 from hub.graphql.limits import LimitExceeded, check_request
 
@@ -74,6 +75,6 @@ class HubTransportWS(BaseGraphQLTransportWSHandler):
     async def _refuse(self, operation_id: str, refusal: GraphQLError | RequestError) -> None:
         if isinstance(refusal, RequestError):
             refusal = GraphQLError(refusal.reason, extensions={"code": refusal.code})
-        code = refusal.extensions["code"]
-        self.context.metrics.errors.labels(code).inc()
+        self.context.metrics.errors.labels(refusal.extensions["code"]).inc()
+        log_refusals([refusal])
         await self.send_message({"id": operation_id, "type": "error", "payload": [refusal.formatted]})
