@@ -147,9 +147,13 @@ class Walk:
             if "id" in item and "version" in item:
                 self.versions[item["id"]] = item["version"]
         first = items[0] if items else {}
+        if key == "case" and "version" in first and "id" not in first and "caseId" in self.facts:
+            self.versions[self.facts["caseId"]] = first["version"]  # the case the write named
         if key == "case":
             self.facts.update({name: first[field] for name, field in (("caseId", "id"), ("caseNumber", "number"))
                                if field in first})
+        if key == "privacyNotice" and "sha256" in first:
+            self.facts["noticeSha256"] = first["sha256"]
         if key == "grants" and "id" in first:
             self.facts["grantId"] = first["id"]
         if key == "request" and "id" in first:

@@ -21,6 +21,7 @@ from tests.harness import CHECKOUT, GraphQLClient, RunningHub, create_database, 
 from tests.ws import Subscription
 
 PAGES = [CHECKOUT / "README.md", *sorted((CHECKOUT / "docs").glob("*.md")), CHECKOUT / "clients/python/README.md"]
+SCAN = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"  # a scanned page, as far as a type check sees
 EXAMPLE_HOSTS = ("http://127.0.0.1:8000", "https://hub.example.cn")
 
 
@@ -187,6 +188,7 @@ async def reader(tmp_path):  # type: ignore[no-untyped-def]
     workdir.mkdir()
     (workdir / "var").symlink_to(tmp_path / "var")
     (workdir / "docs").symlink_to(CHECKOUT / "docs")
+    (workdir / "signed-form.pdf").write_bytes(SCAN)
     (workdir / "property-certificate.pdf").write_bytes((CHECKOUT / "clients/typescript/examples/property-certificate.pdf").read_bytes())
     async with httpx.AsyncClient(base_url=hub.url, timeout=60) as http:
         yield Reader(hub, http, workdir)

@@ -11,6 +11,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.commitments.loader import load_commitment_texts
 from hub.materials.models import MaterialRequirement, MaterialType
 from hub.migrate import PROJECT_ROOT
 from hub.notifications import templates as sms_templates
@@ -27,6 +28,7 @@ class LoadReport:
     material_types: int = 0
     requirements: int = 0
     sms_templates: int = 0
+    commitment_texts: int = 0
 
 
 def _read(directory: Path, name: str) -> dict:
@@ -62,6 +64,7 @@ async def load_reference_data(session: AsyncSession, directory: Path = CATALOGUE
     await _load_requirements(session, materials["requirements"])
     report.requirements = len(materials["requirements"])
     report.sms_templates = await sms_templates.load(session, directory / "sms_templates.yaml")
+    report.commitment_texts = await load_commitment_texts(session, directory / "commitments.yaml")
     snapshot.invalidate()
     return report
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.commitments import repository as commitments_repository
+from hub.commitments.rules import PublishedText
 from hub.materials import repository as materials_repository
 from hub.notifications import templates
 from hub.notifications.templates import Templates
@@ -31,6 +33,7 @@ class ReferenceSnapshot:
     providers: dict[str, str]  # service → organisation code
     requirements: dict[tuple[str, str, str], Requirement]  # (case type, service, applicant kind)
     sms: Templates
+    commitment_texts: dict[str, PublishedText]  # version → text (申请人承诺)
 
     def requirement(self, case_type: str, service: str, applicant_kind: str) -> Requirement | None:
         return self.requirements.get((case_type, service, applicant_kind))
@@ -53,6 +56,7 @@ async def current(session: AsyncSession) -> ReferenceSnapshot:
             for r in await materials_repository.requirements(session)
         },
         sms=await templates.stored(session),
+        commitment_texts=await commitments_repository.published_texts(session),
     )
     _cache[key] = (time.monotonic() + REFRESH_SECONDS, snapshot)
     return snapshot

@@ -1,7 +1,7 @@
 """persisted documents: the registry of GraphQL documents called by their SHA-256
 
-Revision ID: 0011_persisted
-Revises: 0010
+Revision ID: 0012_persisted
+Revises: 0011
 Create Date: 2026-11-27 17:00:00
 """
 
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0011_persisted'
-down_revision = '0010'
+revision = '0012_persisted'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
