@@ -5,6 +5,7 @@ from strawberry.tools import merge_types
 from strawberry import relay
 from strawberry.types import Info
 
+from hub.assignments import preconditions
 from hub.assignments import service as assignment_service
 from hub.assignments.service import Action
 from hub.cases import service as case_service
@@ -26,7 +27,7 @@ from hub.graphql.document_cache import CachedDocuments
 from hub.graphql.types.cases import Assignment, Case
 from hub.graphql.types.inputs import (
     AddMaterialsInput, AssignmentReasonInput, AssignmentWriteInput, CaseFilterInput, CompleteAssignmentInput,
-    SubmitCaseInput, WorkQueueFilterInput,
+    ConfirmPreconditionsInput, SubmitCaseInput, WorkQueueFilterInput,
 )
 from hub.graphql.types.reference import District, MaterialRequirement, MaterialType, Organisation
 
@@ -151,6 +152,19 @@ class Mutation:
         return await _transition(info, input.assignment_id, input.expected_version, Action.COMPLETE,
                                  result=r.plain(input.result), idempotency_key=input.idempotency_key,
                                  override=r.plain(input.override_incomplete_materials))
+
+    @strawberry.mutation(description="The owning utility confirms preconditions of the catalogue (a gas transfer: "
+                                     "safety check done, fees settled), each with the day it was met; completing "
+                                     "needs them all (PRECONDITION_NOT_MET until then).")
+    async def confirm_preconditions(self, info: Info, input: ConfirmPreconditionsInput) -> AssignmentPayload | None:
+        try:
+            assignment_id = r.node_uuid(input.assignment_id, "Assignment")
+        except NotFound as error:
+            return AssignmentPayload(assignment=None, errors=user_errors(error))
+        row, errors = await r.write(info, preconditions.confirm, assignment_id=assignment_id,
+                                    expected_version=input.expected_version,
+                                    preconditions=r.plain(input.preconditions), idempotency_key=input.idempotency_key)
+        return AssignmentPayload(assignment=Assignment.from_row(row) if row else None, errors=errors)
 
     @strawberry.mutation(description="Refuse the assignment, saying why.")
     async def reject_assignment(self, info: Info, input: AssignmentReasonInput) -> AssignmentPayload | None:

@@ -1,7 +1,7 @@
 """persisted documents: the registry of GraphQL documents called by their SHA-256
 
-Revision ID: 0012_persisted
-Revises: 0011
+Revision ID: 0013_persisted
+Revises: 0012
 Create Date: 2026-11-27 17:00:00
 """
 
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0012_persisted'
-down_revision = '0011'
+revision = '0013_persisted'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
