@@ -7,4 +7,5 @@ GOVERNANCE_TYPES = frozenset({
     "TimeLimitRule", "CalendarYear", "TimeLimitGroup", "StatusCount", "TimeLimitRulePayload", "CalendarImportPayload",
     "PersonalDataErasure", "PersonalDataErasurePayload",
     "ClockPayload",
+    "PersistedDocument", "PersistedDocumentConnection", "PersistedDocumentEdge", "RegisterDocumentsPayload",
 })
