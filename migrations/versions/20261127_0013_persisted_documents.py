@@ -1,6 +1,6 @@
 """persisted documents: the registry of GraphQL documents called by their SHA-256
 
-Revision ID: 0013_persisted
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-11-27 17:00:00
 """
@@ -9,7 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0013_persisted'
+revision = '0013'
 down_revision = '0012'
 branch_labels = None
 depends_on = None
