@@ -21,6 +21,9 @@ SECTION_TYPES = {"WATER": "WaterSection", "ELECTRICITY": "ElectricitySection", "
 GATES = {  # the object items on the API's path to a type's fields
     "Applicant": ("Case.applicant",), "LegalRepresentative": ("Case.applicant", "Applicant.legalRepresentative"),
     "Agent": ("Case.agent",), "Site": ("Case.site",), "VatInvoice": ("Case.vatInvoice",),
+    "PreviousHolder": ("Case.previousHolder",),
+    "PreviousLegalRepresentative": ("Case.previousHolder", "PreviousHolder.legalRepresentative"),
+    "Contact": ("Case.contact",), "Intake": ("Case.intake",),
     "Material": ("Case.materials",), "Commitment": ("Case.commitment",), "Case": (),
 }
 
@@ -37,6 +40,8 @@ class PrintedCase:
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)  # service → its section's values
     loads: list[dict[str, Any]] = field(default_factory=list)  # HeatingLoad rows
     materials: list[dict[str, Any]] = field(default_factory=list)
+    preconditions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # service → Precondition rows
+    contact_is_applicant: bool = False  # the case names no 联系人 (and the caller may see that it names none)
 
     def get(self, code: str) -> Any:
         return self.values.get(code)
@@ -76,8 +81,9 @@ class Reader:
 
 
 def read_case(plan: AccessPlan, case_roles: frozenset, case: Any, *, assignments: list, materials: list,
-              log: ReadLog) -> PrintedCase:
-    """`assignments`: those the caller sees of the case; every value through the policy."""
+              conditions: Mapping[str, list[str]], log: ReadLog) -> PrintedCase:
+    """`assignments`: those the caller sees of the case; `conditions`: the catalogue's preconditions by service
+    (a gas transfer: safety check, fees settled); every value through the policy."""
     reads = plan.record_reads(None, case_roles)
     reader, printed = Reader(case.id, log), PrintedCase()
     reader.record(reads, "Case", case, ("number", "case_type", "channel", "submitted_at", "note"), printed.values)
@@ -91,6 +97,7 @@ def read_case(plan: AccessPlan, case_roles: frozenset, case: Any, *, assignments
         legal = _Legal(applicant.legal_rep_name, applicant.legal_rep_phone, applicant.legal_rep_id_number)
         reader.record(reads, "LegalRepresentative", legal, ("name", "phone", "id_number"), printed.values)
     reader.record(reads, "Agent", case.agent, ("name", "phone", "id_number"), printed.values)
+    _parties(reads, reader, printed, case)
     reader.record(reads, "Site", case.site, ("address", "district_code", "project_name"), printed.values)
     reader.record(reads, "Commitment", case.commitment, ("version", "agreed_by", "agreed_at", "channel",
                                                          "identity_verification"), printed.values)
@@ -103,7 +110,44 @@ def read_case(plan: AccessPlan, case_roles: frozenset, case: Any, *, assignments
             printed.materials.append(row)
     for assignment in assignments:
         _section(plan, case_roles, reader, printed, assignment)
+        _preconditions(plan, case_roles, reader, printed, assignment, conditions.get(assignment.service, []))
     return printed
+
+
+def _parties(reads: Mapping[str, FieldAccess], reader: Reader, printed: PrintedCase, case: Any) -> None:
+    """原户主 (with its 法人代表), 联系人, and the accepting unit's boxes (受理单位, 接件人, 受理说明, 受理单位意见)."""
+    holder = case.previous_holder
+    reader.record(reads, "PreviousHolder", holder, ("kind", "name", "id_number", "credit_code"), printed.values)
+    if holder is not None and (holder.legal_rep_name or holder.legal_rep_id_number):  # as the API shows it
+        legal = _Legal(holder.legal_rep_name, holder.legal_rep_phone, holder.legal_rep_id_number)
+        reader.record(reads, "PreviousLegalRepresentative", legal, ("name", "id_number"), printed.values)
+    if case.contact_name or case.contact_phone:
+        reader.record(reads, "Contact", _Form({"name": case.contact_name, "phone": case.contact_phone}),
+                      ("name", "phone"), printed.values)
+    else:  # only where the caller reads Case.contact may a blank 联系人 tell it that none was given
+        printed.contact_is_applicant = reader.readable(reads, ("Case.contact",))
+    intake = _Form({"accepting_unit": case.accepting_unit, "received_by": case.received_by,
+                    "notes": case.acceptance_notes, "opinion": case.acceptance_opinion})
+    reader.record(reads, "Intake", intake, tuple(intake.data), printed.values)
+
+
+def _preconditions(plan: AccessPlan, case_roles: frozenset, reader: Reader, printed: PrintedCase, assignment: Any,
+                   codes: list[str]) -> None:
+    """As `Case.assignments { preconditions { code met on } }` reads them: the utility's own record."""
+    case_reads = plan.record_reads(None, case_roles)
+    reads = plan.record_reads(assignment.organisation_code, case_roles)
+    if not codes or not (reader.readable(case_reads, ("Case.assignments",))
+                         and reader.readable(reads, ("Assignment.preconditions",))):
+        return
+    rows = []
+    for code in codes:
+        done = (assignment.preconditions or {}).get(code)
+        row: dict[str, Any] = {}
+        reader.record(reads, "Precondition", _Form({"code": code, "met": done is not None,
+                                                    "on": done["on"] if done else None}),
+                      ("code", "met", "on"), row, gates=())
+        rows.append(row)
+    printed.preconditions[assignment.service] = rows
 
 
 def _section(plan: AccessPlan, case_roles: frozenset, reader: Reader, printed: PrintedCase, assignment: Any) -> None:
