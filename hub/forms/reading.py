@@ -80,13 +80,15 @@ class Reader:
                 out[f"{type_name}.{camel(name)}"] = value
 
 
-def read_case(plan: AccessPlan, case_roles: frozenset, case: Any, *, assignments: list, materials: list,
-              conditions: Mapping[str, list[str]], log: ReadLog) -> PrintedCase:
-    """`assignments`: those the caller sees of the case; `conditions`: the catalogue's preconditions by service
+def read_case(plan: AccessPlan, case_roles: frozenset, case: Any, *, transfer: bool, assignments: list,
+              materials: list, conditions: Mapping[str, list[str]], log: ReadLog) -> PrintedCase:
+    """`transfer`: the 一次过户 form (else 报装), whose boxes differ, so that only what it prints is read and audited;
+    `assignments`: those the caller sees of the case; `conditions`: the catalogue's preconditions by service
     (a gas transfer: safety check, fees settled); every value through the policy."""
     reads = plan.record_reads(None, case_roles)
     reader, printed = Reader(case.id, log), PrintedCase()
-    reader.record(reads, "Case", case, ("number", "case_type", "channel", "submitted_at", "note"), printed.values)
+    reader.record(reads, "Case", case, ("number", "case_type", "channel", "submitted_at")
+                  + (("note",) if transfer else ()), printed.values)  # note: 过户说明
     wants_invoice = reader.value(reads, "Case.vatInvoiceWanted", case.vat_invoice_wanted)  # 需要增值税发票 是/否
     if wants_invoice is not None:
         printed.values["Case.vatInvoiceWanted"] = wants_invoice
@@ -96,8 +98,11 @@ def read_case(plan: AccessPlan, case_roles: frozenset, case: Any, *, assignments
     if applicant is not None and applicant.legal_rep_name:
         legal = _Legal(applicant.legal_rep_name, applicant.legal_rep_phone, applicant.legal_rep_id_number)
         reader.record(reads, "LegalRepresentative", legal, ("name", "phone", "id_number"), printed.values)
-    reader.record(reads, "Agent", case.agent, ("name", "phone", "id_number"), printed.values)
-    _parties(reads, reader, printed, case)
+    if transfer:
+        _parties(reads, reader, printed, case)
+    else:
+        reader.record(reads, "Agent", case.agent, ("name", "phone", "id_number"), printed.values)
+    _intake(reads, reader, printed, case, transfer)
     reader.record(reads, "Site", case.site, ("address", "district_code", "project_name"), printed.values)
     reader.record(reads, "Commitment", case.commitment, ("version", "agreed_by", "agreed_at", "channel",
                                                          "identity_verification"), printed.values)
@@ -115,7 +120,7 @@ def read_case(plan: AccessPlan, case_roles: frozenset, case: Any, *, assignments
 
 
 def _parties(reads: Mapping[str, FieldAccess], reader: Reader, printed: PrintedCase, case: Any) -> None:
-    """原户主 (with its 法人代表), 联系人, and the accepting unit's boxes (受理单位, 接件人, 受理说明, 受理单位意见)."""
+    """The 过户 form's 原户主 (with an enterprise's 法人代表) and 联系人; it has no 经办人."""
     holder = case.previous_holder
     reader.record(reads, "PreviousHolder", holder, ("kind", "name", "id_number", "credit_code"), printed.values)
     if holder is not None and (holder.legal_rep_name or holder.legal_rep_id_number):  # as the API shows it
@@ -126,8 +131,12 @@ def _parties(reads: Mapping[str, FieldAccess], reader: Reader, printed: PrintedC
                       ("name", "phone"), printed.values)
     else:  # only where the caller reads Case.contact may a blank 联系人 tell it that none was given
         printed.contact_is_applicant = reader.readable(reads, ("Case.contact",))
-    intake = _Form({"accepting_unit": case.accepting_unit, "received_by": case.received_by,
-                    "notes": case.acceptance_notes, "opinion": case.acceptance_opinion})
+
+
+def _intake(reads: Mapping[str, FieldAccess], reader: Reader, printed: PrintedCase, case: Any, transfer: bool) -> None:
+    """The accepting unit's boxes: 受理说明 and 受理单位意见 on the 过户 form, 受理单位 and 接件人 on the 报装 forms."""
+    intake = _Form({"notes": case.acceptance_notes, "opinion": case.acceptance_opinion} if transfer else
+                   {"accepting_unit": case.accepting_unit, "received_by": case.received_by})
     reader.record(reads, "Intake", intake, tuple(intake.data), printed.values)
 
 

@@ -51,8 +51,8 @@ async def print_form(session: AsyncSession, plan: AccessPlan, log: ReadLog, *, n
     form = form_of(case.case_type, case.applicant.kind)
     assignments = await repository.seen_assignments(session, plan.lanes, case.id)
     conditions = _conditions(await reference_snapshot.current(session), case, assignments)
-    printed = read_case(plan, case_roles, case, assignments=assignments, conditions=conditions,
-                        materials=await repository.materials(session, case.id), log=log)
+    printed = read_case(plan, case_roles, case, transfer=form == ApplicationForm.TRANSFER, assignments=assignments,
+                        conditions=conditions, materials=await repository.materials(session, case.id), log=log)
     texts = await commitments.published_texts(session)
     text = texts.get(case.commitment.version) if case.commitment else current_texts(texts, local_day(now)).get(form)
     names = layouts.Names(
