@@ -248,8 +248,8 @@ def _signature(grid: Grid, form: ApplicationForm, case: PrintedCase, commitment:
         grid.row(value(block, 7), value(text(f"受理单位意见：\n{opinion}" if opinion else "受理单位意见：\n\n\n"), 5))
     else:
         grid.row(label("申请人签章", 2), value(block, 10))
-        grid.row(label("受理单位", 2), value(case.get("Intake.acceptingUnit"), 3), label("接件人", 1),
-                 value(case.get("Intake.receivedBy"), 2), label("接件时间", 1), value(when(case.get("Case.submittedAt")), 3))
+        grid.row(label("受理单位", 2), value(case.get("Intake.acceptingUnit"), 4), label("接件人", 1),
+                 value(case.get("Intake.receivedBy"), 2), label("接件时间", 1), value(when(case.get("Case.submittedAt")), 2))
 
 
 def _recorded(case: PrintedCase) -> str | None:
