@@ -230,8 +230,11 @@ async def test_gas_transfer_completes_only_once_the_gas_company_confirms_its_pre
     assert "GAS_SAFETY_CHECK_DONE" in refused["errors"][0]["message"]
 
     day = datetime.fromisoformat(state["updatedAt"]).astimezone(KAIFENG).date().isoformat()
+    version_before = (await clerk.run(ops.CASE, {"id": case["id"]}))["case"]["version"]
     checked = await move(gas_bot, ops.CONFIRM_PRECONDITIONS, gas,
                          preconditions=[{"code": "GAS_SAFETY_CHECK_DONE", "on": day}])
+    # the case moved too (a client holding its version must reload before writing to it)
+    assert (await clerk.run(ops.CASE, {"id": case["id"]}))["case"]["version"] == version_before + 1
     still = await write(gas_bot, ops.COMPLETE, assignmentId=gas["id"], expectedVersion=checked["version"],
                         result={"accountNumber": "G-NEW-7"})
     assert [(e["field"], e["code"]) for e in still["errors"]] == [("preconditions", "PRECONDITION_NOT_MET")]

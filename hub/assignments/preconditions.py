@@ -74,7 +74,7 @@ async def confirm(
     assignment.updated_at = now
     record_assignment_event(session, assignment, case, "PRECONDITIONS_CONFIRMED", principal, now,
                             {"preconditions": sorted(met)})
-    refresh_status(session, case, assignments, principal, now)
+    await refresh_status(session, case, assignments, principal, now)
     if idempotency_key:
         idempotency.remember(session, principal.subject, idempotency_key, digest, assignment.id, now)
     return assignment
