@@ -16,7 +16,7 @@ from hub.auth import keys
 from tests import factories
 from tests import operations as ops
 from tests.faults import fail_inserts
-from tests.harness import create_database, drop_database, free_port
+from tests.harness import ENGLISH, create_database, drop_database, free_port
 
 HUB = str(Path(sys.executable).parent / "hub")
 
@@ -164,7 +164,7 @@ async def test_callers_mistakes_are_info_and_faults_are_errors(tmp_path, empty_d
     try:
         def post(role: str | None, query: str, variables: dict | None = None) -> dict:
             headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
-            return httpx.post(f"{served.url}/graphql", json={"query": query, "variables": variables or {}},
+            return httpx.post(f"{served.url}/graphql", json={"query": query, "variables": variables or {}}, headers=ENGLISH,
                               headers=headers, timeout=30).json()
 
         invalid = factories.individual_transfer()

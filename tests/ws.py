@@ -5,6 +5,8 @@ import json
 
 import websockets
 
+from tests.harness import ENGLISH
+
 
 class Subscription:
     def __init__(self, socket):  # type: ignore[no-untyped-def]
@@ -12,7 +14,7 @@ class Subscription:
 
     @classmethod
     async def open(cls, port: int, token: str, query: str, variables: dict | None = None) -> "Subscription":
-        socket = await websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=["graphql-transport-ws"],
+        socket = await websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=["graphql-transport-ws"], additional_headers=ENGLISH,
                                           max_queue=None)
         await socket.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}))
         ack = json.loads(await socket.recv())

@@ -17,6 +17,7 @@ from hub.graphql.errors import UserError, graphql_error, user_errors
 from hub.graphql.types.governance import (
     AuditRecord, CatalogueItem, ChainVerification, GovernanceChange, OAuthClient, SharingGrant, SharingRequest,
 )
+from hub.i18n import _l
 from hub.policy import access
 
 
@@ -27,11 +28,12 @@ def _governance(info: Info) -> None:
         raise graphql_error(error) from None
 
 
-def _uuid(value: str, what: str) -> uuid.UUID:
+def _uuid(value: str, missing: str) -> uuid.UUID:
+    """The id in `value`, or NotFound with the message `missing`."""
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise NotFound(f"no such {what}") from None
+        raise NotFound(missing) from None
 
 
 @strawberry.input
@@ -243,7 +245,7 @@ class GovernanceMutation:
     @strawberry.mutation(description="Revoke a grant (GOVERNANCE); effective on the next request.")
     async def revoke_grant(self, info: Info, input: RevokeGrantInput) -> GrantPayload | None:
         try:
-            grant_id = _uuid(input.grant_id, "grant")
+            grant_id = _uuid(input.grant_id, _l("no such grant"))
         except NotFound as error:
             return GrantPayload(grants=[], errors=user_errors(error))
         row, errors = await _run(info, catalogue_service.revoke, grant_id=grant_id, reason=input.reason)
@@ -284,7 +286,7 @@ class GovernanceMutation:
 
 async def _decide(info: Info, request_id: str, **kwargs) -> SharingRequestPayload:  # type: ignore[no-untyped-def]
     try:
-        row_id = _uuid(request_id, "sharing request")
+        row_id = _uuid(request_id, _l("no such sharing request"))
     except NotFound as error:
         return SharingRequestPayload(request=None, errors=user_errors(error))
     row, errors = await _run(info, catalogue_service.decide_request, request_id=row_id, **kwargs)

@@ -9,7 +9,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hub.graphql.errors import localise_error
 from hub.graphql.limits import LimitExceeded, QueryLimits, check_request
+from hub.i18n import _l, localise
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
@@ -49,7 +51,8 @@ def response_media_type(accept: str | None) -> str:
 
 
 def error_body(code: str, message: str) -> bytes:
-    return json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]},
+    """A request error in the caller's language."""
+    return json.dumps({"errors": [{"message": localise(message), "extensions": {"code": code}}]},
                       ensure_ascii=False).encode()
 
 
@@ -107,8 +110,8 @@ class BodyLimitMiddleware:
 
     async def _refuse(self, headers: dict[bytes, bytes], send: Send) -> None:
         media_type = response_media_type(headers.get(b"accept", b"").decode("latin-1"))
-        body = error_body("REQUEST_TOO_LARGE", f"the request body is larger than {self.max_bytes} bytes "
-                                               f"(HUB_MAX_BODY_BYTES)")
+        body = error_body("REQUEST_TOO_LARGE", _l("the request body is larger than {limit} bytes (HUB_MAX_BODY_BYTES)",
+                                                  limit=self.max_bytes))
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", media_type.encode()),
                                 (b"content-length", str(len(body)).encode())]})
@@ -171,6 +174,7 @@ def _document_and_variables(request: Request, body: bytes) -> tuple[Any, Any]:
 def limit_refusal(refusal: LimitExceeded, accept: str | None) -> Response:
     """Like any failure before execution: 400 without `data` in graphql-response+json, 200 with null data in JSON."""
     media_type = response_media_type(accept)
+    error = localise_error(refusal).formatted
     if media_type == GRAPHQL_RESPONSE_JSON:
-        return JSONResponse({"errors": [refusal.formatted]}, status_code=400, media_type=media_type)
-    return JSONResponse({"data": None, "errors": [refusal.formatted]}, media_type=media_type)
+        return JSONResponse({"errors": [error]}, status_code=400, media_type=media_type)
+    return JSONResponse({"data": None, "errors": [error]}, media_type=media_type)
