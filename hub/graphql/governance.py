@@ -17,7 +17,7 @@ from hub.graphql.errors import UserError, graphql_error, user_errors
 from hub.graphql.types.governance import (
     AuditRecord, CatalogueItem, ChainVerification, GovernanceChange, OAuthClient, SharingGrant, SharingRequest,
 )
-from hub.i18n import _l
+from hub.i18n import _l, localise
 from hub.policy import access
 
 
@@ -216,7 +216,7 @@ class GovernanceQuery:
         async with info.context.db.read() as session:
             report = await audit_verify.verify(session, key=info.context.signing_key)
         bad = strawberry.ID(str(report.first_bad_id)) if report.first_bad_id else None
-        return ChainVerification(intact=report.intact, records=report.records, first_bad_id=bad, problem=report.problem,
+        return ChainVerification(intact=report.intact, records=report.records, first_bad_id=bad, problem=localise(report.problem),
                                  checkpoints=report.checkpoints)
 
 

@@ -17,6 +17,17 @@ GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
 
 _CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "REQUEST_TOO_LARGE"}
+# The GraphQL framework's own request errors, marked so that they are answered in the caller's language too.
+_FRAMEWORK_REASONS = {message: message for message in (
+    _l("Unsupported content type"),
+    _l("Unable to parse request body as JSON"),
+    _l("The GraphQL operation's `query` must be a string or null, if provided."),
+    _l("The GraphQL operation's `variables` must be an object or null, if provided."),
+    _l("The GraphQL operation's `extensions` must be an object or null, if provided."),
+    _l("GraphQL only supports GET and POST requests."),
+    _l("Batching is not enabled"),
+    _l("Not Found"),
+)}
 
 
 class RequestError(HTTPException):
@@ -59,7 +70,7 @@ def error_body(code: str, message: str) -> bytes:
 def request_error_response(error: HTTPException, media_type: str) -> Response:
     code = error.code if isinstance(error, RequestError) else _CODES.get(error.status_code, "BAD_REQUEST")
     headers = error.headers if isinstance(error, RequestError) else {}
-    return Response(error_body(code, error.reason), status_code=error.status_code, media_type=media_type,
+    return Response(error_body(code, _FRAMEWORK_REASONS.get(error.reason, error.reason)), status_code=error.status_code, media_type=media_type,
                     headers=headers)
 
 
