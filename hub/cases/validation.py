@@ -167,7 +167,8 @@ def _vat_invoice(c: Checker, data: object) -> dict | None:
 def _services(c: Checker, data: dict, case_type: str | None, kind: str | None, ref: Reference) -> dict:
     requested = {s: section(data[key]) for s, key in SECTION_KEYS.items() if data.get(key) is not None}
     if not requested:
-        c.fail("services", ErrorCode.REQUIRED, _l("ask for at least one service (water, electricity, gas, heating or telecom)"))
+        c.fail("services", ErrorCode.REQUIRED,
+               _l("ask for at least one service (water, electricity, gas, heating or telecom)"))
         return {}
     out = {}
     for service, form in requested.items():

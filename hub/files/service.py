@@ -73,7 +73,8 @@ async def attachable(session: AsyncSession, principal: Principal, materials: lis
     found = await repository.live_uploads(session, principal.subject, wanted, now)
     problems = [
         FieldProblem(f"{path}[{index}].file.sha256", ErrorCode.NOT_FOUND,
-                     _l("you have uploaded no such file recently: upload it (POST /files) and attach it within the grace period"))
+                     _l("you have uploaded no such file recently: upload it (POST /files) and attach it within the "
+                        "grace period"))
         for index, material in enumerate(materials)
         if material.get("file") and material["file"]["sha256"] not in found
     ]

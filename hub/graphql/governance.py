@@ -216,7 +216,8 @@ class GovernanceQuery:
         async with info.context.db.read() as session:
             report = await audit_verify.verify(session, key=info.context.signing_key)
         bad = strawberry.ID(str(report.first_bad_id)) if report.first_bad_id else None
-        return ChainVerification(intact=report.intact, records=report.records, first_bad_id=bad, problem=localise(report.problem),
+        return ChainVerification(intact=report.intact, records=report.records, first_bad_id=bad,
+                                 problem=localise(report.problem),
                                  checkpoints=report.checkpoints)
 
 

@@ -70,7 +70,8 @@ def error_body(code: str, message: str) -> bytes:
 def request_error_response(error: HTTPException, media_type: str) -> Response:
     code = error.code if isinstance(error, RequestError) else _CODES.get(error.status_code, "BAD_REQUEST")
     headers = error.headers if isinstance(error, RequestError) else {}
-    return Response(error_body(code, _FRAMEWORK_REASONS.get(error.reason, error.reason)), status_code=error.status_code, media_type=media_type,
+    reason = _FRAMEWORK_REASONS.get(error.reason, error.reason)
+    return Response(error_body(code, reason), status_code=error.status_code, media_type=media_type,
                     headers=headers)
 
 
