@@ -17,6 +17,7 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from hub.enums import Role
+from kaifeng_hub_client import HubClient, HubError, StaticToken
 from tests import operations as ops
 from tests.factories import individual_transfer
 from tests.harness import CHECKOUT, ENGLISH
@@ -140,6 +141,17 @@ async def test_chinese_data_is_answered_as_utf8(caller, hub):
     names = [o["name"] for o in response.json()["data"]["organisations"]]
     assert "开封市城市水务集团有限公司" in names
     assert "开封市城市水务集团有限公司".encode() in response.content and b"\\u" not in response.content
+
+
+async def test_the_python_client_asks_for_the_language_it_is_given(hub):
+    token = StaticToken(hub.token(Role.UTILITY, "KF-WATER"))
+    query = "{ workQueue(first: 500) { edges { node { id } } } }"
+    for language, expected in ((None, "first 必须在 1 到 100 之间"), ("en", "first must be between 1 and 100")):
+        async with HubClient(hub.url, token, language=language) as client:
+            with pytest.raises(HubError) as refused:
+                await client.query(query)
+        assert refused.value.errors[0]["message"] == expected
+        assert refused.value.errors[0]["extensions"]["code"] == "INVALID"
 
 
 def _placeholders(text: str) -> set[str]:
