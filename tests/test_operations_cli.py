@@ -163,8 +163,8 @@ async def test_callers_mistakes_are_info_and_faults_are_errors(tmp_path, empty_d
     served = Served(tmp_path, env)
     try:
         def post(role: str | None, query: str, variables: dict | None = None) -> dict:
-            headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
-            return httpx.post(f"{served.url}/graphql", json={"query": query, "variables": variables or {}}, headers=ENGLISH,
+            headers = {**ENGLISH, "Authorization": f"Bearer {tokens[role]}"} if role else ENGLISH
+            return httpx.post(f"{served.url}/graphql", json={"query": query, "variables": variables or {}},
                               headers=headers, timeout=30).json()
 
         invalid = factories.individual_transfer()
