@@ -41,6 +41,7 @@ class Message(str):
         return text
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
+        """Copies and pickles rebuild the message from its id and values (str's own would pass the text)."""
         return Message, (self.msgid, self.params)
 
     def in_locale(self, locale: str) -> str:
@@ -57,10 +58,6 @@ def localise(text: str, locale: str | None = None) -> str:
     if isinstance(text, Message):
         return text.in_locale(locale or _locale.get())
     return text
-
-
-def current_locale() -> str:
-    return _locale.get()
 
 
 def use_locale(locale: str) -> None:

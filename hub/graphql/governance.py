@@ -217,7 +217,7 @@ class GovernanceQuery:
             report = await audit_verify.verify(session, key=info.context.signing_key)
         bad = strawberry.ID(str(report.first_bad_id)) if report.first_bad_id else None
         return ChainVerification(intact=report.intact, records=report.records, first_bad_id=bad,
-                                 problem=localise(report.problem),
+                                 problem=localise(report.problem) if report.problem else None,
                                  checkpoints=report.checkpoints)
 
 
