@@ -5,14 +5,47 @@ from tests import operations as ops
 from tests.harness import GraphQLClient
 
 
+SHOWN = "{ commitmentTexts { form version } privacyNotice { sha256 } }"
+WINDOWS = {"CITIZEN_CENTRE_WINDOW", "UTILITY_HALL"}
+ONLINE = {"MOBILE_APP", "GOVERNMENT_PORTAL"}
+
+
+async def signed(client: GraphQLClient, data: dict) -> dict:
+    """The application as a client sends it: with the applicant's commitment to the text in force for its form,
+    having been shown the current personal-information notice (what is already given is kept; an explicit
+    `commitment: None` stays None)."""
+    if "commitment" in data and data["commitment"] is None:
+        return data
+    return signed_as_shown(await client.run(SHOWN), data)
+
+
+def signed_as_shown(shown: dict, data: dict) -> dict:
+    """The same, given what SHOWN answered."""
+    given = data.get("commitment") or {}
+    online = data.get("channel") in ONLINE
+    commitment = {
+        "version": _version_for(shown["commitmentTexts"], data),
+        "channel": "ONLINE_CONSENT" if online else "WINDOW_SIGNATURE",
+        "identityVerification": "REAL_NAME_LOGIN" if online else "ID_CARD_CHECKED",
+        "noticeSha256": shown["privacyNotice"]["sha256"],
+    }
+    return {**data, "commitment": {**commitment, **given}}
+
+
+def _version_for(texts: list[dict], data: dict) -> str | None:
+    kind = (data.get("applicant") or {}).get("kind")
+    form = "TRANSFER" if data.get("caseType") == "TRANSFER" else f"CONNECTION_{kind}"
+    return next((t["version"] for t in texts if t["form"] == form), None)
+
+
 async def submit(client: GraphQLClient, data: dict) -> dict:
-    payload = (await client.run(ops.SUBMIT, {"input": data}))["submitCase"]
+    payload = (await client.run(ops.SUBMIT, {"input": await signed(client, data)}))["submitCase"]
     assert payload["errors"] == [], payload["errors"]
     return payload["case"]
 
 
 async def submit_errors(client: GraphQLClient, data: dict) -> list[dict]:
-    payload = (await client.run(ops.SUBMIT, {"input": data}))["submitCase"]
+    payload = (await client.run(ops.SUBMIT, {"input": await signed(client, data)}))["submitCase"]
     assert payload["case"] is None
     return payload["errors"]
 

@@ -90,9 +90,9 @@ async def transition(
     await Clocks(session).moved(assignment, now)
     record_assignment_event(session, assignment, case, move.event, principal, now, _event_extra(details))
     if move.event in APPLICANT_MESSAGES:
-        notifications.notify(session, case, APPLICANT_MESSAGES[move.event], now, service=assignment.service,
-                             reason=details["reason"])
-    refresh_status(session, case, assignments, principal, now)
+        await notifications.notify(session, case, APPLICANT_MESSAGES[move.event], now, service=assignment.service,
+                                   reason=details["reason"])
+    await refresh_status(session, case, assignments, principal, now)
     if idempotency_key:
         idempotency.remember(session, principal.subject, idempotency_key, digest, assignment.id, now)
     return assignment

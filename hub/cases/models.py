@@ -7,6 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.db import Base, UTCDateTime
+from hub.commitments.models import Commitment
 from hub.materials.models import Material
 
 
@@ -41,6 +42,7 @@ class Case(Base):
     agent: Mapped["Agent | None"] = relationship(lazy="raise", cascade="all, delete-orphan")
     site: Mapped["Site"] = relationship(lazy="raise", cascade="all, delete-orphan")
     materials: Mapped[list[Material]] = relationship(lazy="raise", cascade="all, delete-orphan")
+    commitment: Mapped[Commitment | None] = relationship(lazy="raise", cascade="all, delete-orphan")
     assignments: Mapped[list["Assignment"]] = relationship(  # noqa: F821
         lazy="raise", cascade="all, delete-orphan", back_populates="case"
     )

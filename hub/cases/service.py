@@ -13,6 +13,7 @@ from hub.cases import repository
 from hub.cases.models import Agent, Applicant, Case, Site
 from hub.cases.numbers import new_case_number
 from hub.cases.status import derive_status
+from hub.commitments.models import Commitment
 from hub.catalogue import items
 from hub.cases.validation import Reference, validate_materials, validate_submission
 from hub.clock import local_day
@@ -35,17 +36,20 @@ from hub.validation.checker import Checker
 CLOSING_MESSAGES = {CaseStatus.COMPLETED: "CASE_COMPLETED", CaseStatus.PARTIALLY_COMPLETED: "CASE_CLOSED"}
 
 
-async def _reference(session: AsyncSession, now: datetime) -> Reference:
+async def _reference(session: AsyncSession, now: datetime, notice_sha256: str | None = None) -> Reference:
     snapshot = await reference.current(session)
-    return Reference(today=local_day(now), districts=snapshot.active_districts, material_types=snapshot.material_types)
+    return Reference(today=local_day(now), districts=snapshot.active_districts, material_types=snapshot.material_types,
+                     now=now, commitment_texts=snapshot.commitment_texts, notice_sha256=notice_sha256)
 
 
 async def submit_case(
-    session: AsyncSession, *, principal: Principal, plan: AccessPlan, data: dict, now: datetime
+    session: AsyncSession, *, principal: Principal, plan: AccessPlan, data: dict, now: datetime, notice_sha256: str,
 ) -> Case:
-    """Validate a whole application, record it and create one assignment per requested service."""
+    """Validate a whole application, record it and create one assignment per requested service.
+    `notice_sha256`: the personal-information notice in force, which the applicant must have been shown."""
     role = access.submitting_role(principal, data.get("channel") or "")
-    valid = validate_submission(data, await _reference(session, now))
+    ref = await _reference(session, now, notice_sha256)
+    valid = validate_submission(data, ref)
     access.ensure_may_write(plan.lane(role).writes, items.submission_items(valid))  # as the role it submits in
     uploads = await files.attachable(session, principal, valid["materials"], path="materials", now=now)
     case = Case(
@@ -66,11 +70,12 @@ async def submit_case(
     case.applicant = _applicant(valid["applicant"], principal, role)
     case.agent = Agent(**valid["agent"]) if valid["agent"] else None
     case.site = Site(**valid["site"])
+    case.commitment = _commitment(valid["commitment"], ref, principal, now)
     case.materials = [_material(item, principal, now, uploads) for item in valid["materials"]]
     case.assignments = await _route(session, case, valid["services"], now)
     session.add(case)
     _record(session, case, "CASE_SUBMITTED", principal, now, {"number": case.number, "status": case.status})
-    notifications.notify(session, case, "CASE_SUBMITTED", now)
+    await notifications.notify(session, case, "CASE_SUBMITTED", now)
     for assignment in case.assignments:
         record_assignment_event(session, assignment, case, "ASSIGNMENT_CREATED", principal, now)
     return case
@@ -99,6 +104,12 @@ def _applicant(data: dict, principal: Principal, role: Role) -> Applicant:
         # An applicant filing from the app owns the case; a clerk may link the applicant's account.
         subject=principal.subject if role == Role.APPLICANT else data.get("subject"),
     )
+
+
+def _commitment(data: dict, ref: Reference, principal: Principal, now: datetime) -> Commitment:
+    """What was agreed is kept by the text's hash too, so the record proves the wording even if a text were lost."""
+    return Commitment(**data, text_sha256=ref.commitment_texts[data["version"]].sha256, recorded_by=principal.subject,
+                      recorded_at=now)
 
 
 def _material(item: dict, principal: Principal, now: datetime, uploads: dict) -> Material:
@@ -188,7 +199,7 @@ async def add_materials(
         assignment.updated_at = now
         record_assignment_event(session, assignment, case, kind, principal, now,
                                 {"materials": [m.type_code for m in added]})
-    refresh_status(session, case, assignments, principal, now)
+    await refresh_status(session, case, assignments, principal, now)
     return case
 
 
@@ -203,7 +214,7 @@ async def lock_assignments(session: AsyncSession, case_id: uuid.UUID) -> list[As
     return list((await session.scalars(stmt)).all())
 
 
-def refresh_status(
+async def refresh_status(
     session: AsyncSession, case: Case, assignments: Sequence[Assignment], principal: Principal, now: datetime
 ) -> None:
     """Re-derive the case's status after its assignments changed; every change bumps its version."""
@@ -215,7 +226,7 @@ def refresh_status(
     if status != previous:
         _record(session, case, "CASE_STATUS_CHANGED", principal, now, {"from": previous, "status": status})
         if status in CLOSING_MESSAGES:
-            notifications.notify(session, case, CLOSING_MESSAGES[status], now, assignments=assignments)
+            await notifications.notify(session, case, CLOSING_MESSAGES[status], now, assignments=assignments)
 
 
 def _record(session: AsyncSession, case: Case, kind: str, principal: Principal, now: datetime, payload: dict) -> None:

@@ -5,11 +5,12 @@ same shape, normalised. Nothing here touches the database or GraphQL.
 """
 
 import re
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from functools import partial
 
 from hub.cases import forms
+from hub.commitments import rules as commitment_rules
 from hub.enums import ApplicantKind, CaseType, Channel, EnterpriseType, Service
 from hub.errors import ErrorCode
 from hub.i18n import _l
@@ -31,6 +32,9 @@ class Reference:
     today: date
     districts: frozenset[str]
     material_types: frozenset[str]
+    now: datetime | None = None
+    commitment_texts: dict = field(default_factory=dict)  # version → PublishedText
+    notice_sha256: str | None = None  # the personal-information notice in force
 
 
 def validate_submission(data: dict, ref: Reference) -> dict:
@@ -47,9 +51,18 @@ def validate_submission(data: dict, ref: Reference) -> dict:
         "vat_invoice": _vat_invoice(c, data.get("vat_invoice")),
     }
     out["services"] = _services(c, data, case_type, out["applicant"].get("kind"), ref)
+    out["commitment"] = _commitment(c, data.get("commitment"), out, ref)
     _reachable(c, out)
     c.raise_if_any()
     return out
+
+
+def _commitment(c: Checker, data: object, out: dict, ref: Reference) -> dict | None:
+    kind = out["applicant"].get("kind")
+    return commitment_rules.validate_commitment(c, data, commitment_rules.Context(
+        form=commitment_rules.form_of(out["case_type"], kind), case_channel=out["channel"], applicant_kind=kind,
+        has_agent=out["agent"] is not None, texts=ref.commitment_texts, notice_sha256=ref.notice_sha256,
+        now=ref.now, today=ref.today))
 
 
 def _reachable(c: Checker, out: dict) -> None:

@@ -7,6 +7,7 @@ SECTION_TYPES = {"water": "WaterSection", "electricity": "ElectricitySection", "
 NESTED = {  # submission key → (Case field, item type)
     "applicant": ("applicant", "Applicant"), "agent": ("agent", "Agent"), "site": ("site", "Site"),
     "vat_invoice": ("vatInvoice", "VatInvoice"), "materials": ("materials", "Material"),
+    "commitment": ("commitment", "Commitment"),
 }
 NOT_ITEMS = {"subject", "verified"}
 

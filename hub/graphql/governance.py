@@ -4,6 +4,7 @@ import uuid
 from datetime import datetime
 
 import strawberry
+from strawberry import relay
 from strawberry.types import Info
 
 from hub.audit import repository as audit_repository
@@ -138,11 +139,19 @@ class AuditRecordEdge:
     node: AuditRecord
 
 
-@strawberry.type
+@strawberry.type(description="A Relay connection over the audit log, newest first.")
 class AuditRecordConnection:
     edges: list[AuditRecordEdge]
-    has_next_page: bool
-    end_cursor: str | None
+    page_info: relay.PageInfo
+    has_next_page: bool = strawberry.field(deprecation_reason="Use pageInfo.hasNextPage.")
+    end_cursor: str | None = strawberry.field(deprecation_reason="Use pageInfo.endCursor.")
+
+    @classmethod
+    def of(cls, edges: list[AuditRecordEdge], more: bool, after: str | None) -> "AuditRecordConnection":
+        end = edges[-1].cursor if edges else None
+        page = relay.PageInfo(has_next_page=more, has_previous_page=after is not None,
+                              start_cursor=edges[0].cursor if edges else None, end_cursor=end)
+        return cls(edges=edges, page_info=page, has_next_page=more, end_cursor=end)
 
 
 @strawberry.type
@@ -201,14 +210,14 @@ class GovernanceQuery:
             try:
                 case_id = r.node_uuid(flt.case_id, "Case")
             except NotFound:
-                return AuditRecordConnection(edges=[], has_next_page=False, end_cursor=None)
+                return AuditRecordConnection.of([], False, after)
         criteria = audit_repository.AuditFilter(case_id=case_id, organisation=flt.organisation, subject=flt.subject,
                                                 kind=flt.kind, since=flt.since, until=flt.until)
         before = r.decode(after, int)
         async with info.context.db.read() as session:
             rows, more = await audit_repository.page(session, criteria, first=r.check_page_size(first), before_id=before)
         edges = [AuditRecordEdge(cursor=str(row.id), node=AuditRecord.from_row(row)) for row in rows]
-        return AuditRecordConnection(edges=edges, has_next_page=more, end_cursor=edges[-1].cursor if edges else None)
+        return AuditRecordConnection.of(edges, more, after)
 
     @strawberry.field(description="Walk the audit hash chain now and check it against its head and the signed checkpoints (GOVERNANCE).")
     async def verify_audit_chain(self, info: Info) -> ChainVerification:

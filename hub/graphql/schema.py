@@ -12,6 +12,7 @@ from hub.cases import service as case_service
 from hub.enums import ApplicantKind, CaseType, Role, Service
 from hub.errors import NotFound
 from hub.graphql import resolvers as r
+from hub.graphql.commitments import CommitmentQuery, current_notice
 from hub.graphql.context import OperationScope
 from hub.observability.metrics import OperationMetrics
 from hub.graphql.erasure import ErasureMutation
@@ -118,7 +119,8 @@ async def _transition(info: Info, gid: str, expected_version: int, action: Actio
 class Mutation:
     @strawberry.mutation(description="File one application (TRANSFER or CONNECTION); all or nothing.")
     async def submit_case(self, info: Info, input: SubmitCaseInput) -> CasePayload | None:
-        return await _case_payload(info, case_service.submit_case, data=r.plain(input))
+        notice = await current_notice(info)
+        return await _case_payload(info, case_service.submit_case, data=r.plain(input), notice_sha256=notice.sha256)
 
     @strawberry.mutation(description="补正: add materials; completeness is re-assessed and waiting assignments resume.")
     async def add_materials(self, info: Info, input: AddMaterialsInput) -> CasePayload | None:
@@ -162,7 +164,7 @@ class HubSchema(strawberry.Schema):
 
 
 schema = HubSchema(
-    query=merge_types("Query", (Query, GovernanceQuery, TimeLimitQuery)),
+    query=merge_types("Query", (Query, GovernanceQuery, TimeLimitQuery, CommitmentQuery)),
     mutation=merge_types("Mutation", (Mutation, GovernanceMutation, TimeLimitMutation, ErasureMutation)),
     subscription=Subscription,
     types=[Case, Assignment],

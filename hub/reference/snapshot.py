@@ -9,7 +9,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.commitments import repository as commitments_repository
+from hub.commitments.rules import PublishedText
 from hub.materials import repository as materials_repository
+from hub.notifications import templates
+from hub.notifications.templates import Templates
 from hub.reference import repository as reference_repository
 
 REFRESH_SECONDS = 30.0
@@ -28,6 +32,8 @@ class ReferenceSnapshot:
     material_types: frozenset[str]
     providers: dict[str, str]  # service → organisation code
     requirements: dict[tuple[str, str, str], Requirement]  # (case type, service, applicant kind)
+    sms: Templates
+    commitment_texts: dict[str, PublishedText]  # version → text (申请人承诺)
 
     def requirement(self, case_type: str, service: str, applicant_kind: str) -> Requirement | None:
         return self.requirements.get((case_type, service, applicant_kind))
@@ -49,6 +55,8 @@ async def current(session: AsyncSession) -> ReferenceSnapshot:
             (r.case_type, r.service, r.applicant_kind): Requirement(list(r.groups), r.required_at_application, list(r.notes))
             for r in await materials_repository.requirements(session)
         },
+        sms=await templates.stored(session),
+        commitment_texts=await commitments_repository.published_texts(session),
     )
     _cache[key] = (time.monotonic() + REFRESH_SECONDS, snapshot)
     return snapshot

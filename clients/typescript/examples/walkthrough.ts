@@ -50,6 +50,12 @@ const application: NewCase = {
   water: { accountNumber: "W-100231" },
   electricity: { accountNumber: "0410023344" },
   materials: [{ typeCode: "RESIDENT_ID_CARD", number: "410202198803120038", fileRef: "scan://id-card.jpg" }],
+  // 申请人签章: the applicant read the form's commitment and the personal-information notice, and agreed in the app.
+  commitment: {
+    version: form.commitmentTexts.find((t) => t.form === "TRANSFER")?.version ?? "",
+    noticeSha256: form.privacyNotice?.sha256 ?? "",
+    channel: "ONLINE_CONSENT", identityVerification: "REAL_NAME_LOGIN",
+  },
 };
 const wrong = await hub.submitCase({ ...application, site: { address: "北京市东城区", districtCode: "110101" } });
 if (!wrong.ok) {

@@ -13,6 +13,7 @@ from hub.enums import (
 )
 from hub.graphql.loaders import parse_uuid
 from hub.graphql.types import sections as s
+from hub.graphql.types.commitments import Commitment
 from hub.graphql.types.timelimits import AssignmentClock
 from hub.graphql.types.reference import District, MaterialType, Organisation, RequirementGroup
 
@@ -267,6 +268,18 @@ class Case(relay.Node):
     @strawberry.field
     async def materials(self, info: Info) -> list[Material] | None:
         return [Material.from_row(r) for r in await info.context.loaders.materials.load(self.row_id)]
+
+    @strawberry.field(description="申请表打印: a short-lived link (GET, no token) to the filled application form as a "
+                                  "PDF, for signature at the window; access is checked again, and the print audited, "
+                                  "when it is used.")
+    def application_form_url(self, info: Info) -> str | None:
+        ctx = info.context
+        return ctx.files.form_links.url(str(ctx.request.base_url), ctx.principal, self.row_id, ctx.now())
+
+    @strawberry.field(description="申请人签章/承诺: the agreement recorded with the submission (none before it was required).")
+    async def commitment(self, info: Info) -> Commitment | None:
+        row = await info.context.loaders.commitment.load(self.row_id)
+        return Commitment.from_row(row) if row else None
 
     @strawberry.field
     async def assignments(self, info: Info) -> list[Assignment] | None:

@@ -5,6 +5,7 @@ from datetime import date, datetime
 import strawberry
 
 from hub.cases import forms
+from hub.commitments.rules import CommitmentChannel, IdentityVerification, Signatory
 from hub.enums import ApplicantKind, AssignmentStatus, CaseStatus, CaseType, Channel, EnterpriseType, Service
 from hub.graphql.types import enums  # noqa: F401  (registers enums)
 
@@ -121,12 +122,24 @@ class VatInvoiceInput:
     bank_account: str | None = None
 
 
+@strawberry.input(description="申请人签章/承诺: the applicant (or agent) agreed to the form's commitment text, having "
+                              "been shown the personal-information notice.")
+class CommitmentInput:
+    version: str = strawberry.field(description="The version of the text shown (`commitmentTexts`), the one in force for the application's form.")
+    channel: CommitmentChannel = strawberry.field(description="How it was agreed: signed at the window, on a signature pad, or online.")
+    identity_verification: IdentityVerification = strawberry.field(description="How the signer's identity was established.")
+    notice_sha256: str = strawberry.field(description="`privacyNotice.sha256` of the notice shown, which must be the one in force.")
+    agreed_by: Signatory | None = strawberry.field(default=None, description="Who agreed; defaults to APPLICANT.")
+    agreed_at: datetime | None = strawberry.field(default=None, description="When (within the last 7 days); defaults to now.")
+
+
 @strawberry.input(description="One application. Each section present asks for that service.")
 class SubmitCaseInput:
     case_type: CaseType
     channel: Channel
     applicant: ApplicantInput
     site: SiteInput
+    commitment: CommitmentInput = strawberry.field(description="申请人签章/承诺, required.")
     agent: PersonInput | None = None
     water: WaterSectionInput | None = None
     electricity: ElectricitySectionInput | None = None

@@ -35,6 +35,12 @@ export type ApplicantKind =
   | 'ENTERPRISE'
   | 'INDIVIDUAL';
 
+/** The printed form (申请表) a case is filed on. */
+export type ApplicationForm =
+  | 'CONNECTION_ENTERPRISE'
+  | 'CONNECTION_INDIVIDUAL'
+  | 'TRANSFER';
+
 export type AssignmentStatus =
   | 'ACCEPTED'
   | 'COMPLETED'
@@ -76,6 +82,28 @@ export type Channel =
   | 'GOVERNMENT_PORTAL'
   | 'MOBILE_APP'
   | 'UTILITY_HALL';
+
+/** How the agreement was given. */
+export type CommitmentChannel =
+  | 'ONLINE_CONSENT'
+  | 'SIGNATURE_PAD'
+  | 'WINDOW_SIGNATURE';
+
+/** 申请人签章/承诺: the applicant (or agent) agreed to the form's commitment text, having been shown the personal-information notice. */
+export type CommitmentInput = {
+  /** When (within the last 7 days); defaults to now. */
+  agreedAt?: string | null | undefined;
+  /** Who agreed; defaults to APPLICANT. */
+  agreedBy?: Signatory | null | undefined;
+  /** How it was agreed: signed at the window, on a signature pad, or online. */
+  channel: CommitmentChannel;
+  /** How the signer's identity was established. */
+  identityVerification: IdentityVerification;
+  /** `privacyNotice.sha256` of the notice shown, which must be the one in force. */
+  noticeSha256: string;
+  /** The version of the text shown (`commitmentTexts`), the one in force for the application's form. */
+  version: string;
+};
 
 /** 业务类型. */
 export type ElectricityBusinessType =
@@ -176,6 +204,12 @@ export type HeatingUse =
   | 'RESIDENTIAL_HEATING'
   | 'RESIDENTIAL_HOT_WATER';
 
+/** How the signer's identity was established. */
+export type IdentityVerification =
+  | 'ID_CARD_CHECKED'
+  | 'ID_CARD_READER'
+  | 'REAL_NAME_LOGIN';
+
 /** A file you uploaded with `POST /files`, named by the SHA-256 it answered. */
 export type MaterialFileInput = {
   sha256: string;
@@ -213,6 +247,12 @@ export type Service =
   | 'TELECOM'
   | 'WATER';
 
+/** Who agreed: the applicant (an enterprise by its seal), its legal representative, or the agent (经办人). */
+export type Signatory =
+  | 'AGENT'
+  | 'APPLICANT'
+  | 'LEGAL_REPRESENTATIVE';
+
 /** 用户地址 / 报装地址 / 项目地址. */
 export type SiteInput = {
   address: string;
@@ -227,6 +267,8 @@ export type SubmitCaseInput = {
   applicant: ApplicantInput;
   caseType: CaseType;
   channel: Channel;
+  /** 申请人签章/承诺, required. */
+  commitment: CommitmentInput;
   electricity?: ElectricitySectionInput | null | undefined;
   gas?: GasSectionInput | null | undefined;
   heating?: HeatingSectionInput | null | undefined;
@@ -367,7 +409,7 @@ export type ApplicationFormQueryVariables = Exact<{
 }>;
 
 
-export type ApplicationFormQuery = { districts: Array<{ code: string | null, name: string | null, active: boolean | null }>, materialsCatalogue: Array<{ service: Service | null, requiredAtApplication: boolean | null, notes: Array<string> | null, conditions: Array<string> | null, groups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null }> };
+export type ApplicationFormQuery = { commitmentTexts: Array<{ form: ApplicationForm | null, version: string | null, title: string | null, signatureLabel: string | null, text: string | null }>, privacyNotice: { sha256: string | null, preamble: string | null, recipients: Array<{ name: string | null, services: Array<Service> | null, purposes: Array<string> | null, items: Array<{ name: string | null, masked: boolean | null }> | null }> | null } | null, districts: Array<{ code: string | null, name: string | null, active: boolean | null }>, materialsCatalogue: Array<{ service: Service | null, requiredAtApplication: boolean | null, notes: Array<string> | null, conditions: Array<string> | null, groups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null }> };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -583,4 +625,4 @@ export const CaseByNumberDocument = {"__meta__":{"operationName":"CaseByNumber",
 export const SubmitCaseDocument = {"__meta__":{"operationName":"SubmitCase","text":"fragment AssignmentDetail on Assignment { acceptedAt accountNumber createdAt finishedAt id materials { complete missingGroups { code name rule types { code name } } notes } organisation { name shortName } organisationCode reason receivedAt result { accountNumber remarks } service status timeLimit { correctionRounds deadline onTime paused workingDaysUsed } version } fragment CaseDetail on Case { agent { name phone } applicant { creditCode idNumber kind name phone } assignments { ...AssignmentDetail } caseType channel completedAt electricity { accountNumber businessType capacityKw voltage } gas { accountNumber hourlyM3 households } heating { accountNumber startDate systemType } id materials { addedAt file { contentType downloadUrl sha256 size uploadedAt } fileRef holder number type { name } typeCode verifiedAt } note number site { address district { name } districtCode projectName } status submittedAt telecom { installAddress productTypes } updatedAt version water { accountNumber category nature } } fragment UserErrorFields on UserError { code field message } mutation SubmitCase($input: SubmitCaseInput!) { submitCase(input: $input) { case { ...CaseDetail } errors { ...UserErrorFields } } }","hash":"sha256:68a406e5012830fe39a09e809f20f1a9be1c76804dbd36e87bcb8f666461670e"}} as unknown as TypedDocumentString<SubmitCaseMutation, SubmitCaseMutationVariables>;
 export const AddMaterialsDocument = {"__meta__":{"operationName":"AddMaterials","text":"fragment AssignmentDetail on Assignment { acceptedAt accountNumber createdAt finishedAt id materials { complete missingGroups { code name rule types { code name } } notes } organisation { name shortName } organisationCode reason receivedAt result { accountNumber remarks } service status timeLimit { correctionRounds deadline onTime paused workingDaysUsed } version } fragment CaseDetail on Case { agent { name phone } applicant { creditCode idNumber kind name phone } assignments { ...AssignmentDetail } caseType channel completedAt electricity { accountNumber businessType capacityKw voltage } gas { accountNumber hourlyM3 households } heating { accountNumber startDate systemType } id materials { addedAt file { contentType downloadUrl sha256 size uploadedAt } fileRef holder number type { name } typeCode verifiedAt } note number site { address district { name } districtCode projectName } status submittedAt telecom { installAddress productTypes } updatedAt version water { accountNumber category nature } } fragment UserErrorFields on UserError { code field message } mutation AddMaterials($input: AddMaterialsInput!) { addMaterials(input: $input) { case { ...CaseDetail } errors { ...UserErrorFields } } }","hash":"sha256:cc0f412bed2e0e50ff80a36beac1ac2d39b8ab2c2b87176ef6de05ad4060eeea"}} as unknown as TypedDocumentString<AddMaterialsMutation, AddMaterialsMutationVariables>;
 export const CaseEventsDocument = {"__meta__":{"operationName":"CaseEvents","text":"subscription CaseEvents($after: String, $caseId: ID!) { caseEvents(caseId: $caseId, after: $after) { case { assignments { id reason result { accountNumber remarks } service status version } completedAt id status version } cursor kind occurredAt } }","hash":"sha256:5138714627de4a9f22b61fc5b85553ec843d1e4c9c24ca52d6f0734ad3ebc220"}} as unknown as TypedDocumentString<CaseEventsSubscription, CaseEventsSubscriptionVariables>;
-export const ApplicationFormDocument = {"__meta__":{"operationName":"ApplicationForm","text":"query ApplicationForm($applicantKind: ApplicantKind!, $caseType: CaseType!) { districts { active code name } materialsCatalogue(caseType: $caseType, applicantKind: $applicantKind) { conditions groups { code name rule types { code name } } notes requiredAtApplication service } }","hash":"sha256:78010b79a495f50e4d33ce17afaaf4be14edc900475c23d9df4194d262581b14"}} as unknown as TypedDocumentString<ApplicationFormQuery, ApplicationFormQueryVariables>;
+export const ApplicationFormDocument = {"__meta__":{"operationName":"ApplicationForm","text":"query ApplicationForm($applicantKind: ApplicantKind!, $caseType: CaseType!) { commitmentTexts { form signatureLabel text title version } districts { active code name } materialsCatalogue(caseType: $caseType, applicantKind: $applicantKind) { conditions groups { code name rule types { code name } } notes requiredAtApplication service } privacyNotice { preamble recipients { items { masked name } name purposes services } sha256 } }","hash":"sha256:cd8154660a5f811d0148b3f842e75eb28a0f35a1da4a984a75eb7673eccddc44"}} as unknown as TypedDocumentString<ApplicationFormQuery, ApplicationFormQueryVariables>;
