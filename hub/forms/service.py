@@ -24,6 +24,7 @@ from hub.materials import repository as materials_repository
 from hub.policy import filters
 from hub.policy.plan import AccessPlan
 from hub.reference import repository as reference_repository
+from hub.i18n import _l
 
 PRINT_ITEM = "Case.applicationFormUrl"
 
@@ -45,7 +46,7 @@ async def print_form(session: AsyncSession, plan: AccessPlan, log: ReadLog, *, n
     case_roles = (await scoped_by(session, plan.scopes, [case.id]))[case.id]
     grant = plan.record_reads(None, case_roles).get(PRINT_ITEM)
     if grant is None or grant.masked:
-        raise Forbidden(f"printing the application form needs a full read of {PRINT_ITEM}")
+        raise Forbidden(_l("printing the application form needs a full read of {item}", item=PRINT_ITEM))
     form = form_of(case.case_type, case.applicant.kind)
     printed = read_case(plan, case_roles, case, assignments=await repository.seen_assignments(session, plan.lanes, case.id),
                         materials=await repository.materials(session, case.id), log=log)
