@@ -21,6 +21,7 @@ from kaifeng_hub_client import HubClient, HubError, StaticToken
 from tests import operations as ops
 from tests.factories import individual_transfer
 from tests.harness import CHECKOUT, ENGLISH
+from tests.steps import signed
 
 CHINESE_FIRST = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"}
 CATALOGUE = CHECKOUT / "hub" / "locale" / "zh_CN" / "LC_MESSAGES"
@@ -38,25 +39,21 @@ def bearer(hub, role: Role, org: str) -> dict:  # type: ignore[no-untyped-def]
     return {"Authorization": f"Bearer {hub.token(role, org)}"}
 
 
-def bad_id_number() -> dict:
-    data = individual_transfer()
+async def submit_refusal(caller, hub, clerk, headers: dict) -> tuple[httpx.Response, dict]:  # type: ignore[no-untyped-def]
+    data = await signed(clerk, individual_transfer())
     data["applicant"]["idNumber"] = "41020219880312003"  # 17 characters
-    return data
-
-
-async def submit_refusal(caller, hub, headers: dict) -> tuple[httpx.Response, dict]:  # type: ignore[no-untyped-def]
-    response = await caller.post("/graphql", json={"query": ops.SUBMIT, "variables": {"input": bad_id_number()}},
+    response = await caller.post("/graphql", json={"query": ops.SUBMIT, "variables": {"input": data}},
                                  headers={**bearer(hub, Role.CLERK, "KF-DATA"), **headers})
     errors = response.json()["data"]["submitCase"]["errors"]
     return response, next(e for e in errors if e["field"] == "applicant.idNumber")
 
 
-async def test_a_validation_error_is_in_chinese_unless_english_is_asked_for(caller, hub):
-    default, chinese = await submit_refusal(caller, hub, {})
-    _, english = await submit_refusal(caller, hub, {"Accept-Language": "en-GB,en;q=0.9"})
+async def test_a_validation_error_is_in_chinese_unless_english_is_asked_for(caller, hub, clerk):
+    default, chinese = await submit_refusal(caller, hub, clerk, {})
+    _, english = await submit_refusal(caller, hub, clerk, {"Accept-Language": "en-GB,en;q=0.9"})
     assert chinese == {"field": "applicant.idNumber", "code": "INVALID", "message": "必须是 18 位"}
     assert english == {"field": "applicant.idNumber", "code": "INVALID", "message": "must be 18 characters"}
-    assert (await submit_refusal(caller, hub, CHINESE_FIRST))[1] == chinese
+    assert (await submit_refusal(caller, hub, clerk, CHINESE_FIRST))[1] == chinese
     assert default.headers["content-language"] == "zh-CN"
     assert "必须是 18 位".encode() in default.content and b"\\u" not in default.content  # UTF-8, not escaped
 
