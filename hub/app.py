@@ -13,7 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from hub import demo, migrate, readiness
+from hub import console, demo, migrate, readiness
 from hub.audit.checkpoints import checkpointer
 from hub.audit.writer import AuditWriter
 from hub.auth import keys
@@ -31,6 +31,7 @@ from hub.observability.timing import ServerTimingMiddleware
 from hub.notifications.senders import LogSender, Sender, WebhookSender
 from hub.notifications.worker import OutboxWorker
 from hub.graphql.context import MaterialFiles
+from hub.graphql.documents import PersistedDocuments
 from hub.graphql.http import BodyLimitMiddleware, GraphQLRequestLimits
 from hub.graphql.limits import QueryLimits
 from hub.graphql.schema import schema
@@ -83,8 +84,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     files = MaterialFiles(links=links, form_links=forms, collector=collector,
                           retention=timedelta(days=settings.personal_data_retention_days))
     limits = QueryLimits.configured(settings, schema._schema)
+    documents = PersistedDocuments(db, limits, frozenset(settings.registered_documents_only))
     graphql = HubGraphQL(db=db, tokens=tokens, policies=policies, feed=feed, clock=clock, metrics=metrics, audit=audit,
-                         files=files, limits=limits)
+                         files=files, limits=limits, documents=documents)
     file_endpoints = FileEndpoints(db=db, policies=policies, clock=clock, store=store, links=links, settings=settings)
     form_endpoints = FormEndpoints(db=db, policies=policies, clock=clock, links=forms)
     outbox = OutboxWorker(db, sms_sender(settings), retry_base_seconds=settings.sms_retry_base_seconds,
@@ -142,6 +144,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *file_endpoints.routes(),
             *form_endpoints.routes(),
             *ide.routes(settings),
+            *console.routes(settings),
         ],
         middleware=[
             Middleware(ServerTimingMiddleware),

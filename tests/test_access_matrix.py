@@ -124,6 +124,10 @@ async def full_case(submitter) -> dict:  # type: ignore[no-untyped-def]
     data["materials"][0]["fileRef"] = "doc://licence/0001"
     data["materials"][0]["file"] = {"sha256": (await uploaded(submitter, LICENCE_SCAN))["sha256"]}
     data["materials"][0]["holder"] = "开封市宋都食品有限公司"
+    data["contact"] = {"name": "陈静", "phone": "0371-23456789"}
+    data["intake"] = {"acceptingUnit": "开封市民之家二楼 3 号窗口", "receivedBy": "王丽", "notes": "原件已核验",
+                      "opinion": "同意受理"}
+    data["telecom"]["otherRequirements"] = "周末施工"
     return data
 
 

@@ -29,7 +29,8 @@ def individual_connection() -> dict:
         heating={"startDate": "2027-11-15", "systemType": "FLOOR_RADIANT",
                  "loads": [{"use": "RESIDENTIAL_HEATING", "areaM2": 96.5, "loadKw": 6.5}]},
         telecom={"productTypes": ["BROADBAND"], "installAddress": "开封市鼓楼区中山路 66 号 2 单元 301"},
-        vatInvoice=None, materials=[{"typeCode": "RESIDENT_ID_CARD", "number": PERSON_ID, "verified": True}],
+        vatInvoiceWanted=False, vatInvoice=None,
+        materials=[{"typeCode": "RESIDENT_ID_CARD", "number": PERSON_ID, "verified": True}],
     )
 
 

@@ -107,7 +107,7 @@ async def test_electricity_needs_business_type_and_capacity(clerk):
 
 
 async def test_high_voltage_needs_its_power_source_details(clerk):
-    data = enterprise_connection(electricity={"voltage": "HIGH", "businessType": "NEW", "capacityKw": 500, "ownPowerSource": True})
+    data = enterprise_connection(electricity={"voltage": "HIGH", "businessType": "NEW", "ownPowerSource": True})
     fields = {e["field"] for e in await submit_errors(clerk, data)}
     assert fields == {"electricity.userCategory", "electricity.ownPowerCapacityKw", "electricity.nonLinearLoad",
                       "electricity.firstSourceRequestedKva"}

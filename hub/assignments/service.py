@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.assignments import idempotency, repository
+from hub.assignments import idempotency, preconditions, repository
 from hub.assignments.models import Assignment
 from hub.auth.principal import Principal
 from hub.cases import repository as case_repository
@@ -83,6 +83,7 @@ async def transition(
                                    status=assignment.status))
     details = _details(action, reason, result or {}, override)
     if action == Action.COMPLETE:
+        preconditions.ensure_met(await preconditions.conditions_of(session, case, assignment), assignment)
         await _ensure_materials_complete(session, case, assignment, details["override"])
     _apply(assignment, move.to, details, now)
     if details["override"]:

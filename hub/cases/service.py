@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.assignments.models import Assignment
 from hub.auth.principal import Principal
 from hub.cases import repository
-from hub.cases.models import Agent, Applicant, Case, Site
+from hub.cases.models import Agent, Applicant, Case, PreviousHolder, Site
 from hub.cases.numbers import new_case_number
 from hub.cases.status import derive_status
 from hub.commitments.models import Commitment
@@ -50,6 +50,7 @@ async def submit_case(
     role = access.submitting_role(principal, data.get("channel") or "")
     ref = await _reference(session, now, notice_sha256)
     valid = validate_submission(data, ref)
+    valid["intake"] = _intake(valid["intake"] or {}, principal, role, await reference.current(session))
     access.ensure_may_write(plan.lane(role).writes, items.submission_items(valid))  # as the role it submits in
     uploads = await files.attachable(session, principal, valid["materials"], path="materials", now=now)
     case = Case(
@@ -65,9 +66,14 @@ async def submit_case(
         submitted_by_organisation=principal.organisation,
         submitted_by_role=role,
         note=valid["note"],
+        vat_invoice_wanted=valid["vat_invoice_wanted"],
         vat_invoice=valid["vat_invoice"],
+        contact_name=(valid["contact"] or {}).get("name"),
+        contact_phone=(valid["contact"] or {}).get("phone"),
+        **_intake_columns(valid["intake"] or {}),
     )
     case.applicant = _applicant(valid["applicant"], principal, role)
+    case.previous_holder = _previous_holder(valid["previous_holder"]) if valid["previous_holder"] else None
     case.agent = Agent(**valid["agent"]) if valid["agent"] else None
     case.site = Site(**valid["site"])
     case.commitment = _commitment(valid["commitment"], ref, principal, now)
@@ -110,6 +116,32 @@ def _commitment(data: dict, ref: Reference, principal: Principal, now: datetime)
     """What was agreed is kept by the text's hash too, so the record proves the wording even if a text were lost."""
     return Commitment(**data, text_sha256=ref.commitment_texts[data["version"]].sha256, recorded_by=principal.subject,
                       recorded_at=now)
+
+
+def _previous_holder(data: dict) -> PreviousHolder:
+    legal = data.get("legal_representative") or {}
+    return PreviousHolder(
+        kind=data["kind"], name=data["name"], phone=data.get("phone"), id_number=data.get("id_number"),
+        credit_code=data.get("credit_code"), legal_rep_name=legal.get("name"), legal_rep_phone=legal.get("phone"),
+        legal_rep_id_number=legal.get("id_number"),
+    )
+
+
+def _intake(data: dict, principal: Principal, role: Role, snapshot: reference.ReferenceSnapshot) -> dict | None:
+    """受理单位 and 接件人: a window clerk took the case, so unless the form names them they are the clerk's
+    organisation and the clerk's account. Cases from the app or pushed by the platform carry what they were given.
+    Filled in before the WRITE check, which thus covers what is recorded, given or not."""
+    intake = dict(data)
+    if role == Role.CLERK:
+        own = snapshot.organisation_names.get(principal.organisation or "")
+        intake["accepting_unit"] = data.get("accepting_unit") or own
+        intake["received_by"] = data.get("received_by") or principal.subject
+    return intake if any(intake.values()) else None
+
+
+def _intake_columns(intake: dict) -> dict:
+    return {"accepting_unit": intake.get("accepting_unit"), "received_by": intake.get("received_by"),
+            "acceptance_notes": intake.get("notes"), "acceptance_opinion": intake.get("opinion")}
 
 
 def _material(item: dict, principal: Principal, now: datetime, uploads: dict) -> Material:

@@ -192,7 +192,7 @@ def _telecom(grid: Grid, case: PrintedCase) -> None:
 def _invoice(grid: Grid, case: PrintedCase, *, enterprise: bool) -> None:
     g = case.get
     grid.row(label("其他要求", 2), value(g("Case.note"), 10))
-    wanted = g("Case.vatInvoice")  # True / False where the caller reads it; absent otherwise
+    wanted = g("Case.vatInvoiceWanted")  # True / False where the caller reads it; absent otherwise
     grid.row(label("需要增值税发票", 2), value(choices(((True, "是"), (False, "否")), wanted), 2),
              label("增值税户名", 2), value(g("VatInvoice.name"), 3), label("联系电话", 1), value(g("VatInvoice.phone"), 2))
     if enterprise:

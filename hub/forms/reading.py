@@ -81,9 +81,9 @@ def read_case(plan: AccessPlan, case_roles: frozenset, case: Any, *, assignments
     reads = plan.record_reads(None, case_roles)
     reader, printed = Reader(case.id, log), PrintedCase()
     reader.record(reads, "Case", case, ("number", "case_type", "channel", "submitted_at", "note"), printed.values)
-    wants_invoice = reader.value(reads, "Case.vatInvoice", bool(case.vat_invoice))  # 需要增值税发票 是/否
+    wants_invoice = reader.value(reads, "Case.vatInvoiceWanted", case.vat_invoice_wanted)  # 需要增值税发票 是/否
     if wants_invoice is not None:
-        printed.values["Case.vatInvoice"] = wants_invoice
+        printed.values["Case.vatInvoiceWanted"] = wants_invoice
     applicant = case.applicant
     reader.record(reads, "Applicant", applicant, ("kind", "name", "phone", "id_number", "credit_code",
                                                   "enterprise_type", "address"), printed.values)

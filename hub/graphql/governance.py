@@ -16,7 +16,8 @@ from hub.errors import HubError, NotFound
 from hub.graphql import resolvers as r
 from hub.graphql.errors import UserError, graphql_error, user_errors
 from hub.graphql.types.governance import (
-    AuditRecord, CatalogueItem, ChainVerification, GovernanceChange, OAuthClient, SharingGrant, SharingRequest,
+    AuditRecord, CatalogueItem, ChainVerification, GovernanceChange, OAuthClient, RequestableItem, SharingGrant,
+    SharingRequest,
 )
 from hub.i18n import _l, localise
 from hub.policy import access
@@ -29,12 +30,19 @@ def _governance(info: Info) -> None:
         raise graphql_error(error) from None
 
 
-def _uuid(value: str, missing: str) -> uuid.UUID:
-    """The id in `value`, or NotFound with the message `missing`."""
+def _maybe_uuid(value: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise NotFound(missing) from None
+        return None
+
+
+def _uuid(value: str, missing: str) -> uuid.UUID:
+    """The id in `value`, or NotFound with the message `missing`."""
+    found = _maybe_uuid(value)
+    if found is None:
+        raise NotFound(missing)
+    return found
 
 
 @strawberry.input
@@ -69,6 +77,12 @@ class GrantAccessInput:
 @strawberry.input
 class RevokeGrantInput:
     grant_id: strawberry.ID
+    reason: str
+
+
+@strawberry.input(description="Several grants revoked together, all or none.")
+class RevokeGrantsInput:
+    grant_ids: list[strawberry.ID]
     reason: str
 
 
@@ -174,6 +188,16 @@ class GovernanceQuery:
                                                      include_revoked=include_revoked)
         return [SharingGrant.from_row(row) for row in rows]
 
+    @strawberry.field(description="有条件共享目录: the CONDITIONAL items your organisation may request, and whether it holds them (UTILITY).")
+    async def requestable_items(self, info: Info) -> list[RequestableItem]:
+        try:
+            async with info.context.db.read() as session:
+                found = await catalogue_service.requestable_items(session, principal=info.context.principal,
+                                                                  now=info.context.now())
+        except HubError as error:
+            raise graphql_error(error) from None
+        return [RequestableItem.from_standing(f) for f in found]
+
     @strawberry.field(description="Conditional sharing requests: all (GOVERNANCE) or your organisation's (UTILITY).")
     async def sharing_requests(self, info: Info, status: str | None = None) -> list[SharingRequest]:
         try:
@@ -260,6 +284,12 @@ class GovernanceMutation:
             return GrantPayload(grants=[], errors=user_errors(error))
         row, errors = await _run(info, catalogue_service.revoke, grant_id=grant_id, reason=input.reason)
         return GrantPayload(grants=[SharingGrant.from_row(row)] if row else [], errors=errors)
+
+    @strawberry.mutation(description="Revoke several grants at once, all or none (GOVERNANCE); effective on the next request.")
+    async def revoke_grants(self, info: Info, input: RevokeGrantsInput) -> GrantPayload | None:
+        rows, errors = await _run(info, catalogue_service.revoke_many, grant_ids=[_maybe_uuid(g) for g in input.grant_ids],
+                                  reason=input.reason)
+        return GrantPayload(grants=[SharingGrant.from_row(row) for row in rows or []], errors=errors)
 
     @strawberry.mutation(description="有条件共享: a utility asks for CONDITIONAL items with a purpose.")
     async def request_sharing(self, info: Info, input: RequestSharingInput) -> SharingRequestPayload | None:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from strawberry.dataloader import DataLoader
 
 from hub.assignments.models import Assignment
-from hub.cases.models import Agent, Applicant, Case, Site
+from hub.cases.models import Agent, Applicant, Case, PreviousHolder, Site
 from hub.cases.repository import assignment_visible, assignment_visible_within_case, scope_clause, scoped_by
 from hub.calendar import store as calendar_store
 from hub.commitments import repository as commitments_repository
@@ -110,6 +110,7 @@ class Loaders:
     case_roles: DataLoader
     applicant: DataLoader
     agent: DataLoader
+    previous_holder: DataLoader
     site: DataLoader
     materials: DataLoader
     assignments: DataLoader
@@ -124,6 +125,7 @@ def build_loaders(db: Database, plan: AccessPlan) -> Loaders:
         case_roles=_case_roles(db, plan),
         applicant=_one_each(db, Applicant, Applicant.case_id),
         agent=_one_each(db, Agent, Agent.case_id),
+        previous_holder=_one_each(db, PreviousHolder, PreviousHolder.case_id),
         site=_one_each(db, Site, Site.case_id),
         materials=_many_each(db, Material, Material.case_id, Material.added_at),
         assignments=_many_each(db, Assignment, Assignment.case_id, Assignment.service,

@@ -40,7 +40,7 @@ INTAKE_ROLES = frozenset({Role.APPLICANT.value, Role.CLERK.value, Role.PLATFORM.
 # Types whose records belong to one assignment (and so to the utility that owns it); every other governed type
 # with a case belongs to the case itself.
 ASSIGNMENT_RECORDS = frozenset({
-    "Assignment", "AssignmentResult", "AssignmentClock", "MaterialsCheck", "MaterialsOverride",
+    "Assignment", "AssignmentResult", "AssignmentClock", "MaterialsCheck", "MaterialsOverride", "Precondition",
     "WaterSection", "ElectricitySection", "GasSection", "HeatingSection", "HeatingLoad", "TelecomSection",
 })
 

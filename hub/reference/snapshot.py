@@ -24,6 +24,7 @@ class Requirement:
     groups: list
     required_at_application: bool
     notes: list
+    conditions: list  # preconditions the utility confirms before completing, e.g. GAS_SAFETY_CHECK_DONE
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class ReferenceSnapshot:
     active_districts: frozenset[str]
     material_types: frozenset[str]
     providers: dict[str, str]  # service → organisation code
+    organisation_names: dict[str, str]  # code → name
     requirements: dict[tuple[str, str, str], Requirement]  # (case type, service, applicant kind)
     sms: Templates
     commitment_texts: dict[str, PublishedText]  # version → text (申请人承诺)
@@ -51,8 +53,10 @@ async def current(session: AsyncSession) -> ReferenceSnapshot:
         active_districts=await reference_repository.active_district_codes(session),
         material_types=await materials_repository.material_type_codes(session),
         providers=await reference_repository.providers(session),
+        organisation_names={o.code: o.name for o in await reference_repository.organisations(session)},
         requirements={
-            (r.case_type, r.service, r.applicant_kind): Requirement(list(r.groups), r.required_at_application, list(r.notes))
+            (r.case_type, r.service, r.applicant_kind): Requirement(list(r.groups), r.required_at_application,
+                                                                   list(r.notes), list(r.conditions))
             for r in await materials_repository.requirements(session)
         },
         sms=await templates.stored(session),

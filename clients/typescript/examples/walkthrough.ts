@@ -46,6 +46,7 @@ const application: NewCase = {
   caseType: "TRANSFER",
   channel: "MOBILE_APP",
   applicant: { kind: "INDIVIDUAL", name: "张伟", phone: "13800138000", idNumber: "410202198803120038" },
+  previousHolder: { kind: "INDIVIDUAL", name: "刘秀英", idNumber: "410203196505080063" }, // 原户主, who holds the accounts now
   site: { address: "开封市龙亭区北门大街 12 号", districtCode: "410202" },
   water: { accountNumber: "W-100231" },
   electricity: { accountNumber: "0410023344" },

@@ -28,6 +28,7 @@ function application(idNumber: string, subject: string | null, changes: Partial<
     caseType: "TRANSFER",
     channel: "CITIZEN_CENTRE_WINDOW",
     applicant: { kind: "INDIVIDUAL", name: "张伟", phone: "13800138000", idNumber, subject },
+    previousHolder: { kind: "INDIVIDUAL", name: "刘秀英", idNumber: "410203196505080063" },
     site: { address: "开封市龙亭区北门大街 12 号 3 单元 402", districtCode: "410202" },
     water: { accountNumber: "W-100231" },
     electricity: { accountNumber: "0410023344" },

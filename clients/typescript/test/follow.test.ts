@@ -52,6 +52,7 @@ describe("following a case live", () => {
     const answer = await clerk.submitCase({
       caseType: "TRANSFER", channel: "CITIZEN_CENTRE_WINDOW", commitment: await commitmentFor(clerk, "TRANSFER", false),
       applicant: { kind: "INDIVIDUAL", name: "李娜", phone: "13900139000", idNumber, subject: idNumber },
+      previousHolder: { kind: "INDIVIDUAL", name: "刘秀英", idNumber: "410203196505080063" },
       site: { address: "开封市鼓楼区中山路 88 号", districtCode: "410204" },
       water: { accountNumber: "W-200117" }, electricity: { accountNumber: "0410077001" },
     });

@@ -105,6 +105,13 @@ export type CommitmentInput = {
   version: string;
 };
 
+/** 联系人 and 联系电话 of the 过户 form (whom to call; need not be the agent). */
+export type ContactInput = {
+  name: string;
+  /** Mainland mobile or fixed-line number. */
+  phone: string;
+};
+
 /** 业务类型. */
 export type ElectricityBusinessType =
   | 'CAPACITY_INCREASE'
@@ -114,6 +121,7 @@ export type ElectricityBusinessType =
 export type ElectricitySectionInput = {
   accountNumber?: string | null | undefined;
   businessType?: ElectricityBusinessType | null | undefined;
+  /** 申请容量 in kW: low voltage only (high voltage gives kVA per source). */
   capacityKw?: number | null | undefined;
   /** Low voltage with external line works (外线工程): a longer time limit. */
   externalLineWorks?: boolean | null | undefined;
@@ -160,6 +168,7 @@ export type ErrorCode =
   | 'INVALID'
   | 'NOT_FOUND'
   | 'OUT_OF_RANGE'
+  | 'PRECONDITION_NOT_MET'
   | 'REQUIRED'
   | 'UNAUTHENTICATED';
 
@@ -210,6 +219,18 @@ export type IdentityVerification =
   | 'ID_CARD_READER'
   | 'REAL_NAME_LOGIN';
 
+/** The accepting unit's boxes (受理单位填写); WRITE for clerks and the platform only. */
+export type IntakeInput = {
+  /** 受理单位: the window or hall; a clerk's defaults to its organisation. */
+  acceptingUnit?: string | null | undefined;
+  /** 受理说明. */
+  notes?: string | null | undefined;
+  /** 受理单位意见. */
+  opinion?: string | null | undefined;
+  /** 接件人; a clerk's defaults to the clerk's account. */
+  receivedBy?: string | null | undefined;
+};
+
 /** A file you uploaded with `POST /files`, named by the SHA-256 it answered. */
 export type MaterialFileInput = {
   sha256: string;
@@ -238,6 +259,21 @@ export type PersonInput = {
   phone?: string | null | undefined;
   /** The person's app account, if any (agents may follow the case). */
   subject?: string | null | undefined;
+};
+
+/** 原户主 of a transfer: who holds the accounts now (the applicant is the new holder, 新户主). */
+export type PreviousHolderInput = {
+  /** 统一社会信用代码; required for an enterprise. */
+  creditCode?: string | null | undefined;
+  /** 身份证号; required for an individual. */
+  idNumber?: string | null | undefined;
+  kind: ApplicantKind;
+  /** 法人代表; required for an enterprise. */
+  legalRepresentative?: PersonInput | null | undefined;
+  /** The person's or the enterprise's name. */
+  name: string;
+  /** Mobile number, if known. */
+  phone?: string | null | undefined;
 };
 
 export type Service =
@@ -269,16 +305,22 @@ export type SubmitCaseInput = {
   channel: Channel;
   /** 申请人签章/承诺, required. */
   commitment: CommitmentInput;
+  contact?: ContactInput | null | undefined;
   electricity?: ElectricitySectionInput | null | undefined;
   gas?: GasSectionInput | null | undefined;
   heating?: HeatingSectionInput | null | undefined;
+  intake?: IntakeInput | null | undefined;
   materials?: Array<MaterialInput> | null | undefined;
-  /** 过户说明 / 其他要求. */
+  /** 过户说明: the applicant's own explanation (申请用户填写). */
   note?: string | null | undefined;
+  /** 原户主: required for a transfer. */
+  previousHolder?: PreviousHolderInput | null | undefined;
   site: SiteInput;
   telecom?: TelecomSectionInput | null | undefined;
   /** Only if a VAT invoice is wanted. */
   vatInvoice?: VatInvoiceInput | null | undefined;
+  /** 需要增值税发票 是/否: required for a connection. */
+  vatInvoiceWanted?: boolean | null | undefined;
   water?: WaterSectionInput | null | undefined;
 };
 
@@ -294,6 +336,8 @@ export type TelecomSectionInput = {
   /** 装机地址 (broadband, fixed line). */
   installAddress?: string | null | undefined;
   otherDescription?: string | null | undefined;
+  /** 其他要求. */
+  otherRequirements?: string | null | undefined;
   productTypes?: Array<TelecomProduct> | null | undefined;
 };
 
