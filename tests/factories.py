@@ -18,6 +18,8 @@ AGENT_ID = resident_id("41022119920715004")
 LEGAL_REP_ID = resident_id("41020419750101005")
 SELLER_ID = resident_id("41020319650508006")  # the previous holder (原户主) of a transfer
 ENTERPRISE_CODE = credit_code("91410200MA44ABCD1")
+PREVIOUS_LEGAL_REP_ID = resident_id("41020519700202007")  # 法人代表 of an enterprise previous holder
+PREVIOUS_ENTERPRISE = credit_code("91410200MA44QRTU2")
 LETTER_FIRST_CODE = credit_code("N2410200MA0000007")  # co-operative: begins with a letter
 
 
@@ -85,3 +87,17 @@ def enterprise_connection(**changes) -> dict:
     }
     data.update(changes)
     return copy.deepcopy(data)
+
+
+def enterprise_power_transfer(**changes) -> dict:  # type: ignore[no-untyped-def]
+    """An enterprise takes over another's electricity account: the 过户 form has no 企业类型 box."""
+    data = individual_transfer(water=None, gas=None, heating=None, **changes)
+    data["applicant"] = {"kind": "ENTERPRISE", "name": "开封市宋都食品有限公司", "creditCode": ENTERPRISE_CODE,
+                         "phone": "13912345678",
+                         "legalRepresentative": {"name": "李强", "phone": "13700137000", "idNumber": LEGAL_REP_ID}}
+    data["previousHolder"] = {"kind": "ENTERPRISE", "name": "开封市汴梁纺织有限公司", "creditCode": PREVIOUS_ENTERPRISE,
+                              "legalRepresentative": {"name": "赵刚", "phone": "13611112222",
+                                                      "idNumber": PREVIOUS_LEGAL_REP_ID}}
+    data["materials"] = [{"typeCode": code, "verified": True}
+                         for code in ("BUSINESS_LICENCE", "LEGAL_REP_ID", "PROPERTY_CERTIFICATE")]
+    return data

@@ -8,8 +8,8 @@ import pytest
 from hub.enums import Role
 from tests import operations as ops
 from tests.factories import (
-    AGENT_ID, ENTERPRISE_CODE, LEGAL_REP_ID, SELLER_ID, credit_code, enterprise_connection, individual_connection,
-    individual_transfer, resident_id,
+    AGENT_ID, PREVIOUS_ENTERPRISE, PREVIOUS_LEGAL_REP_ID, SELLER_ID, enterprise_connection, enterprise_power_transfer,
+    individual_connection, individual_transfer,
 )
 from tests.steps import KAIFENG, by_service, confirm_preconditions, move, submit, submit_errors, write
 
@@ -27,8 +27,6 @@ FORM = """query ($id: ID!) { case(id: $id) {
 } }"""
 AUDIT = """query ($filter: AuditFilterInput) { auditRecords(filter: $filter, first: 100) {
   edges { node { kind subject items } } } }"""
-PREVIOUS_LEGAL_REP_ID = resident_id("41020519700202007")
-PREVIOUS_ENTERPRISE = credit_code("91410200MA44QRTU2")
 SELLER_PHONE = "13512345678"
 
 
@@ -47,20 +45,6 @@ async def read(client, case_id: str) -> dict:  # type: ignore[no-untyped-def]
 
 def fields_of(errors: list[dict]) -> dict[str, str]:
     return {e["field"]: e["code"] for e in errors}
-
-
-def enterprise_power_transfer(**changes) -> dict:  # type: ignore[no-untyped-def]
-    """An enterprise takes over another's electricity account: the 过户 form has no 企业类型 box."""
-    data = individual_transfer(water=None, gas=None, heating=None, **changes)
-    data["applicant"] = {"kind": "ENTERPRISE", "name": "开封市宋都食品有限公司", "creditCode": ENTERPRISE_CODE,
-                         "phone": "13912345678",
-                         "legalRepresentative": {"name": "李强", "phone": "13700137000", "idNumber": LEGAL_REP_ID}}
-    data["previousHolder"] = {"kind": "ENTERPRISE", "name": "开封市汴梁纺织有限公司", "creditCode": PREVIOUS_ENTERPRISE,
-                              "legalRepresentative": {"name": "赵刚", "phone": "13611112222",
-                                                      "idNumber": PREVIOUS_LEGAL_REP_ID}}
-    data["materials"] = [{"typeCode": code, "verified": True}
-                         for code in ("BUSINESS_LICENCE", "LEGAL_REP_ID", "PROPERTY_CERTIFICATE")]
-    return data
 
 
 # --- 原户主 ---------------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from hub.commitments.rules import ApplicationForm, PublishedText
 from hub.forms import template as t
-from hub.forms.pdf import Grid, choices, label, render, text, value, when
+from hub.forms.pdf import CHECKED, TIE, UNCHECKED, Cell, Grid, choices, label, render, text, value, when
 from hub.forms.reading import PrintedCase
 
 
@@ -71,17 +71,49 @@ def _enterprise(grid: Grid, case: PrintedCase, names: Names) -> None:
 
 def _transfer(grid: Grid, case: PrintedCase, names: Names) -> None:
     g = case.get
-    grid.row(label("申请用户", 2), value(g("Applicant.name"), 3), label("用户地址", 2), value(g("Site.address"), 5))
-    # 联系人: the form's contact person; the case records none yet, so it is left for the applicant to write.
-    grid.row(label("联系人", 1), value(None, 2), label("联系电话", 2), value(g("Applicant.phone"), 2),
-             label("身份证号码", 2), value(g("Applicant.idNumber") or g("Applicant.creditCode"), 3))
-    accounts = "　".join(f"{'■' if service in case.sections else '□'} {name}（户号：{_account(case, service)}）"
-                        for service, name in t.TRANSFER_SERVICES)
+    grid.row(label("申请用户\n（新户主）", 2), value(g("Applicant.name"), 3), label("用户地址", 2),
+             value(g("Site.address"), 5))
+    _legal(grid, case, "Applicant", "LegalRepresentative")
+    contact = ("Applicant" if case.contact_is_applicant else "Contact")  # 联系人: the applicant unless another is named
+    grid.row(label("联系人", 1), value(g(f"{contact}.name"), 2), label("联系电话", 2), value(g(f"{contact}.phone"), 2),
+             *_identity(case, "Applicant", 2, 3))
+    grid.row(label("原户主", 2), value(g("PreviousHolder.name"), 3), *_identity(case, "PreviousHolder", 2, 5))
+    _legal(grid, case, "PreviousHolder", "PreviousLegalRepresentative")
+    accounts = [f"{CHECKED if service in case.sections else UNCHECKED}{TIE}{name}（户号：{_account(case, service)}）"
+                for service, name in t.TRANSFER_SERVICES]
+    accounts = "\n".join("　".join(accounts[i:i + 2]) for i in range(0, len(accounts), 2))  # two a line, as written
     grid.row(label("类型", 1), value(accounts, 6), label("受理时间", 2), value(when(g("Case.submittedAt")), 3))
     grid.row(label("申报材料", 2), value(_materials(case, names), 10))
+    for service, condition in t.PRECONDITION_SERVICES:
+        if service in case.preconditions:
+            grid.row(label("办理前提", 2), value(f"{condition}\n{_preconditions(case.preconditions[service])}", 10))
     grid.row(label("受理流程", 2), value(t.TRANSFER_PROCESS, 10))
-    grid.row(label("过户说明\n（申请用户填写）", 3), value(g("Case.note"), 9))
-    grid.row(label("受理说明\n（受理单位填写）", 3), value("\n\n", 9))
+    grid.row(label("过户说明\n（申请用户填写）", 3), value(g("Case.note") or "\n\n", 9))
+    grid.row(label("受理说明\n（受理单位填写）", 3), value(g("Intake.notes") or "\n\n", 9))
+
+
+def _identity(case: PrintedCase, party: str, label_span: int, value_span: int) -> tuple[Cell, Cell]:
+    """身份证号码 of a person, 机构信用代码 of an enterprise (新户主 or 原户主)."""
+    enterprise = case.get(f"{party}.kind") == "ENTERPRISE"
+    number = case.get(f"{party}.creditCode") if enterprise else case.get(f"{party}.idNumber")
+    return label("机构信用代码" if enterprise else "身份证号码", label_span), value(number, value_span)
+
+
+def _legal(grid: Grid, case: PrintedCase, party: str, legal: str) -> None:
+    """The 法人代表 of an enterprise party: both sides' proofs are checked on an enterprise transfer."""
+    name, number = case.get(f"{legal}.name"), case.get(f"{legal}.idNumber")
+    if case.get(f"{party}.kind") == "ENTERPRISE" or name or number:
+        grid.row(label("法人代表", 2), label("姓名", 1), value(name, 3), label("身份证号", 2), value(number, 4))
+
+
+def _preconditions(rows: list[dict]) -> str:
+    """■ 安检完毕（2026年11月20日） as the gas company confirmed it; □ and a date to write where it has not."""
+    marks = []
+    for row in rows:
+        name = t.PRECONDITIONS.get(row.get("Precondition.code"), row.get("Precondition.code") or "")
+        day = _date(row.get("Precondition.on")) or "　　年　　月　　日"
+        marks.append(f"{CHECKED if row.get('Precondition.met') else UNCHECKED}{TIE}{name}（{day}）")
+    return "　".join(marks)
 
 
 def _account(case: PrintedCase, service: str) -> str:
@@ -140,7 +172,7 @@ def _electricity(grid: Grid, case: PrintedCase, *, enterprise: bool) -> None:
         grid.row(label("申请容量", 2), value(capacity, 4), label("供电方式", 2), value(mode, 4))
         grid.row(value(text("\n".join(t.POWER_NOTES), 7, grey=True), 12))
         return
-    high = e.get("ElectricitySection.voltage") == "HIGH"
+    high = e.get("ElectricitySection.voltage") == "HIGH"  # kVA of the sources, not 申请容量 kW
     grid.row(label("电压类型", 2), value(choices(t.VOLTAGE, e.get("ElectricitySection.voltage")), 4),
              label("业务类型", 2), value(business, 4))
     grid.row(label("低压", 1), label("申请容量", 2), value(capacity if not high else "　　 千瓦", 3),
@@ -156,6 +188,7 @@ def _electricity(grid: Grid, case: PrintedCase, *, enterprise: bool) -> None:
         requested = _number(e.get(f"ElectricitySection.{prefix}SourceRequestedKva")) or "　　"
         grid.row(label("高压", 1), label(f"{ordinal}电源容量", 2),
                  value(f"原有容量：{existing} 千伏安，申请容量：{requested} 千伏安", 9))
+    grid.join_down(0, 4)
 
 
 def _gas(grid: Grid, case: PrintedCase) -> None:
@@ -187,11 +220,11 @@ def _telecom(grid: Grid, case: PrintedCase) -> None:
     other = tel.get("TelecomSection.otherDescription")
     grid.row(label("报装业务类型", 2), value(products + (f"：{other}" if other else ""), 10))
     grid.row(label("装机地址（宽带、固话）", 3), value(tel.get("TelecomSection.installAddress"), 9))
+    grid.row(label("其他要求", 2), value(tel.get("TelecomSection.otherRequirements"), 10))
 
 
 def _invoice(grid: Grid, case: PrintedCase, *, enterprise: bool) -> None:
     g = case.get
-    grid.row(label("其他要求", 2), value(g("Case.note"), 10))
     wanted = g("Case.vatInvoiceWanted")  # True / False where the caller reads it; absent otherwise
     grid.row(label("需要增值税发票", 2), value(choices(((True, "是"), (False, "否")), wanted), 2),
              label("增值税户名", 2), value(g("VatInvoice.name"), 3), label("联系电话", 1), value(g("VatInvoice.phone"), 2))
@@ -211,11 +244,12 @@ def _signature(grid: Grid, form: ApplicationForm, case: PrintedCase, commitment:
     if recorded:
         block.append(text(recorded, 7, grey=True))
     if form == ApplicationForm.TRANSFER:
-        grid.row(value(block, 7), value(text("受理单位意见：\n\n\n"), 5))
+        opinion = case.get("Intake.opinion")
+        grid.row(value(block, 7), value(text(f"受理单位意见：\n{opinion}" if opinion else "受理单位意见：\n\n\n"), 5))
     else:
         grid.row(label("申请人签章", 2), value(block, 10))
-        grid.row(label("受理单位", 2), value(None, 2), label("接件人", 1), value(None, 2), label("接件时间", 2),
-                 value(when(case.get("Case.submittedAt")), 3))
+        grid.row(label("受理单位", 2), value(case.get("Intake.acceptingUnit"), 4), label("接件人", 1),
+                 value(case.get("Intake.receivedBy"), 2), label("接件时间", 1), value(when(case.get("Case.submittedAt")), 2))
 
 
 def _recorded(case: PrintedCase) -> str | None:

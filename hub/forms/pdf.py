@@ -32,7 +32,9 @@ FONT_FILE = Path(__file__).parent / "fonts" / "wqy-microhei.ttf"
 COLUMNS = 12
 WIDTH = 180 * mm
 LABEL_BG = colors.Color(0.93, 0.93, 0.93)
+FOOTER_SIZE = 7.5
 CHECKED, UNCHECKED = "■", "□"
+TIE = "\xa0"  # a box stays on the line of its label
 
 
 @lru_cache(maxsize=1)
@@ -68,6 +70,7 @@ def style(size: float = 9, *, bold: bool = False, center: bool = False, grey: bo
     return ParagraphStyle(
         f"s{size}{bold}{center}{grey}", fontName=FONT, fontSize=size, leading=size * 1.35,
         alignment=TA_CENTER if center else 0, textColor=colors.Color(0.35, 0.35, 0.35) if grey else colors.black,
+        wordWrap="CJK",  # breaks between ideographs, never before a closing mark (、，。）)
     )
 
 
@@ -78,7 +81,7 @@ def text(value: str | None, size: float = 9, **options: bool) -> Paragraph:
 def choices(options: Iterable[tuple[object, str]], chosen: object) -> str:
     """□ 选项 … with the chosen ones (a value, or a collection of values) marked ■."""
     picked = set(chosen) if isinstance(chosen, (list, tuple, set, frozenset)) else {chosen}
-    return "　".join(f"{CHECKED if value in picked else UNCHECKED} {label}" for value, label in options)
+    return "　".join(f"{CHECKED if value in picked else UNCHECKED}{TIE}{label}" for value, label in options)
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,11 @@ class Grid:
             column += cell.span
         self.rows.append(row)
 
+    def join_down(self, column: int, rows: int) -> None:
+        """One cell for `column` of the last `rows` rows (the form's 高压 beside four rows): the first one's."""
+        last = len(self.rows) - 1
+        self.commands.append(("SPAN", (column, last - rows + 1), (column, last)))
+
     def heading(self, title: str) -> None:
         self.row(Cell(text(title, 10, bold=True, center=True), COLUMNS, label=True))
 
@@ -140,11 +148,14 @@ def render(title: str, header: Sequence[str], grid: Grid, footer: str) -> bytes:
                             bottomMargin=16 * mm, title=title, author="开封市一件事一次办", subject=header[0])
 
     def page(canvas, document) -> None:  # type: ignore[no-untyped-def]
+        number = f"第 {document.page} 页"
         canvas.saveState()
-        canvas.setFont(FONT, 7.5)
         canvas.setFillColor(colors.Color(0.35, 0.35, 0.35))
-        canvas.drawString(15 * mm, 9 * mm, footer)
-        canvas.drawRightString(195 * mm, 9 * mm, f"第 {document.page} 页")
+        canvas.setFont(FONT, FOOTER_SIZE)
+        canvas.drawRightString(195 * mm, 9 * mm, number)
+        room = WIDTH - pdfmetrics.stringWidth(number, FONT, FOOTER_SIZE) - 4 * mm
+        canvas.setFont(FONT, min(FOOTER_SIZE, FOOTER_SIZE * room / pdfmetrics.stringWidth(footer, FONT, FOOTER_SIZE)))
+        canvas.drawString(15 * mm, 9 * mm, footer)  # smaller rather than over the page number
         canvas.restoreState()
 
     story = [text(title, 15, bold=True, center=True), Spacer(1, 3 * mm),

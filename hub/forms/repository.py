@@ -19,7 +19,7 @@ async def case_to_print(session: AsyncSession, scope: CaseScope, *, case_id: uui
                         number: str | None = None, readable: Readable = EVERYWHERE) -> Case | None:
     """By id (a signed link) or by number (`readable`: where the caller reads numbers, as for caseByNumber)."""
     stmt = visible(scope).options(selectinload(Case.applicant), selectinload(Case.agent), selectinload(Case.site),
-                                  selectinload(Case.commitment))
+                                  selectinload(Case.commitment), selectinload(Case.previous_holder))
     stmt = stmt.where(Case.id == case_id) if case_id else stmt.where(Case.number == number, *readable_clauses(readable))
     return (await session.scalars(stmt)).one_or_none()
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit.service import ReadLog
+from hub.cases.models import Case
 from hub.cases.repository import scoped_by
 from hub.clock import local_day
 from hub.commitments import repository as commitments
@@ -20,11 +21,12 @@ from hub.commitments.rules import ApplicationForm, current_texts, form_of
 from hub.errors import Forbidden, HubError
 from hub.forms import layouts, repository
 from hub.forms.reading import read_case
+from hub.i18n import _l
 from hub.materials import repository as materials_repository
 from hub.policy import filters
 from hub.policy.plan import AccessPlan
 from hub.reference import repository as reference_repository
-from hub.i18n import _l
+from hub.reference import snapshot as reference_snapshot
 
 PRINT_ITEM = "Case.applicationFormUrl"
 
@@ -48,8 +50,10 @@ async def print_form(session: AsyncSession, plan: AccessPlan, log: ReadLog, *, n
     if grant is None or grant.masked:
         raise Forbidden(_l("printing the application form needs a full read of {item}", item=PRINT_ITEM))
     form = form_of(case.case_type, case.applicant.kind)
-    printed = read_case(plan, case_roles, case, assignments=await repository.seen_assignments(session, plan.lanes, case.id),
-                        materials=await repository.materials(session, case.id), log=log)
+    assignments = await repository.seen_assignments(session, plan.lanes, case.id)
+    conditions = _conditions(await reference_snapshot.current(session), case, assignments)
+    printed = read_case(plan, case_roles, case, transfer=form == ApplicationForm.TRANSFER, assignments=assignments,
+                        conditions=conditions, materials=await repository.materials(session, case.id), log=log)
     texts = await commitments.published_texts(session)
     text = texts.get(case.commitment.version) if case.commitment else current_texts(texts, local_day(now)).get(form)
     names = layouts.Names(
@@ -57,6 +61,15 @@ async def print_form(session: AsyncSession, plan: AccessPlan, log: ReadLog, *, n
         material_types={m.code: m.name for m in await materials_repository.material_types(session)},
     )
     return PrintedForm(case.id, case.number, form, layouts.build(form, printed, text, names, now))
+
+
+def _conditions(reference: reference_snapshot.ReferenceSnapshot, case: Case, assignments: list) -> dict[str, list[str]]:
+    """Each service's preconditions in the materials catalogue, as `Assignment.preconditions` lists them."""
+    out = {}
+    for assignment in assignments:
+        requirement = reference.requirement(case.case_type, assignment.service, case.applicant.kind)
+        out[assignment.service] = list(requirement.conditions) if requirement else []
+    return out
 
 
 async def _case(session: AsyncSession, plan: AccessPlan, *, case_id: uuid.UUID | None, number: str | None):  # type: ignore[no-untyped-def]

@@ -38,6 +38,9 @@ LOADS_INDIVIDUAL = ((forms.HeatingUse.RESIDENTIAL_HEATING, "居民", "采暖"),
 LOADS_ENTERPRISE = ((forms.HeatingUse.INDUSTRIAL, "工业", ""), *LOADS_INDIVIDUAL,
                     (forms.HeatingUse.NON_RESIDENTIAL_HEATING, "非居民", "采暖"),
                     (forms.HeatingUse.NON_RESIDENTIAL_HOT_WATER, "非居民", "生活热水"))
+# 供气过户: 需安检完毕，结清所有费用，再办理过户 — the preconditions the gas company confirms (materials catalogue).
+PRECONDITIONS = {"GAS_SAFETY_CHECK_DONE": "安检完毕", "GAS_FEES_SETTLED": "结清所有费用"}
+PRECONDITION_SERVICES = (("GAS", "供气过户：需安检完毕，结清所有费用，再办理过户。"),)
 CHANNELS = {Channel.CITIZEN_CENTRE_WINDOW: "市民之家窗口", Channel.UTILITY_HALL: "营业厅窗口",
             Channel.GOVERNMENT_PORTAL: "开封政务服务网", Channel.MOBILE_APP: "汴捷办 APP",
             Channel.GOVERNMENT_PLATFORM: "一体化政务平台"}
