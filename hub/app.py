@@ -23,6 +23,7 @@ from hub.auth.tokens import TokenService
 from hub.config import Settings, get_settings
 from hub.db import Database
 from hub.faults import RETRY_AFTER, FaultMiddleware
+from hub.i18n import LocaleMiddleware
 from hub.events.feed import EventFeed
 from hub.observability.logs import RequestIdMiddleware
 from hub.observability.metrics import HubMetrics
@@ -148,6 +149,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         middleware=[
             Middleware(ServerTimingMiddleware),
             Middleware(RequestIdMiddleware),
+            Middleware(LocaleMiddleware),  # outside the faults: their answers speak the caller's language too
             Middleware(FaultMiddleware),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, own_limits=("/files",)),  # within: its refusal is no fault
             Middleware(GraphQLRequestLimits, limits=limits, metrics=metrics),  # refusals cost no token check

@@ -18,7 +18,7 @@ from hub.db import Database
 from hub.enums import Role
 from tests import operations as ops
 from tests.factories import individual_transfer
-from tests.harness import GraphQLClient, RunningHub, create_database, drop_database
+from tests.harness import ENGLISH, GraphQLClient, RunningHub, create_database, drop_database
 from tests.steps import signed, submit
 from tests.ws import Subscription
 
@@ -187,7 +187,7 @@ async def test_two_instances_auditing_at_once_form_one_chain(hub, http, clerk, a
                                 signing_key_file=hub.settings.key_file, data_dir=tmp_path, db_pool_size=4)).start()
     try:
         case = await submit(clerk, water_only())
-        async with httpx.AsyncClient(base_url=other.url, timeout=60) as other_http:
+        async with httpx.AsyncClient(headers=ENGLISH, base_url=other.url, timeout=60) as other_http:
             readers = [GraphQLClient(http, hub.token(Role.UTILITY, "KF-WATER", "reader-here")),
                        GraphQLClient(other_http, hub.token(Role.UTILITY, "KF-WATER", "reader-there"))]
             refused = [GraphQLClient(http, hub.token(Role.UTILITY, "KF-WATER", "refused-here")),

@@ -23,7 +23,7 @@ from hub.db import Database
 from hub.enums import Role
 from tests import operations as ops
 from tests.factories import individual_transfer
-from tests.harness import GraphQLClient, RunningHub, create_database, drop_database
+from tests.harness import ENGLISH, GraphQLClient, RunningHub, create_database, drop_database
 from tests.steps import signed, submit
 from tests.ws import Subscription
 
@@ -178,7 +178,7 @@ async def own_hub(tmp_path):  # type: ignore[no-untyped-def]
     keys.generate(tmp_path / "signing-key.json")
     running = RunningHub(Settings(environment="embedded", database_url=url, data_dir=tmp_path,
                                   audit_checkpoint_seconds=0.2)).start()
-    async with httpx.AsyncClient(base_url=running.url, timeout=30) as http:
+    async with httpx.AsyncClient(headers=ENGLISH, base_url=running.url, timeout=30) as http:
         yield running, http
     running.stop()
     await drop_database(url)

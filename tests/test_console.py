@@ -23,7 +23,7 @@ from hub.config import Settings
 from hub.enums import Role
 from tests import factories
 from tests import operations as ops
-from tests.harness import ExternalIssuer, GraphQLClient, RunningHub, ServerThread, create_database, drop_database
+from tests.harness import ENGLISH, ExternalIssuer, GraphQLClient, RunningHub, ServerThread, create_database, drop_database
 from tests.steps import by_service, finish, move, submit
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -46,7 +46,7 @@ async def console_hub(tmp_path_factory):  # type: ignore[no-untyped-def]
     tmp = tmp_path_factory.mktemp("console")
     url = await create_database(tmp)
     running = RunningHub(Settings(environment="embedded", database_url=url, data_dir=tmp / "var")).start()
-    async with httpx.AsyncClient(base_url=running.url, timeout=30) as http:
+    async with httpx.AsyncClient(headers=ENGLISH, base_url=running.url, timeout=30) as http:
         running.http = http
         yield running
     running.stop()
@@ -363,7 +363,7 @@ async def test_production_signs_in_at_the_oidc_issuer_with_pkce(production, sign
 
 async def test_production_serves_no_console_by_default(production):
     running = production()
-    async with httpx.AsyncClient(base_url=running.url, timeout=30) as http:
+    async with httpx.AsyncClient(headers=ENGLISH, base_url=running.url, timeout=30) as http:
         for path in ("/console/", "/console", "/console/static/app.js", "/console/demo-tokens"):
             assert (await http.get(path)).status_code == 404
 

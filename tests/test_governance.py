@@ -6,6 +6,7 @@ import pytest
 
 from hub.enums import Role
 from tests.factories import PERSON_ID, individual_transfer
+from tests.harness import ENGLISH
 from tests.steps import submit
 
 WATER_VIEW = "query ($id: ID!) { case(id: $id) { water { accountNumber } applicant { name idNumber phone } } }"
@@ -160,7 +161,7 @@ async def test_a_change_made_through_one_instance_applies_on_another(hub, water_
     other = RunningHub(Settings(environment="production", database_url=hub.settings.database_url,
                                 signing_key_file=hub.settings.key_file, data_dir=hub.settings.data_dir)).start()
     try:
-        async with httpx.AsyncClient(base_url=other.url, timeout=30) as http_b:
+        async with httpx.AsyncClient(headers=ENGLISH, base_url=other.url, timeout=30) as http_b:
             water_b = GraphQLClient(http_b, hub.token(Role.UTILITY, "KF-WATER", "water-b"))
             assert (await water_b.run(WATER_VIEW, {"id": water_case["id"]}))["case"]["applicant"]["phone"] is not None
             grant = (await governance.run(GRANTS, {"item": "Applicant.phone", "org": None}))["sharingGrants"]

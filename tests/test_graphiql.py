@@ -13,7 +13,7 @@ from hub.auth import keys
 from hub.config import Settings
 from hub.enums import Role
 from tests import factories
-from tests.harness import GraphQLClient, RunningHub, create_database, drop_database
+from tests.harness import ENGLISH, GraphQLClient, RunningHub, create_database, drop_database
 from tests.steps import submit
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -193,7 +193,7 @@ async def test_production_with_graphiql_on_offers_no_demo_tokens(production, bro
 
 
 async def test_page_needs_no_token_but_the_api_does(hub):
-    async with httpx.AsyncClient(base_url=hub.url, timeout=30) as http:
+    async with httpx.AsyncClient(headers=ENGLISH, base_url=hub.url, timeout=30) as http:
         for path in ("/graphql", f"/graphql?query={quote(VIEWER)}"):
             page = await http.get(path, headers=HTML)
             assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
@@ -205,7 +205,7 @@ async def test_page_needs_no_token_but_the_api_does(hub):
 
 
 async def test_demo_tokens_are_offered_to_this_machine_only(first_start):
-    async with httpx.AsyncClient(base_url=first_start.url, timeout=30) as http:
+    async with httpx.AsyncClient(headers=ENGLISH, base_url=first_start.url, timeout=30) as http:
         offered = (await http.get("/graphiql/demo-tokens")).json()
         assert {(d["role"], d["organisation"]) for d in offered} >= {("CLERK", "KF-DATA"), ("APPLICANT", None)}
         clerk = next(d["token"] for d in offered if d["role"] == "CLERK")
@@ -217,7 +217,7 @@ async def test_demo_tokens_are_offered_to_this_machine_only(first_start):
 
 async def test_production_serves_no_page_by_default(production):
     running = production()
-    async with httpx.AsyncClient(base_url=running.url, timeout=30) as http:
+    async with httpx.AsyncClient(headers=ENGLISH, base_url=running.url, timeout=30) as http:
         page = await http.get(f"/graphql?query={quote(VIEWER)}", headers=HTML)
         assert page.status_code == 404 and "graphiql.min.js" not in page.text
         assert (await http.get("/static/graphiql/graphiql.min.js")).status_code == 404
@@ -227,6 +227,6 @@ async def test_production_serves_no_page_by_default(production):
 
 async def test_production_with_graphiql_on_has_no_demo_token_endpoint(production):
     running = production(graphiql=True)
-    async with httpx.AsyncClient(base_url=running.url, timeout=30) as http:
+    async with httpx.AsyncClient(headers=ENGLISH, base_url=running.url, timeout=30) as http:
         assert (await http.get("/graphql", headers=HTML)).status_code == 200
         assert (await http.get("/graphiql/demo-tokens")).status_code == 404

@@ -16,7 +16,7 @@ from hub.auth import keys
 from tests import factories, steps
 from tests import operations as ops
 from tests.faults import fail_inserts
-from tests.harness import create_database, drop_database, free_port
+from tests.harness import ENGLISH, create_database, drop_database, free_port
 
 HUB = str(Path(sys.executable).parent / "hub")
 
@@ -163,7 +163,7 @@ async def test_callers_mistakes_are_info_and_faults_are_errors(tmp_path, empty_d
     served = Served(tmp_path, env)
     try:
         def post(role: str | None, query: str, variables: dict | None = None) -> dict:
-            headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
+            headers = {**ENGLISH, "Authorization": f"Bearer {tokens[role]}"} if role else ENGLISH
             return httpx.post(f"{served.url}/graphql", json={"query": query, "variables": variables or {}},
                               headers=headers, timeout=30).json()
 

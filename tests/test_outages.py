@@ -19,7 +19,7 @@ from tests import operations as ops
 from tests.faults import (
     drop_insert_failure, fail_inserts, postgres_refusing_connections, server_kills_inserts, sqlite_write_lock,
 )
-from tests.harness import BACKEND
+from tests.harness import BACKEND, ENGLISH
 from tests.steps import cases_of, signed, with_account
 
 DRIVER_WORDS = ("asyncpg", "sqlalchemy", "sqlite3", "accepting connections", "Traceback", "database is locked", "SQL")
@@ -47,7 +47,7 @@ def assert_unavailable_graphql(response: httpx.Response) -> None:
 
 
 async def websocket_close_code(hub, token: str) -> int:  # type: ignore[no-untyped-def]
-    async with websockets.connect(f"ws://127.0.0.1:{hub.port}/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+    async with websockets.connect(f"ws://127.0.0.1:{hub.port}/graphql", subprotocols=["graphql-transport-ws"], additional_headers=ENGLISH) as ws:
         await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}))
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await asyncio.wait_for(ws.recv(), 10)

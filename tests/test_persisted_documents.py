@@ -12,7 +12,7 @@ import pytest
 from hub.config import Settings
 from hub.enums import Role
 from tests import factories
-from tests.harness import CHECKOUT, GraphQLClient, RunningHub
+from tests.harness import CHECKOUT, ENGLISH, GraphQLClient, RunningHub
 from tests.steps import submit
 from tests.test_calendar_import import run_hub
 from tests.ws import Subscription
@@ -253,7 +253,7 @@ def strict(hub):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 async def strict_http(strict):  # type: ignore[no-untyped-def]
-    async with httpx.AsyncClient(base_url=strict.url, timeout=30) as http:
+    async with httpx.AsyncClient(headers=ENGLISH, base_url=strict.url, timeout=30) as http:
         yield http
 
 

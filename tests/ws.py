@@ -5,6 +5,8 @@ import json
 
 import websockets
 
+from tests.harness import ENGLISH
+
 
 class Subscription:
     def __init__(self, socket):  # type: ignore[no-untyped-def]
@@ -15,6 +17,7 @@ class Subscription:
                    **payload: object) -> "Subscription":
         """`payload`: more of the subscribe payload, e.g. `documentId` (then `query` may be None)."""
         socket = await websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=["graphql-transport-ws"],
+                                          additional_headers=ENGLISH,
                                           max_queue=None)
         await socket.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}))
         ack = json.loads(await socket.recv())

@@ -22,6 +22,7 @@ from hub.policy import access
 from hub.policy.plan import AccessPlan
 from hub.reference import snapshot as reference
 from hub.validation.checker import Checker, section
+from hub.i18n import _l
 
 WRITTEN_ITEMS = {"Assignment.preconditions", "Precondition.met", "Precondition.on"}
 OLDEST_DAYS = 366 * 3  # a check or settlement older than this is a typing mistake, not a precondition met
@@ -41,8 +42,8 @@ def ensure_met(conditions: list[str], assignment: Assignment) -> None:
     """Completing needs every precondition confirmed; no override (a safety rule, not a missing paper)."""
     missing = unmet(conditions, assignment)
     if missing:
-        raise InvalidInput(problems=[FieldProblem("preconditions", ErrorCode.PRECONDITION_NOT_MET, (
-            f"not confirmed: {', '.join(missing)}; confirm them with confirmPreconditions first"))])
+        raise InvalidInput(problems=[FieldProblem("preconditions", ErrorCode.PRECONDITION_NOT_MET, _l(
+            "not confirmed: {missing}; confirm them with confirmPreconditions first", missing=", ".join(missing)))])
 
 
 async def confirm(
@@ -52,7 +53,7 @@ async def confirm(
     """The owning utility states that preconditions were met, and on which day."""
     seen = await repository.get(session, plan.lanes, assignment_id)
     if seen is None:
-        raise NotFound("no such assignment")
+        raise NotFound(_l("no such assignment"))
     access.ensure_may_write_assignment(principal, seen.organisation_code)
     access.ensure_may_write(plan.lane(Role.UTILITY).writes, WRITTEN_ITEMS)
     case = await case_repository.lock_for_write(session, plan.rows, seen.case_id)
@@ -63,9 +64,11 @@ async def confirm(
     if idempotency_key and await idempotency.seen(session, principal.subject, idempotency_key, digest):
         return assignment
     if assignment.version != expected_version:
-        raise Conflict(f"the assignment is at version {assignment.version}, not {expected_version}; reload and retry")
+        raise Conflict(_l("the assignment is at version {current}, not {expected}; reload and retry",
+                          current=assignment.version, expected=expected_version))
     if assignment.status in TERMINAL_ASSIGNMENT_STATUSES:
-        raise IllegalTransition(f"cannot confirm preconditions of an assignment that is {assignment.status}")
+        raise IllegalTransition(_l("cannot confirm preconditions of an assignment that is {status}",
+                                   status=assignment.status))
     met = _validated(preconditions, await conditions_of(session, case, assignment), local_day(now))
     stamp = {"by": principal.subject, "at": now.isoformat()}
     assignment.preconditions = {**(assignment.preconditions or {}),
@@ -83,14 +86,15 @@ async def confirm(
 def _validated(items: list, conditions: list[str], today) -> dict:  # type: ignore[no-untyped-def]
     c = Checker()
     if not items:
-        c.fail("preconditions", ErrorCode.REQUIRED, "confirm at least one precondition")
+        c.fail("preconditions", ErrorCode.REQUIRED, _l("confirm at least one precondition"))
     met = {}
     for index, item in enumerate(items):
         item, at = section(item), f"preconditions[{index}]"
         code = c.text(item, "code", f"{at}.code", max_len=60, required=True)
         if code is not None and code not in conditions:
-            c.fail(f"{at}.code", ErrorCode.INVALID, "is not a precondition of this assignment"
-                   + (f" (these are: {', '.join(conditions)})" if conditions else " (it has none)"))
+            c.fail(f"{at}.code", ErrorCode.INVALID,
+                   _l("is not a precondition of this assignment (these are: {codes})", codes=", ".join(conditions))
+                   if conditions else _l("is not a precondition of this assignment (it has none)"))
         day = c.day(item, "on", f"{at}.on", earliest=today - timedelta(days=OLDEST_DAYS), latest=today, required=True)
         if code in conditions and day is not None:
             met[code] = day

@@ -9,6 +9,7 @@ from joserfc.jwk import KeySet
 from pydantic import BaseModel
 
 from hub.errors import Unauthenticated
+from hub.i18n import _l
 
 
 class TrustedIssuer(BaseModel):
@@ -66,7 +67,8 @@ class JWKSCache:
                 response.raise_for_status()
                 return KeySet.import_key_set(response.json())
         except (httpx.HTTPError, ValueError) as exc:
-            raise Unauthenticated(f"cannot fetch the signing keys of issuer {issuer.issuer} ({type(exc).__name__})") from None
+            raise Unauthenticated(_l("cannot fetch the signing keys of issuer {issuer} ({error})", issuer=issuer.issuer,
+                                     error=type(exc).__name__)) from None
 
 
 def _has(keys: KeySet, kid: str) -> bool:

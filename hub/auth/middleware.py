@@ -7,6 +7,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hub.auth.tokens import TokenService
 from hub.errors import Unauthenticated
+from hub.i18n import _l, localise
 from hub.policy.access import ensure_client_active
 from hub.policy.snapshot import PolicyStore
 
@@ -15,10 +16,10 @@ log = logging.getLogger("hub.auth")
 
 def bearer_token(header: str | None) -> str:
     if not header:
-        raise Unauthenticated("missing Authorization: Bearer <token> header")
+        raise Unauthenticated(_l("missing Authorization: Bearer <token> header"))
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("Authorization header must be 'Bearer <token>'")
+        raise Unauthenticated(_l("Authorization header must be 'Bearer <token>'"))
     return token.strip()
 
 
@@ -69,7 +70,9 @@ def is_page_request(scope: Scope) -> bool:
 
 
 async def _unauthorised(send: Send, reason: str) -> None:
-    body = json.dumps({"errors": [{"message": reason, "extensions": {"code": "UNAUTHENTICATED"}}]}).encode()
+    """401 with the reason in the caller's language; the header keeps it in English (headers are Latin-1)."""
+    body = json.dumps({"errors": [{"message": localise(reason), "extensions": {"code": "UNAUTHENTICATED"}}]},
+                      ensure_ascii=False).encode()
     await send({
         "type": "http.response.start",
         "status": 401,

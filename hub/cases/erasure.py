@@ -23,6 +23,7 @@ from hub.cases.service import lock_assignments
 from hub.errors import Conflict, ErrorCode, FieldProblem, IllegalTransition, InvalidInput, NotFound
 from hub.events import log
 from hub.events.models import Event
+from hub.i18n import _l
 from hub.materials.models import Material
 from hub.notifications.models import Notification
 from hub.policy import access
@@ -108,7 +109,7 @@ async def erase_personal_data(session: AsyncSession, *, principal: Principal, ca
     checker.raise_if_any()
     case = await repository.lock_for_write(session, CaseScope(everything=True), case_id)
     if case is None:
-        raise NotFound("no such case")
+        raise NotFound(_l("no such case"))
     _ensure_due(case, retention, now)
     site = await session.get(Site, case.id)
     holder = await session.get(PreviousHolder, case.id)
@@ -130,13 +131,15 @@ async def erase_personal_data(session: AsyncSession, *, principal: Principal, ca
 
 def _ensure_due(case: Case, retention: timedelta, now: datetime) -> None:
     if case.personal_data_erased_at is not None:
-        raise Conflict(f"the case's personal data was erased at {case.personal_data_erased_at.isoformat()}")
+        raise Conflict(_l("the case's personal data was erased at {erased_at}",
+                          erased_at=case.personal_data_erased_at.isoformat()))
     if case.completed_at is None:
-        raise IllegalTransition(f"the case is {case.status}: only a finished case's personal data may be erased")
+        raise IllegalTransition(_l("the case is {status}: only a finished case's personal data may be erased",
+                                   status=case.status))
     due = case.completed_at + retention
     if now < due:
-        raise InvalidInput([FieldProblem("case_id", ErrorCode.OUT_OF_RANGE, f"is kept until {due.isoformat()} "
-                                         f"({retention.days} days after it was finished)")])
+        raise InvalidInput([FieldProblem("case_id", ErrorCode.OUT_OF_RANGE, _l(
+            "is kept until {due} ({days} days after it was finished)", due=due.isoformat(), days=retention.days))])
 
 
 def _rows(rows: dict, kept: Kept) -> list:

@@ -21,6 +21,7 @@ from hub.enums import TERMINAL_ASSIGNMENT_STATUSES, AssignmentStatus, CaseStatus
 from hub.errors import Conflict, ErrorCode, NotFound
 from hub.events import log
 from hub.files import service as files
+from hub.i18n import _l
 from hub.materials.completeness import missing_groups
 from hub.materials.models import Material
 from hub.notifications import service as notifications
@@ -195,16 +196,17 @@ async def add_materials(
     """补正: add materials to a case, re-assess each open assignment and resume those waiting on them."""
     case = await repository.lock_for_write(session, plan.rows, case_id)
     if case is None:
-        raise NotFound("no such case")
+        raise NotFound(_l("no such case"))
     case_roles = (await repository.scoped_by(session, plan.scopes, [case.id]))[case.id]
     writers = [lane for lane in plan.covering(None, case_roles) or () if lane.role in access.SUBMITTING_ROLES]
     access.ensure_may_supplement(lane.role for lane in writers)
     if case.version != expected_version:
-        raise Conflict(f"the case is at version {case.version}, not {expected_version}; reload and retry")
+        raise Conflict(_l("the case is at version {current}, not {expected}; reload and retry",
+                          current=case.version, expected=expected_version))
     checker = Checker()
     new_items = validate_materials(checker, materials, await _reference(session, now), path="materials")
     if not new_items:
-        checker.fail("materials", ErrorCode.REQUIRED, "add at least one material")
+        checker.fail("materials", ErrorCode.REQUIRED, _l("add at least one material"))
     checker.raise_if_any()
     access.ensure_may_write(writes_of(writers), {"Case.materials"}.union(*(items.material_items(m) for m in new_items)))
     uploads = await files.attachable(session, principal, new_items, path="materials", now=now)

@@ -9,6 +9,7 @@ from enum import StrEnum
 from hub.enums import ApplicantKind, CaseType, Channel
 from hub.errors import ErrorCode
 from hub.validation.checker import Checker, section
+from hub.i18n import _l
 
 MAX_AGE = timedelta(days=7)  # a signature taken at the window is entered the same week, not later
 CLOCK_SKEW = timedelta(minutes=5)
@@ -106,8 +107,8 @@ class Context:
 
 def validate_commitment(c: Checker, data: object, ctx: Context) -> dict | None:
     if data is None:
-        c.fail("commitment", ErrorCode.REQUIRED, "the applicant's commitment (申请人签章/承诺) is required: "
-               "show the form's current text (commitmentTexts) and the privacyNotice, and state how it was agreed")
+        c.fail("commitment", ErrorCode.REQUIRED, _l("the applicant's commitment (申请人签章/承诺) is required: "
+               "show the form's current text (commitmentTexts) and the privacyNotice, and state how it was agreed"))
         return None
     data = section(data)
     out = {
@@ -131,16 +132,19 @@ def _version(c: Checker, data: dict, ctx: Context) -> str | None:
     text = ctx.texts.get(version)
     current = current_texts(ctx.texts, ctx.today).get(ctx.form) if ctx.form else None
     if text is None:
-        c.fail("commitment.version", ErrorCode.INVALID, "is not a published commitment text (see commitmentTexts)")
+        c.fail("commitment.version", ErrorCode.INVALID, _l("is not a published commitment text (see commitmentTexts)"))
     elif ctx.form is None:
         return None  # the case type or applicant kind is itself wrong and reported
     elif text.form != ctx.form:
         c.fail("commitment.version", ErrorCode.INVALID,
-               f"is the text of the {text.form} form; this application is on the {ctx.form} form"
-               + (f" (current version {current.version})" if current else ""))
+               _l("is the text of the {form} form; this application is on the {expected} form (current version "
+                  "{current})", form=text.form, expected=ctx.form, current=current.version) if current else
+               _l("is the text of the {form} form; this application is on the {expected} form", form=text.form,
+                  expected=ctx.form))
     elif current is None or current.version != version:
-        c.fail("commitment.version", ErrorCode.INVALID, "is not the version in force"
-               + (f": show the current text, version {current.version}, and ask again" if current else ""))
+        c.fail("commitment.version", ErrorCode.INVALID,
+               _l("is not the version in force: show the current text, version {current}, and ask again",
+                  current=current.version) if current else _l("is not the version in force"))
     else:
         return version
     return None
@@ -151,11 +155,11 @@ def _agreed_at(c: Checker, data: dict, ctx: Context) -> datetime:
     if value is None:
         return ctx.now
     if not isinstance(value, datetime) or value.tzinfo is None:
-        c.fail("commitment.agreed_at", ErrorCode.INVALID, "must be a time with an offset, e.g. 2026-11-27T09:30:00+08:00")
+        c.fail("commitment.agreed_at", ErrorCode.INVALID, _l("must be a time with an offset, e.g. 2026-11-27T09:30:00+08:00"))
         return ctx.now
     if value > ctx.now + CLOCK_SKEW or value < ctx.now - MAX_AGE:
         c.fail("commitment.agreed_at", ErrorCode.OUT_OF_RANGE,
-               f"must lie within the last {MAX_AGE.days} days and not in the future")
+               _l("must lie within the last {days} days and not in the future", days=MAX_AGE.days))
     return value
 
 
@@ -163,16 +167,16 @@ def _notice(c: Checker, data: dict, ctx: Context) -> str | None:
     shown = c.text(data, "notice_sha256", "commitment.notice_sha256", max_len=64, required=True)
     if shown is not None and shown.lower() != ctx.notice_sha256:
         c.fail("commitment.notice_sha256", ErrorCode.INVALID,
-               "is not the personal-information notice in force: show the current privacyNotice and ask again")
+               _l("is not the personal-information notice in force: show the current privacyNotice and ask again"))
         return None
     return shown.lower() if shown else None
 
 
 def _signatory(c: Checker, agreed_by: str, ctx: Context) -> None:
     if agreed_by == Signatory.AGENT and not ctx.has_agent:
-        c.fail("commitment.agreed_by", ErrorCode.INVALID, "AGENT needs the agent (经办人) on the application")
+        c.fail("commitment.agreed_by", ErrorCode.INVALID, _l("AGENT needs the agent (经办人) on the application"))
     if agreed_by == Signatory.LEGAL_REPRESENTATIVE and ctx.applicant_kind != ApplicantKind.ENTERPRISE:
-        c.fail("commitment.agreed_by", ErrorCode.INVALID, "LEGAL_REPRESENTATIVE applies to enterprise applicants only")
+        c.fail("commitment.agreed_by", ErrorCode.INVALID, _l("LEGAL_REPRESENTATIVE applies to enterprise applicants only"))
 
 
 def _how(c: Checker, channel: str | None, check: str | None, ctx: Context) -> None:
@@ -180,14 +184,14 @@ def _how(c: Checker, channel: str | None, check: str | None, ctx: Context) -> No
     if channel is None:
         return
     if ctx.case_channel in WINDOW_CHANNELS and channel not in IN_PERSON:
-        c.fail("commitment.channel", ErrorCode.INVALID, "an application taken at a window is signed there "
-               "(WINDOW_SIGNATURE or SIGNATURE_PAD)")
+        c.fail("commitment.channel", ErrorCode.INVALID, _l("an application taken at a window is signed there "
+               "(WINDOW_SIGNATURE or SIGNATURE_PAD)"))
     elif ctx.case_channel in ONLINE_CHANNELS and channel != CommitmentChannel.ONLINE_CONSENT:
-        c.fail("commitment.channel", ErrorCode.INVALID, "an application made online is agreed online (ONLINE_CONSENT)")
+        c.fail("commitment.channel", ErrorCode.INVALID, _l("an application made online is agreed online (ONLINE_CONSENT)"))
     if check is None:
         return
     if channel in IN_PERSON and check not in IN_PERSON_CHECKS:
         c.fail("commitment.identity_verification", ErrorCode.INVALID,
-               "a signature in person goes with the identity document checked (ID_CARD_CHECKED or ID_CARD_READER)")
+               _l("a signature in person goes with the identity document checked (ID_CARD_CHECKED or ID_CARD_READER)"))
     elif channel == CommitmentChannel.ONLINE_CONSENT and check != IdentityVerification.REAL_NAME_LOGIN:
-        c.fail("commitment.identity_verification", ErrorCode.INVALID, "online consent goes with REAL_NAME_LOGIN")
+        c.fail("commitment.identity_verification", ErrorCode.INVALID, _l("online consent goes with REAL_NAME_LOGIN"))

@@ -15,6 +15,7 @@ from typing import Any
 from hub.errors import ErrorCode
 from hub.validation.checker import Checker
 from hub.validation.text import unstorable
+from hub.i18n import _l
 
 PREFIX = "sha256:"
 _HEX = re.compile(r"[0-9a-fA-F]{64}")
@@ -48,13 +49,13 @@ def parse(manifest: Any, inspect: Callable[[str], tuple[str, ...]]) -> list[Mani
         try:
             manifest = json.loads(manifest)
         except (ValueError, RecursionError) as error:
-            c.fail("manifest", ErrorCode.INVALID, f"is not JSON: {error}")
+            c.fail("manifest", ErrorCode.INVALID, _l("is not JSON: {reason}", reason=str(error)))
             c.raise_if_any()
     if not isinstance(manifest, dict):
-        c.fail("manifest", ErrorCode.INVALID, 'must be a JSON object mapping "sha256:<hex>" to document text')
+        c.fail("manifest", ErrorCode.INVALID, _l('must be a JSON object mapping "sha256:<hex>" to document text'))
         c.raise_if_any()
     if not manifest:
-        c.fail("manifest", ErrorCode.REQUIRED, "names no document")
+        c.fail("manifest", ErrorCode.REQUIRED, _l("names no document"))
     entries: dict[str, ManifestEntry] = {}
     for key, text in manifest.items():
         entry = _entry(c, f"manifest[{json.dumps(key, ensure_ascii=False)}]", key, text, inspect)
@@ -67,20 +68,20 @@ def parse(manifest: Any, inspect: Callable[[str], tuple[str, ...]]) -> list[Mani
 def _entry(c: Checker, field: str, key: str, text: Any, inspect: Callable[[str], tuple[str, ...]]) -> ManifestEntry | None:
     digits = hex_of(key)
     if digits is None:
-        c.fail(field, ErrorCode.INVALID, 'the key must be "sha256:" and 64 hexadecimal digits')
+        c.fail(field, ErrorCode.INVALID, _l('the key must be "sha256:" and 64 hexadecimal digits'))
         return None
     if not isinstance(text, str) or not text.strip():
-        c.fail(field, ErrorCode.INVALID, "must be the document's text")
+        c.fail(field, ErrorCode.INVALID, _l("must be the document's text"))
         return None
     if reason := unstorable(text):
         c.fail(field, ErrorCode.INVALID, reason)
         return None
     if (actual := sha256_hex(text)) != digits:
-        c.fail(field, ErrorCode.INVALID, f"the text's SHA-256 is {actual}, not the key's")
+        c.fail(field, ErrorCode.INVALID, _l("the text's SHA-256 is {actual}, not the key's", actual=actual))
         return None
     try:
         names = inspect(text)
     except ValueError as reason:
-        c.fail(field, ErrorCode.INVALID, str(reason))
+        c.fail(field, ErrorCode.INVALID, reason.args[0] if reason.args else str(reason))  # keeps a marked reason
         return None
     return ManifestEntry(digits, text, names)

@@ -23,13 +23,13 @@ from hub.db import Database
 from hub.errors import Forbidden, Unauthenticated
 from hub.files.links import FileLinks
 from hub.forms import service
+from hub.i18n import _l, localise
 from hub.policy import access
 from hub.policy import plan as policy_plan
 from hub.policy.snapshot import PolicySnapshot, PolicyStore
 
 log = logging.getLogger("hub.forms")
 OPERATION = "printApplicationForm"
-NOT_FOUND = {"errors": [{"field": None, "code": "NOT_FOUND", "message": "no such case"}]}
 
 
 @dataclass
@@ -50,12 +50,12 @@ class FormEndpoints:
     async def by_link(self, request: Request) -> Response:
         link = self.links.verify(request.path_params["link"], self.clock.now())
         if link is None:
-            return JSONResponse(NOT_FOUND, status_code=404)
+            return _not_found()
         snapshot = await self.policies.current()
         try:
             access.ensure_client_active(snapshot, link.principal)
         except Unauthenticated:
-            return JSONResponse(NOT_FOUND, status_code=404)
+            return _not_found()
         return await self._print(link.principal, snapshot, case_id=link.material_id)
 
     async def _print(self, principal: Principal, snapshot: PolicySnapshot, *, number: str | None = None,
@@ -68,11 +68,11 @@ class FormEndpoints:
                 printed = await service.print_form(session, plan, reads, now=now, case_id=case_id, number=number)
         except Forbidden as error:
             await self._audit([audit.entry(principal, kind="READ", operation=OPERATION, at=now, outcome="FORBIDDEN")])
-            return JSONResponse({"errors": [{"field": None, "code": "FORBIDDEN", "message": error.message}]},
+            return JSONResponse({"errors": [{"field": None, "code": "FORBIDDEN", "message": localise(error.message)}]},
                                 status_code=403)
         if printed is None:
             await self._audit([audit.entry(principal, kind="READ", operation=OPERATION, at=now, outcome="NOT_FOUND")])
-            return JSONResponse(NOT_FOUND, status_code=404)
+            return _not_found()
         await self._audit(reads.take(principal, OPERATION, now) or [
             audit.entry(principal, kind="READ", operation=OPERATION, at=now, case_id=printed.case_id, outcome="OK")])
         return Response(printed.pdf, media_type="application/pdf", headers={
@@ -89,3 +89,9 @@ class FormEndpoints:
 
 def form_links(key, issuer: str, audience: str, ttl_seconds: int) -> FileLinks:  # type: ignore[no-untyped-def]
     return FileLinks(key, issuer, audience, ttl_seconds, kind="application-form", route="forms")
+
+
+def _not_found() -> JSONResponse:
+    """The one answer to a form that is not printed: unknown, not yours, or a bad link."""
+    return JSONResponse({"errors": [{"field": None, "code": "NOT_FOUND", "message": localise(_l("no such case"))}]},
+                        status_code=404)

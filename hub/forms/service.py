@@ -21,6 +21,7 @@ from hub.commitments.rules import ApplicationForm, current_texts, form_of
 from hub.errors import Forbidden, HubError
 from hub.forms import layouts, repository
 from hub.forms.reading import read_case
+from hub.i18n import _l
 from hub.materials import repository as materials_repository
 from hub.policy import filters
 from hub.policy.plan import AccessPlan
@@ -47,7 +48,7 @@ async def print_form(session: AsyncSession, plan: AccessPlan, log: ReadLog, *, n
     case_roles = (await scoped_by(session, plan.scopes, [case.id]))[case.id]
     grant = plan.record_reads(None, case_roles).get(PRINT_ITEM)
     if grant is None or grant.masked:
-        raise Forbidden(f"printing the application form needs a full read of {PRINT_ITEM}")
+        raise Forbidden(_l("printing the application form needs a full read of {item}", item=PRINT_ITEM))
     form = form_of(case.case_type, case.applicant.kind)
     assignments = await repository.seen_assignments(session, plan.lanes, case.id)
     conditions = _conditions(await reference_snapshot.current(session), case, assignments)

@@ -17,6 +17,7 @@ from hub.graphql import resolvers as r
 from hub.graphql.errors import UserError, graphql_error
 from hub.graphql.limits import QueryLimits, check_document, check_request
 from hub.policy import access
+from hub.i18n import _l
 
 
 def inspect_document(text: str, schema: GraphQLSchema, limits: QueryLimits) -> tuple[str, ...]:
@@ -29,7 +30,8 @@ def inspect_document(text: str, schema: GraphQLSchema, limits: QueryLimits) -> t
     except GraphQLError as error:
         raise ValueError(error.message) from None
     if errors := validate_document(schema, document, tuple(specified_rules)):
-        raise ValueError("does not validate against the schema: " + "; ".join(e.message for e in errors[:3]))
+        raise ValueError(_l("does not validate against the schema: {errors}",
+                            errors="; ".join(e.message for e in errors[:3])))
     return tuple(d.name.value for d in document.definitions if isinstance(d, OperationDefinitionNode) and d.name)
 
 

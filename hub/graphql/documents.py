@@ -29,9 +29,10 @@ from hub.db import Database
 from hub.documents.manifest import PREFIX, hex_of, sha256_hex
 from hub.documents.registry import DocumentRegistry
 from hub.enums import Role
-from hub.graphql.errors import log_refusals
+from hub.graphql.errors import localise_error, log_refusals
 from hub.graphql.http import RequestError
 from hub.graphql.limits import LimitExceeded, QueryLimits, check_request
+from hub.i18n import _l
 from hub.policy.access import registered_documents_only
 
 APQ_VERSION = 1
@@ -61,27 +62,27 @@ def named(text: str | None, document_id: Any, extensions: Any) -> Named:
     if document_id is not None:
         digits = hex_of(document_id) if isinstance(document_id, str) and document_id.startswith(PREFIX) else None
         if digits is None:
-            raise RequestError(400, "BAD_REQUEST", '`documentId` must be "sha256:" followed by the 64 hexadecimal '
-                                                   "digits of the document's SHA-256")
+            raise RequestError(400, "BAD_REQUEST", _l('`documentId` must be "sha256:" followed by the 64 hexadecimal '
+                                                      "digits of the document's SHA-256"))
         claims["documentId"] = digits
     persisted = extensions.get("persistedQuery") if isinstance(extensions, dict) else None
     if persisted is not None:
         claims["extensions.persistedQuery.sha256Hash"] = _apq_hash(persisted)
     if len(set(claims.values())) > 1:
-        raise DocumentRefused("PERSISTED_DOCUMENT_HASH_MISMATCH", "`documentId` and `extensions.persistedQuery` "
-                                                                 "name different documents")
+        raise DocumentRefused("PERSISTED_DOCUMENT_HASH_MISMATCH", _l("`documentId` and `extensions.persistedQuery` "
+                                                                    "name different documents"))
     by, digits = next(iter(claims.items()), (None, None))
     return Named(text, digits, by)
 
 
 def _apq_hash(persisted: Any) -> str:
     if not isinstance(persisted, dict) or persisted.get("version") != APQ_VERSION:
-        raise RequestError(400, "BAD_REQUEST", "`extensions.persistedQuery` must be {version: 1, sha256Hash: …}")
+        raise RequestError(400, "BAD_REQUEST", _l("`extensions.persistedQuery` must be {{version: 1, sha256Hash: …}}"))
     sha = persisted.get("sha256Hash")
     digits = hex_of(sha) if isinstance(sha, str) and len(sha) == 64 else None
     if digits is None:
-        raise RequestError(400, "BAD_REQUEST", "`extensions.persistedQuery.sha256Hash` must be the 64 hexadecimal "
-                                               "digits of the document's SHA-256")
+        raise RequestError(400, "BAD_REQUEST", _l("`extensions.persistedQuery.sha256Hash` must be the 64 hexadecimal "
+                                                  "digits of the document's SHA-256"))
     return digits
 
 
@@ -106,8 +107,9 @@ class PersistedDocuments:
         if found is not None:
             return found
         if wanted.by == "documentId" or restricted:
-            raise DocumentRefused("PERSISTED_DOCUMENT_NOT_FOUND", f"no document is registered as {PREFIX}{wanted.sha256}")
-        raise DocumentRefused("PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
+            raise DocumentRefused("PERSISTED_DOCUMENT_NOT_FOUND", _l("no document is registered as {id}",
+                                                                     id=PREFIX + wanted.sha256))
+        raise DocumentRefused("PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")  # APQ clients match this text
 
     async def _sent_text(self, wanted: Named, restricted: bool) -> str:
         text = wanted.text
@@ -115,13 +117,14 @@ class PersistedDocuments:
             return text  # the common case: plain text, nothing to look up
         actual = sha256_hex(text)
         if wanted.sha256 is not None and actual != wanted.sha256:
-            raise DocumentRefused("PERSISTED_DOCUMENT_HASH_MISMATCH", f"the document's SHA-256 is {actual}, not the "
-                                                                      f"{wanted.sha256} given in `{wanted.by}`")
+            raise DocumentRefused("PERSISTED_DOCUMENT_HASH_MISMATCH", _l("the document's SHA-256 is {actual}, not the "
+                                                                         "{given} given in `{by}`", actual=actual,
+                                                                         given=wanted.sha256, by=wanted.by))
         if restricted:
             if await self.registry.text(actual) is None:
-                raise DocumentRefused("PERSISTED_DOCUMENT_REQUIRED", "only registered documents are accepted from "
+                raise DocumentRefused("PERSISTED_DOCUMENT_REQUIRED", _l("only registered documents are accepted from "
                                       "your role (HUB_REGISTERED_DOCUMENTS_ONLY): send the `documentId` of a "
-                                      "registered document")
+                                      "registered document"))
         elif wanted.by == "extensions.persistedQuery.sha256Hash":
             self._remember(actual, text)
         return text
@@ -174,4 +177,4 @@ def refused(refusal: DocumentRefused, metrics: Any) -> PreExecutionError:
     """Counted and logged like every refusal before execution."""
     metrics.errors.labels(refusal.code).inc()
     log_refusals([refusal])
-    return PreExecutionError(data=None, errors=[refusal])
+    return PreExecutionError(data=None, errors=[localise_error(refusal)])

@@ -19,6 +19,7 @@ from hub.graphql.types.governance import (
     AuditRecord, CatalogueItem, ChainVerification, GovernanceChange, OAuthClient, RequestableItem, SharingGrant,
     SharingRequest,
 )
+from hub.i18n import _l, localise
 from hub.policy import access
 
 
@@ -36,10 +37,11 @@ def _maybe_uuid(value: str) -> uuid.UUID | None:
         return None
 
 
-def _uuid(value: str, what: str) -> uuid.UUID:
+def _uuid(value: str, missing: str) -> uuid.UUID:
+    """The id in `value`, or NotFound with the message `missing`."""
     found = _maybe_uuid(value)
     if found is None:
-        raise NotFound(f"no such {what}")
+        raise NotFound(missing)
     return found
 
 
@@ -247,7 +249,8 @@ class GovernanceQuery:
         async with info.context.db.read() as session:
             report = await audit_verify.verify(session, key=info.context.signing_key)
         bad = strawberry.ID(str(report.first_bad_id)) if report.first_bad_id else None
-        return ChainVerification(intact=report.intact, records=report.records, first_bad_id=bad, problem=report.problem,
+        return ChainVerification(intact=report.intact, records=report.records, first_bad_id=bad,
+                                 problem=localise(report.problem) if report.problem else None,
                                  checkpoints=report.checkpoints)
 
 
@@ -276,7 +279,7 @@ class GovernanceMutation:
     @strawberry.mutation(description="Revoke a grant (GOVERNANCE); effective on the next request.")
     async def revoke_grant(self, info: Info, input: RevokeGrantInput) -> GrantPayload | None:
         try:
-            grant_id = _uuid(input.grant_id, "grant")
+            grant_id = _uuid(input.grant_id, _l("no such grant"))
         except NotFound as error:
             return GrantPayload(grants=[], errors=user_errors(error))
         row, errors = await _run(info, catalogue_service.revoke, grant_id=grant_id, reason=input.reason)
@@ -323,7 +326,7 @@ class GovernanceMutation:
 
 async def _decide(info: Info, request_id: str, **kwargs) -> SharingRequestPayload:  # type: ignore[no-untyped-def]
     try:
-        row_id = _uuid(request_id, "sharing request")
+        row_id = _uuid(request_id, _l("no such sharing request"))
     except NotFound as error:
         return SharingRequestPayload(request=None, errors=user_errors(error))
     row, errors = await _run(info, catalogue_service.decide_request, request_id=row_id, **kwargs)

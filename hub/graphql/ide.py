@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from hub import demo
 from hub.auth.middleware import is_page_request
 from hub.config import Settings
+from hub.i18n import _l, localise
 
 STATIC = Path(__file__).resolve().parent.parent / "static" / "graphiql"
 DEMO_TOKENS_PATH = "/graphiql/demo-tokens"
@@ -74,7 +75,7 @@ class GraphiQLPage:
             return
         response: Response = (
             HTMLResponse(self.page, headers=PAGE_HEADERS) if self.enabled
-            else PlainTextResponse("GraphiQL is turned off on this hub (HUB_GRAPHIQL).", status_code=404,
+            else PlainTextResponse(localise(_l("GraphiQL is turned off on this hub (HUB_GRAPHIQL).")), status_code=404,
                                    headers={"Vary": "Accept"})
         )
         await response(scope, receive, send)

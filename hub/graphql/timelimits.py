@@ -19,6 +19,7 @@ from hub.graphql import resolvers as r
 from hub.graphql.errors import UserError, graphql_error
 from hub.graphql.types.cases import Assignment
 from hub.graphql.types.timelimits import CalendarYear, StatusCount, TimeLimitGroup, TimeLimitRule
+from hub.i18n import _l
 from hub.policy import access, filters
 from hub.timelimits import rules, supervision
 from hub.timelimits.models import TimeLimitRule as RuleRow
@@ -98,7 +99,7 @@ async def _late(info: Info, overdue: bool, first: int, after: str | None) -> rel
         access.ensure_role(info.context.principal, Role.SUPERVISOR)
         # which assignments are late, and their order, compare their time limits: the supervisors must see them
         filters.ensure_role_reads(info.context.plan, Role.SUPERVISOR, filters.LATE_LISTS,
-                                  f"you may not list {info.field_name}")
+                                  _l("you may not list {field}", field=info.field_name))
     except HubError as error:
         raise graphql_error(error) from None
     async with info.context.db.read() as session:
@@ -128,9 +129,10 @@ class TimeLimitQuery:
             # over every case: the supervisors' own grants must read in full what is compared, grouped and counted
             compared = {**filters.STATISTICS_WINDOW, "groupBy": filters.STATISTICS_GROUPS[group_by.value]}
             for argument, items in compared.items():
-                filters.ensure_role_reads(plan, Role.SUPERVISOR, items, f"you may not filter by {argument}")
+                filters.ensure_role_reads(plan, Role.SUPERVISOR, items,
+                                          _l("you may not filter by {argument}", argument=argument))
             filters.ensure_role_reads(plan, Role.SUPERVISOR, filters.STATISTICS_COUNTS,
-                                      "you may not read time-limit statistics")
+                                      _l("you may not read time-limit statistics"))
         except HubError as error:
             raise graphql_error(error) from None
         async with info.context.db.read() as session:

@@ -29,6 +29,7 @@ from hub.clock import Clock
 from hub.db import Database
 from hub.observability.metrics import HubMetrics
 from hub.errors import Unauthenticated
+from hub.i18n import _l, negotiate, use_locale
 from hub.graphql.context import HubContext, MaterialFiles
 from hub.graphql.documents import DocumentRefused, PersistedDocuments, names_a_document, refused
 from hub.graphql.http import GRAPHQL_RESPONSE_JSON, RequestError, request_error_response, response_media_type
@@ -102,9 +103,10 @@ class HubGraphQL(GraphQL):
         except InvalidOperationTypeError as error:
             raise _operation_type_refusal(error.operation_type) from None
         except CannotGetOperationTypeError as error:
-            raise RequestError(400, "BAD_REQUEST", error.as_http_error_reason()) from None
+            raise RequestError(400, "BAD_REQUEST", _l("Can't get GraphQL operation type") if error.operation_name is None
+                               else _l('Unknown operation named "{name}".', name=error.operation_name)) from None
         except MissingQueryError:
-            raise RequestError(400, "BAD_REQUEST", "No GraphQL query found in the request") from None
+            raise RequestError(400, "BAD_REQUEST", _l("No GraphQL query found in the request")) from None
         except DocumentRefused as refusal:
             result = refused(refusal, self.metrics)
         if not _executed(result) and sub_response.media_type == GRAPHQL_RESPONSE_JSON:
@@ -119,15 +121,19 @@ class HubGraphQL(GraphQL):
     async def parse_http_body(self, request: Any) -> Any:
         data = await super().parse_http_body(request)
         if not isinstance(data.operation_name, str | None):
-            raise RequestError(400, "BAD_REQUEST", "The GraphQL operation's `operationName` must be a string or null, "
-                                                   "if provided.")
+            raise RequestError(400, "BAD_REQUEST", _l("The GraphQL operation's `operationName` must be a string or "
+                                                      "null, if provided."))
         return data
 
     def parse_json(self, data: str | bytes) -> Any:
         try:
             return self.decode_json(data)
         except json.JSONDecodeError as error:
-            raise RequestError(400, "BAD_REQUEST", f"the request is not valid JSON: {error.msg}") from None
+            raise RequestError(400, "BAD_REQUEST", _l("the request is not valid JSON: {reason}", reason=error.msg)) from None
+
+    def encode_json(self, data: object) -> str:
+        """Chinese text as UTF-8, not `\\u` escapes (over HTTP and WebSocket)."""
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     def decode_json(self, data: str | bytes) -> object:
         """JSON nested beyond the interpreter's recursion limit is malformed input like any other (400 over HTTP,
@@ -138,8 +144,12 @@ class HubGraphQL(GraphQL):
             raise json.JSONDecodeError("nested too deeply", "", 0) from None
 
     async def on_ws_connect(self, context: HubContext):  # type: ignore[no-untyped-def, override]
-        """Authenticate from connection_init's `Authorization` (or the upgrade request's header)."""
+        """Authenticate from connection_init's `Authorization` (or the upgrade request's header), and answer in the
+        language its `Accept-Language` asks for (or the upgrade request's)."""
         params = context.connection_params or {}
+        language = params.get("Accept-Language") or params.get("accept-language")
+        if isinstance(language, str):
+            use_locale(negotiate(language))  # this connection's task: its operations start from it
         header = params.get("Authorization") or params.get("authorization") or context.request.headers.get("authorization")
         try:
             context.principal = await self.tokens.verify(bearer_token(header))
@@ -161,6 +171,6 @@ def _operation_type_refusal(operation_type: OperationType) -> RequestError:
     """A subscription sent over HTTP, or a mutation sent with GET, answered with what to do instead."""
     if operation_type == OperationType.SUBSCRIPTION:
         return RequestError(400, "SUBSCRIPTION_NEEDS_WEBSOCKET",
-                            "subscriptions are served over WebSocket: connect to /graphql with the "
-                            "graphql-transport-ws subprotocol")
-    return RequestError(405, "METHOD_NOT_ALLOWED", f"{operation_type.value}s need POST", headers={"Allow": "POST"})
+                            _l("subscriptions are served over WebSocket: connect to /graphql with the "
+                               "graphql-transport-ws subprotocol"))
+    return RequestError(405, "METHOD_NOT_ALLOWED", _l("mutations need POST"), headers={"Allow": "POST"})

@@ -12,10 +12,12 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 
+from hub.faults import close_reason
 from hub.graphql.documents import DocumentRefused
-from hub.graphql.errors import log_refusals
+from hub.graphql.errors import localise_error, log_refusals
 from hub.graphql.http import RequestError
 from hub.graphql.limits import LimitExceeded, check_request
+from hub.i18n import _l
 
 _NEEDS_ID = ("subscribe", "complete")
 _OPTIONAL_OBJECTS = ("variables", "extensions")
@@ -24,25 +26,25 @@ _OPTIONAL_OBJECTS = ("variables", "extensions")
 def frame_problem(message: Any) -> str | None:
     """Why a decoded frame is not a well-formed graphql-transport-ws message, or None."""
     if not isinstance(message, dict):
-        return "a message must be a JSON object"
+        return _l("a message must be a JSON object")
     kind = message.get("type")
     if not isinstance(kind, str):
-        return "a message needs a string type"
+        return _l("a message needs a string type")
     if kind in _NEEDS_ID and not (isinstance(message.get("id"), str) and message["id"]):
-        return f"a {kind} message needs a non-empty string id"
+        return _l("a {kind} message needs a non-empty string id", kind=kind)
     if kind != "subscribe":
         return None
     payload = message.get("payload")
     if not isinstance(payload, dict):
-        return "a subscribe message needs a payload object"
+        return _l("a subscribe message needs a payload object")
     query = payload.get("query")
     if not isinstance(query, str) and not (query is None and _names_a_document(payload)):
-        return "payload.query must be a string, unless payload.documentId names the document"
+        return _l("payload.query must be a string, unless payload.documentId names the document")
     if not isinstance(payload.get("operationName"), str | None):
-        return "payload.operationName must be a string or null"
+        return _l("payload.operationName must be a string or null")
     for name in _OPTIONAL_OBJECTS:
         if not isinstance(payload.get(name), dict | None):
-            return f"payload.{name} must be an object or null"
+            return _l("payload.{name} must be an object or null", name=name)
     return None
 
 
@@ -54,7 +56,7 @@ def _names_a_document(payload: dict) -> bool:
 class HubTransportWS(BaseGraphQLTransportWSHandler):
     async def handle_message(self, message: Any) -> None:
         if problem := frame_problem(message):
-            await self.handle_invalid_message(problem)
+            await self.handle_invalid_message(close_reason(problem))
             return
         await super().handle_message(message)
 
@@ -77,4 +79,4 @@ class HubTransportWS(BaseGraphQLTransportWSHandler):
             refusal = GraphQLError(refusal.reason, extensions={"code": refusal.code})
         self.context.metrics.errors.labels(refusal.extensions["code"]).inc()
         log_refusals([refusal])
-        await self.send_message({"id": operation_id, "type": "error", "payload": [refusal.formatted]})
+        await self.send_message({"id": operation_id, "type": "error", "payload": [localise_error(refusal).formatted]})

@@ -43,13 +43,16 @@ class HubClient:
     """
 
     def __init__(self, base_url: str, auth: TokenSource, *, timeout: float = 30.0,
-                 transport: httpx.AsyncBaseTransport | None = None):
+                 transport: httpx.AsyncBaseTransport | None = None, language: str | None = None):
+        """`language`: of the hub's messages, sent as Accept-Language (e.g. "en"); without it they are in
+        Simplified Chinese. Codes and field paths are the same in every language."""
         self.auth = auth
+        self.headers = {"Accept-Language": language} if language else {}
         root = httpx.URL(base_url)
         path = root.path.rstrip("/") + "/graphql"
         self.graphql_url = str(root.copy_with(path=path))
         self.ws_url = str(root.copy_with(scheme={"https": "wss"}.get(root.scheme, "ws"), path=path))
-        self._http = httpx.AsyncClient(timeout=timeout, transport=transport)
+        self._http = httpx.AsyncClient(timeout=timeout, transport=transport, headers=self.headers)
 
     async def __aenter__(self) -> "HubClient":
         return self

@@ -55,7 +55,7 @@ describe("an applicant's cases", () => {
     let strangerToken: string;
     [applicantToken, strangerToken] = await Promise.all([
       mintToken("APPLICANT", { subject: idNumber }), mintToken("APPLICANT", { subject: strangerIdNumber })]);
-    applicant = new HubClient({ url: hubUrl(), token: applicantToken });
+    applicant = new HubClient({ url: hubUrl(), token: applicantToken, language: "en" }); // its refusals are read in English
     stranger = new HubClient({ url: hubUrl(), token: strangerToken });
     for (let i = 0; i < 4; i++) { // at the window, for the applicant's account
       submitted.push(value(await clerk.submitCase(application(idNumber, idNumber))));

@@ -45,7 +45,7 @@ describe("following a case live", () => {
   const network: FlakyNetwork[] = [];
 
   function applicant(options: Partial<HubClientOptions> = {}): HubClient {
-    return new HubClient({ url: hubUrl(), token: applicantToken, webSocketImpl: WebSocket, ...options });
+    return new HubClient({ url: hubUrl(), token: applicantToken, webSocketImpl: WebSocket, language: "en", ...options });
   }
 
   async function newCase(): Promise<CaseDetailFragment> {
