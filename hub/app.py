@@ -29,6 +29,7 @@ from hub.observability.metrics import HubMetrics
 from hub.observability.timing import ServerTimingMiddleware
 from hub.notifications.senders import LogSender, Sender, WebhookSender
 from hub.notifications.worker import OutboxWorker
+from hub.graphql.compiled.runner import CompiledReads
 from hub.graphql.context import MaterialFiles
 from hub.graphql.http import BodyLimitMiddleware, GraphQLRequestLimits
 from hub.graphql.limits import QueryLimits
@@ -80,8 +81,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     files = MaterialFiles(links=links, collector=collector,
                           retention=timedelta(days=settings.personal_data_retention_days))
     limits = QueryLimits.configured(settings, schema._schema)
+    compiled = CompiledReads(db, schema._schema, limits) if settings.compiled_reads else None
     graphql = HubGraphQL(db=db, tokens=tokens, policies=policies, feed=feed, clock=clock, metrics=metrics, audit=audit,
-                         files=files, limits=limits)
+                         files=files, limits=limits, compiled=compiled)
     file_endpoints = FileEndpoints(db=db, policies=policies, clock=clock, store=store, links=links, settings=settings)
     outbox = OutboxWorker(db, sms_sender(settings), retry_base_seconds=settings.sms_retry_base_seconds,
                           max_attempts=settings.sms_max_attempts, now=clock.now)

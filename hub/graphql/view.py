@@ -29,6 +29,7 @@ from hub.clock import Clock
 from hub.db import Database
 from hub.observability.metrics import HubMetrics
 from hub.errors import Unauthenticated
+from hub.graphql.compiled.runner import CompiledReads, RawData
 from hub.graphql.context import HubContext, MaterialFiles
 from hub.graphql.http import GRAPHQL_RESPONSE_JSON, RequestError, request_error_response, response_media_type
 from hub.graphql.limits import QueryLimits
@@ -43,7 +44,8 @@ class HubGraphQL(GraphQL):
     graphql_transport_ws_handler_class = HubTransportWS
 
     def __init__(self, *, db: Database, tokens: TokenService, policies: PolicyStore, feed: EventFeed, clock: Clock,
-                 metrics: HubMetrics, audit: AuditWriter, files: MaterialFiles, limits: QueryLimits):
+                 metrics: HubMetrics, audit: AuditWriter, files: MaterialFiles, limits: QueryLimits,
+                 compiled: CompiledReads | None = None):
         super().__init__(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL], graphql_ide=None)
         self.db = db
         self.tokens = tokens
@@ -54,6 +56,7 @@ class HubGraphQL(GraphQL):
         self.audit = audit
         self.files = files
         self.limits = limits
+        self.compiled = compiled  # hot reads as one statement (hub.graphql.compiled); None: the executor only
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -90,6 +93,11 @@ class HubGraphQL(GraphQL):
         """A query (GET or POST) or a mutation (POST); subscriptions are for the WebSocket. The document and
         variables are already within the limits (GraphQLRequestLimits, ahead of authentication)."""
         allowed = {OperationType.QUERY} | ({OperationType.MUTATION} if request_adapter.method == "POST" else set())
+        if self.compiled is not None and not request_data.extensions:
+            compiled = await self.compiled.answer(request_data.query, request_data.variables,
+                                                  request_data.operation_name, context)
+            if compiled is not None:
+                return compiled
         try:
             result = await self.schema.execute(
                 request_data.query, root_value=root_value, variable_values=request_data.variables,
@@ -111,6 +119,12 @@ class HubGraphQL(GraphQL):
             raise RequestError(400, "BAD_REQUEST", "The GraphQL operation's `operationName` must be a string or null, "
                                                    "if provided.")
         return data
+
+    def encode_json(self, data: object) -> str | bytes:
+        """A compiled read's `data` is JSON text already (hub.graphql.compiled.runner.RawData)."""
+        if isinstance(data, dict) and isinstance(data.get("data"), RawData) and len(data) == 1:
+            return '{"data":' + data["data"] + "}"
+        return super().encode_json(data)
 
     def parse_json(self, data: str | bytes) -> Any:
         try:

@@ -1,0 +1,263 @@
+"""The record's read types in SQL: each selected field of a Case, an Assignment and what hangs off them becomes
+one expression of the JSON object the database builds, with the caller's access applied in the plan itself.
+
+Only fields whose value is a column (or a key of a JSON column) of the record compile; a field with a resolver
+of its own (a materials check, a clock, reference data, a download link, the form's sections) makes the
+request the executor's. Access is read from `reads`, the plan's one set of reads for every record (the
+caller's roles read alike): not granted → null; masked → the mask (strings, in the fixed pass) or null (any
+other value, as hub.policy.masking does); personal → noted where the object is present.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import count
+from typing import Any, Mapping
+
+from graphql import FieldNode
+from sqlalchemy import String, case, cast, null, select
+from sqlalchemy.orm import aliased
+
+from hub.assignments.models import Assignment
+from hub.cases.models import Agent, Applicant, Site
+from hub.cases.models import Case as CaseRow
+from hub.cases.repository import assignment_visible_within_case, scope_clause
+from hub.graphql.compiled.dialect import NULL, Dialect, sql_string
+from hub.graphql.compiled.document import Fields, Unsupported, collect, sub_selections
+from hub.graphql.compiled.shape import Shape, Step
+from hub.graphql.field_policy import item_code
+from hub.materials.models import Material
+from hub.policy.masking import mask
+from hub.policy.access import CaseScope
+from hub.policy.plan import FieldAccess, Lane
+
+STRING, ENUM, INT, TIMESTAMP = "String", "Enum", "Int", "DateTime"
+
+# type → GraphQL field → (column, kind). Every one is a plain column of the type's row.
+COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
+    "Case": {
+        "number": ("number", STRING), "caseType": ("case_type", ENUM), "channel": ("channel", ENUM),
+        "status": ("status", ENUM), "version": ("version", INT), "submittedAt": ("submitted_at", TIMESTAMP),
+        "updatedAt": ("updated_at", TIMESTAMP), "completedAt": ("completed_at", TIMESTAMP),
+        "personalDataErasedAt": ("personal_data_erased_at", TIMESTAMP), "note": ("note", STRING),
+    },
+    "Applicant": {
+        "kind": ("kind", ENUM), "name": ("name", STRING), "phone": ("phone", STRING),
+        "idNumber": ("id_number", STRING), "creditCode": ("credit_code", STRING),
+        "enterpriseType": ("enterprise_type", ENUM), "address": ("address", STRING),
+    },
+    "LegalRepresentative": {
+        "name": ("legal_rep_name", STRING), "phone": ("legal_rep_phone", STRING),
+        "idNumber": ("legal_rep_id_number", STRING),
+    },
+    "Agent": {"name": ("name", STRING), "phone": ("phone", STRING), "idNumber": ("id_number", STRING)},
+    "Site": {"address": ("address", STRING), "districtCode": ("district_code", STRING),
+             "projectName": ("project_name", STRING)},
+    "Material": {
+        "typeCode": ("type_code", STRING), "number": ("number", STRING), "holder": ("holder", STRING),
+        "fileRef": ("file_ref", STRING), "verifiedBy": ("verified_by", STRING),
+        "verifiedAt": ("verified_at", TIMESTAMP), "addedAt": ("added_at", TIMESTAMP),
+    },
+    "MaterialFile": {
+        "sha256": ("file_sha256", STRING), "size": ("file_size", INT), "contentType": ("file_content_type", STRING),
+        "uploadedBy": ("file_uploaded_by", STRING), "uploadedAt": ("file_uploaded_at", TIMESTAMP),
+    },
+    "Assignment": {
+        "service": ("service", ENUM), "status": ("status", ENUM), "version": ("version", INT),
+        "organisationCode": ("organisation_code", STRING), "accountNumber": ("account_number", STRING),
+        "reason": ("reason", STRING), "createdAt": ("created_at", TIMESTAMP), "updatedAt": ("updated_at", TIMESTAMP),
+        "receivedAt": ("received_at", TIMESTAMP), "acceptedAt": ("accepted_at", TIMESTAMP),
+        "finishedAt": ("finished_at", TIMESTAMP),
+    },
+    "AssignmentResult": {"accountNumber": ("result_account_number", STRING), "remarks": ("result_remarks", STRING)},
+    "MaterialsOverride": {
+        "reason": ("materials_override_reason", STRING), "overriddenBy": ("materials_override_by", STRING),
+        "overriddenAt": ("materials_override_at", TIMESTAMP),
+    },
+}
+VAT_INVOICE_KEYS = {"name": "name", "phone": "phone", "taxNumber": "tax_number", "taxAddress": "tax_address",
+                    "bank": "bank", "bankAccount": "bank_account"}
+
+
+@dataclass
+class Compiled:
+    """One object of the response: its JSON expression and the pass over it."""
+
+    expression: Any
+    shape: Shape
+
+
+class RecordBuilder:
+    """Builds the JSON of the record's objects for one plan: one dialect, one set of reads, the caller's lanes."""
+
+    def __init__(self, dialect: Dialect, reads: Mapping[str, FieldAccess], lanes: tuple[Lane, ...], rows: CaseScope,
+                 fragments: dict, variables: dict[str, Any]):
+        self.dialect = dialect
+        self.reads = reads
+        self.lanes = lanes
+        self.rows = rows
+        self.fragments = fragments
+        self.variables = variables
+        self._names = count()
+
+    def name(self, prefix: str) -> str:
+        return f"{prefix}_{next(self._names)}"
+
+    def fields(self, nodes: list[FieldNode], type_name: str) -> Fields:
+        fields = collect(sub_selections(nodes), type_name, self.fragments, self.variables)
+        if len(fields) > self.dialect.max_object_keys:
+            raise Unsupported("too many fields in one object")
+        return fields
+
+    # ------------------------------------------------------------------ objects
+
+    def case(self, nodes: list[FieldNode], row: Any, correlate: Any) -> Compiled:
+        """A Case from `row` (columns of cases); `correlate`: the FROM its subqueries refer to."""
+        special = {
+            "id": lambda _: self._node_id("Case", row.id),
+            "vatInvoice": lambda n: self._invoice(n, row.vat_invoice),
+            "applicant": lambda n: self._one(n, "Applicant", Applicant, row.id, correlate, self._applicant),
+            "agent": lambda n: self._one(n, "Agent", Agent, row.id, correlate, self._plain("Agent")),
+            "site": lambda n: self._one(n, "Site", Site, row.id, correlate, self._plain("Site")),
+            "materials": lambda n: self._materials(n, row.id, correlate),
+            "assignments": lambda n: self._assignments(n, row.id, correlate),
+        }
+        return self._object("Case", nodes, row, special)
+
+    def assignment(self, nodes: list[FieldNode], row: Any, correlate: Any) -> Compiled:
+        present = {
+            "result": row.status == sql_string("COMPLETED"),
+            "materialsOverride": row.materials_override_at.is_not(None),
+        }
+        special = {
+            "id": lambda _: self._node_id("Assignment", row.id),
+            "case": lambda n: self._scoped_case(n, row.case_id, correlate),
+            "result": lambda n: self._when(present["result"], self._object("AssignmentResult", n, row, {})),
+            "materialsOverride": lambda n: self._when(present["materialsOverride"],
+                                                      self._object("MaterialsOverride", n, row, {})),
+        }
+        return self._object("Assignment", nodes, row, special)
+
+    def _applicant(self, nodes: list[FieldNode], row: Any, correlate: Any) -> Compiled:
+        special = {"legalRepresentative": lambda n: self._when(
+            row.legal_rep_name != sql_string(""), self._object("LegalRepresentative", n, row, {}))}
+        return self._object("Applicant", nodes, row, special)
+
+    def _plain(self, type_name: str) -> Callable:
+        return lambda nodes, row, correlate: self._object(type_name, nodes, row, {})
+
+    def _material(self, nodes: list[FieldNode], row: Any) -> Compiled:
+        special = {"file": lambda n: self._when(row.file_sha256.is_not(None), self._object("MaterialFile", n, row, {}))}
+        return self._object("Material", nodes, row, special)
+
+    # ------------------------------------------------------------------ the parts of an object
+
+    def _object(self, type_name: str, nodes: list[FieldNode], row: Any, special: dict[str, Callable]) -> Compiled:
+        pairs, notes, steps = [], [], {}
+        for key, field_nodes in self.fields(nodes, type_name).items():
+            name = field_nodes[0].name.value
+            expression, step = self._field(type_name, name, field_nodes, row, special, notes)
+            pairs.append((key, expression))
+            if step is not None:
+                steps[key] = step
+        return Compiled(self.dialect.object(pairs), Shape(tuple(notes), steps))
+
+    def _field(self, type_name: str, name: str, nodes: list[FieldNode], row: Any, special: dict[str, Callable],
+               notes: list) -> tuple[Any, Step | None]:
+        if name == "__typename":
+            return sql_string(type_name), None
+        code = item_code(type_name, name)
+        access = self.reads.get(code) if code is not None else None
+        if code is not None and access is None:
+            return NULL, None  # not granted: null, nothing read
+        if access is not None and access.audited:
+            notes.append((code, access.grant_id))
+        masked = access is not None and access.masked and access.mask != "NONE"
+        if name in special:
+            if masked:  # an object or a list has no partial form: withheld (hub.policy.masking)
+                return NULL, None
+            built = special[name](nodes)
+            if isinstance(built, Compiled):
+                return self.dialect.nested(built.expression), Step(child=built.shape)
+            return built
+        column, kind = self._column(type_name, name)
+        value, transform = self._scalar(getattr(row, column), kind)
+        if masked:
+            if kind == ENUM:
+                raise Unsupported("a masked enum")  # the executor refuses it as an error
+            if kind != STRING:
+                return NULL, None
+            kind_of_mask = access.mask
+            return value, Step(transform=lambda v, k=kind_of_mask: mask(k, v))
+        return value, Step(transform=transform) if transform is not None else None
+
+    def _column(self, type_name: str, name: str) -> tuple[str, str]:
+        try:
+            return COLUMNS[type_name][name]
+        except KeyError:
+            raise Unsupported(f"{type_name}.{name} has a resolver of its own") from None
+
+    def _scalar(self, column: Any, kind: str) -> tuple[Any, Any]:
+        if kind == TIMESTAMP:
+            return self.dialect.timestamp(column)
+        return column, None
+
+    def _node_id(self, type_name: str, column: Any) -> tuple[Any, Step | None]:
+        value, transform = self.dialect.node_id(type_name, column)
+        return value, Step(transform=transform) if transform is not None else None
+
+    def _when(self, present: Any, built: Compiled) -> Compiled:
+        return Compiled(case((present, built.expression), else_=null()), built.shape)
+
+    def _invoice(self, nodes: list[FieldNode], column: Any) -> tuple[Any, Step | None]:
+        pairs, notes, steps = [], [], {}
+        for key, field_nodes in self.fields(nodes, "VatInvoice").items():
+            name = field_nodes[0].name.value
+            if name == "__typename":
+                pairs.append((key, sql_string("VatInvoice")))
+                continue
+            access = self.reads.get(item_code("VatInvoice", name))
+            if name not in VAT_INVOICE_KEYS:
+                raise Unsupported(f"VatInvoice.{name}")
+            value = cast(self.dialect.json_text(column, VAT_INVOICE_KEYS[name]), String)
+            if access is None:
+                pairs.append((key, NULL))
+                continue
+            if access.audited:
+                notes.append((f"VatInvoice.{name}", access.grant_id))
+            pairs.append((key, value))
+            if access.masked and access.mask != "NONE":
+                steps[key] = Step(transform=lambda v, k=access.mask: mask(k, v))
+        built = case((self.dialect.non_empty_object(column), self.dialect.object(pairs)), else_=null())
+        return self.dialect.nested(built), Step(child=Shape(tuple(notes), steps))
+
+    def _one(self, nodes: list[FieldNode], type_name: str, model: Any, case_id: Any, correlate: Any,
+             build: Callable) -> Compiled:
+        """The case's one applicant, agent or site (or none), as a scalar subquery."""
+        alias = aliased(model, name=self.name(type_name.lower()))
+        built = build(nodes, alias, alias)
+        stmt = select(built.expression).where(alias.case_id == case_id)
+        stmt = stmt.correlate(correlate) if correlate is not None else stmt
+        return Compiled(stmt.scalar_subquery(), built.shape)
+
+    def _scoped_case(self, nodes: list[FieldNode], case_id: Any, correlate: Any) -> Compiled:
+        """An assignment's case, if the caller's rows hold it (as the case loader reads it)."""
+        alias = aliased(CaseRow, name=self.name("case"))
+        built = self.case(nodes, alias, alias)
+        stmt = select(built.expression).where(alias.id == case_id, scope_clause(self.rows, alias))
+        return Compiled(stmt.correlate(correlate).scalar_subquery(), built.shape)
+
+    def _materials(self, nodes: list[FieldNode], case_id: Any, correlate: Any) -> Compiled:
+        """In the order they were presented (hub.materials.repository.PRESENTED)."""
+        name = self.name("material")
+        alias = aliased(Material, name=name)
+        built = self._material(nodes, alias)
+        order = [alias.added_at, self.dialect.insertion_order(name)]
+        stmt = select(alias.id).where(alias.case_id == case_id)
+        return Compiled(self.dialect.array(built.expression, stmt, order, correlate), built.shape)
+
+    def _assignments(self, nodes: list[FieldNode], case_id: Any, correlate: Any) -> Compiled:
+        """The assignments of the case the caller sees (a utility: its own), by service."""
+        alias = aliased(Assignment, name=self.name("assignment"))
+        built = self.assignment(nodes, alias, alias)
+        stmt = select(alias.id).where(alias.case_id == case_id, *assignment_visible_within_case(self.lanes, alias))
+        return Compiled(self.dialect.array(built.expression, stmt, [alias.service], correlate), built.shape)

@@ -1,0 +1,215 @@
+"""Runs a request on its compiled plan, or declines it (None) for the executor.
+
+Per request: the document from the cache, the limits and checks the executor would make, the plan from the
+plan cache (built and compiled to SQL text on a miss), one statement, the fixed pass where the plan needs
+one, the audit's READ records committed through the same group-commit appender, and the response.
+"""
+
+import json
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import GraphQLSchema
+from graphql.execution.values import get_variable_values
+from strawberry.types import ExecutionResult
+
+from hub.audit.service import ReadLog
+from hub.cases.repository import encode_cursor as case_cursor
+from hub.assignments.repository import encode_cursor as assignment_cursor
+from hub.db import Database
+from hub.graphql.compiled.dialect import for_backend
+from hub.graphql.compiled.document import Document, Documents, Unsupported
+from hub.graphql.compiled.planner import ORGANISATION, SUBJECT, Planner, RootPlan, plan_key, read_roots
+from hub.graphql.compiled.shape import Shape, walk
+from hub.graphql.input_text import _cached_sites, problems
+from hub.graphql.limits import LimitExceeded, QueryLimits, check_document
+from hub.policy import plan as policy_plan
+
+log = logging.getLogger("hub.graphql.compiled")
+
+
+class RawData(str):
+    """`data` already encoded as JSON text: the view writes it into the response as it is."""
+
+
+@dataclass
+class Prepared:
+    """A plan compiled to the backend's SQL, with where each request's own values go."""
+
+    sql: str
+    parameters: list[Any]  # processed; stand-ins in their places until replaced
+    slots: list[tuple[int, Any, Any]]  # (position, stand-in, bind processor)
+    roots: list[RootPlan]
+    shapes: dict[int, Shape | None]  # column → the pass over it (None: nothing to do)
+
+
+class CompiledReads:
+    def __init__(self, db: Database, schema: GraphQLSchema, limits: QueryLimits, maxsize: int = 512):
+        self.db = db
+        self.schema = schema
+        self.limits = limits
+        self.dialect = for_backend(db.sqlite)
+        self.documents = Documents(schema)
+        self.maxsize = maxsize
+        self._plans: OrderedDict[tuple, Prepared] = OrderedDict()
+        self._reads_keys: OrderedDict[int, tuple[Mapping, frozenset]] = OrderedDict()
+
+    async def answer(self, query: Any, variables: Any, operation_name: str | None, context: Any) -> ExecutionResult | None:
+        """The response, or None when the executor is to answer (anything not compiled, any error)."""
+        started = time.perf_counter()
+        try:
+            document, prepared, values = self._prepare(query, variables, operation_name, context)
+        except Unsupported:
+            context.metrics.read_path.labels("executor").inc()
+            return None
+        try:
+            data, reads = await self._run(prepared, values)
+            if reads.items:
+                await context.audit.append(reads.take(context.principal, document.label(operation_name),
+                                                      context.now()))
+        except Exception:  # noqa: BLE001  (the executor answers, with its own handling of faults)
+            log.warning("compiled read declined after a failure; the executor answers", exc_info=True)
+            context.metrics.read_path.labels("executor").inc()
+            return None
+        context.metrics.read_path.labels("compiled").inc()
+        name = document.provided_name(operation_name) or "anonymous"
+        context.metrics.operations.labels(name, "query").inc()
+        context.metrics.latency.labels(name).observe(time.perf_counter() - started)
+        return ExecutionResult(data=RawData(data), errors=None)
+
+    # ---------------------------------------------------------------- before any SQL
+
+    def _prepare(self, query: Any, variables: Any, operation_name: str | None,
+                 context: Any) -> tuple[Document, Prepared, dict]:
+        if not isinstance(query, str) or not isinstance(variables, dict | None) or context.principal is None \
+                or context.snapshot is None:
+            raise Unsupported("not a plain request")
+        document = self.documents.get(query)
+        if document.node is None:
+            raise Unsupported("does not parse")
+        try:
+            check_document(document.node, self.schema, variables, self.limits)
+        except LimitExceeded:
+            raise Unsupported("over a limit") from None
+        if not self.documents.valid(document) or problems(_cached_sites(query), variables or {}):
+            raise Unsupported("invalid")
+        operation = document.operation(operation_name)
+        coerced = get_variable_values(self.schema, operation.variable_definitions or (), variables or {})
+        if isinstance(coerced, list):
+            raise Unsupported("variables do not coerce")
+        plan = policy_plan.decide(context.snapshot, context.principal, context.now())
+        if plan.uniform_reads is None:
+            raise Unsupported("the caller's roles read the records differently")
+        roots = read_roots(self.schema, document, operation, coerced, plan, context.principal)
+        key = plan_key(document, operation, coerced.coerced, roots, plan, self._reads_key(plan.uniform_reads))
+        prepared = self._plans.get(key)
+        if prepared is None:
+            prepared = self._compile(Planner(self.dialect, document, coerced.coerced, plan, context.principal)
+                                     .build(roots))
+            self._plans[key] = prepared
+            if len(self._plans) > self.maxsize:
+                self._plans.popitem(last=False)
+        else:
+            self._plans.move_to_end(key)
+        values = {SUBJECT: context.principal.subject, ORGANISATION: context.principal.organisation}
+        for root in roots:
+            values.update(root.values)
+        return document, prepared, values
+
+    def _reads_key(self, reads: Mapping) -> frozenset:
+        """The reads as a key, computed once per reads object (the policy snapshot keeps them while it holds)."""
+        kept = self._reads_keys.get(id(reads))
+        if kept is None or kept[0] is not reads:
+            kept = self._reads_keys[id(reads)] = (reads, frozenset(reads.items()))
+            if len(self._reads_keys) > 64:
+                self._reads_keys.popitem(last=False)
+        return kept[1]
+
+    def _compile(self, statement: Any) -> Prepared:
+        compiled = statement.select.compile(dialect=self.db.engine.dialect,
+                                            compile_kwargs={"render_postcompile": True})
+        names = compiled.positiontup or []
+        given = compiled.construct_params()
+        processors = compiled._bind_processors  # noqa: SLF001  (the dialect's own conversions of each value)
+        stand_ins = {SUBJECT, ORGANISATION} | statement.stand_ins
+        parameters, slots = [], []
+        for position, name in enumerate(names):
+            value, processor = given[name], processors.get(name)
+            if _is_stand_in(value, stand_ins):
+                slots.append((position, value, processor))
+                parameters.append(None)
+            else:
+                parameters.append(processor(value) if processor else value)
+        shapes: dict[int, Shape | None] = {}
+        for root in statement.roots:
+            if root.kind == "one":
+                shapes[root.column] = root.shape.pruned()
+            for part in root.parts:
+                if part.kind == "edges":
+                    shapes[part.column] = part.shape.pruned()
+        return Prepared(compiled.string, parameters, slots, statement.roots, shapes)
+
+    # ---------------------------------------------------------------- the statement and the pass
+
+    async def _run(self, prepared: Prepared, values: dict) -> tuple[str, ReadLog]:
+        parameters = list(prepared.parameters)
+        for position, stand_in, processor in prepared.slots:
+            value = values[stand_in]
+            parameters[position] = processor(value) if processor else value
+        async with self.db.read() as session:
+            connection = await session.connection()
+            row = (await connection.exec_driver_sql(prepared.sql, tuple(parameters))).one()
+        reads = ReadLog()
+        pieces = [f"{json.dumps(root.key)}:{self._root(root, row, prepared.shapes, reads)}" for root in prepared.roots]
+        return "{" + ",".join(pieces) + "}", reads
+
+    def _root(self, root: RootPlan, row: Any, shapes: dict, reads: ReadLog) -> str:
+        if root.kind == "one":
+            text = row[root.column]
+            if text is None:
+                return "null"
+            case_id = self.dialect.row_id(row[root.ids_column])
+            return _finish(text, shapes[root.column], lambda value, shape: walk(value, shape, case_id, reads))
+        ids = json.loads(row[root.ids_column])
+        has_next, ids = len(ids) > root.first, ids[:root.first]
+        if root.record == "case":
+            cursors = [case_cursor(self.dialect.row_id(i)) for i in ids]
+            case_ids = [self.dialect.row_id(i) for i in ids]
+        else:
+            cursors = [assignment_cursor(self.dialect.row_id(i["id"])) for i in ids]
+            case_ids = [self.dialect.row_id(i["case"]) for i in ids]
+        parts = []
+        for part in root.parts:
+            if part.kind == "edges":
+                text = _finish(row[part.column], shapes[part.column],
+                               lambda edges, shape: [walk(e, shape, c, reads) for e, c in zip(edges, case_ids)])
+            elif part.kind == "pageInfo":
+                info = {"hasNextPage": has_next, "hasPreviousPage": root.after,
+                        "startCursor": cursors[0] if cursors else None,
+                        "endCursor": cursors[-1] if cursors else None, "__typename": "PageInfo"}
+                text = json.dumps({key: info[name] for key, name in part.page_info}, ensure_ascii=False)
+            else:
+                text = json.dumps(root.typename)
+            parts.append(f"{json.dumps(part.key)}:{text}")
+        return "{" + ",".join(parts) + "}"
+
+
+def _finish(text: str, shape: Shape | None, visit: Any) -> str:
+    """The database's JSON as it is, unless the plan has a pass over it; re-encoded only if the pass changed it."""
+    if shape is None:
+        return text
+    value = json.loads(text)
+    visit(value, shape)
+    return json.dumps(value, ensure_ascii=False) if shape.transforms else text
+
+
+def _is_stand_in(value: Any, stand_ins: set) -> bool:
+    try:
+        return value in stand_ins
+    except TypeError:
+        return False
+
