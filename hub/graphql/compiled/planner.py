@@ -16,6 +16,7 @@ places (hub.graphql.compiled.runner).
 
 import dataclasses
 import uuid
+from enum import Enum
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -98,23 +99,28 @@ def _page(root: RootRequest, first: int, after: str | None, decoder: Any) -> Non
             raise Unsupported("not a cursor") from None
 
 
-def _filter(root: RootRequest, plan: AccessPlan, flt: Any, spec: dict, values: tuple[str, ...]) -> None:
-    root.used = tuple(argument for argument in spec
-                      if flt is not None and getattr(flt, resolvers._snake(argument)) is not None)
+def _filter(root: RootRequest, plan: AccessPlan, flt: dict | None, spec: dict, values: tuple[str, ...]) -> None:
+    """`flt`: the filter argument as coerced (API names; enums as their values). As the resolver: an argument
+    is used when given and not null, and decides FORBIDDEN even when empty (`statuses: []`)."""
+    flt = flt or {}
+    root.used = tuple(argument for argument in spec if flt.get(argument) is not None)
     try:
         filters.readable_arguments(plan, spec, root.used)
     except HubError:
         raise Unsupported("a filter the caller may not use") from None
-    statuses = [s.value for s in (flt.statuses or [])] if flt is not None else []
+    statuses = [_plain(s) for s in flt.get("statuses") or []]
     for position, status in enumerate(statuses):
         root.values[root.stand_in("statuses", position=position)] = status
-    for argument in values:
-        value = getattr(flt, resolvers._snake(argument)) if flt is not None else None
-        if value is not None:
-            kind = "datetime" if isinstance(value, datetime) else "str"
-            root.values[root.stand_in(argument, kind)] = getattr(value, "value", value)
-    given = tuple(a for a in values if flt is not None and getattr(flt, resolvers._snake(a)) is not None)
+    given = tuple(argument for argument in values if flt.get(argument) is not None)
+    for argument in given:
+        value = flt[argument]
+        kind = "datetime" if isinstance(value, datetime) else "str"
+        root.values[root.stand_in(argument, kind)] = _plain(value)
     root.shape += (root.used, len(statuses), given)
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
 
 
 def _read_cases(root: RootRequest, arguments: dict, plan: AccessPlan, principal: Principal) -> None:

@@ -66,6 +66,10 @@ class CompiledReads:
         except Unsupported:
             context.metrics.read_path.labels("executor").inc()
             return None
+        except Exception:  # noqa: BLE001  (a planning fault must not cost the caller an answer)
+            log.warning("compiled read could not be planned; the executor answers", exc_info=True)
+            context.metrics.read_path.labels("executor").inc()
+            return None
         try:
             data, reads = await self._run(prepared, values)
             if reads.items:
