@@ -96,17 +96,22 @@ def _parsed(digest: str, text: str) -> Document:
 Fields = dict[str, list[FieldNode]]
 
 
+INTERFACES = {"Case": {"Case", "Node"}, "Assignment": {"Assignment", "Node"}}  # what a fragment on Node reaches
+
+
 def collect(selection_sets: list[SelectionSetNode], type_name: str, fragments: dict[str, FragmentDefinitionNode],
             variables: dict[str, Any]) -> Fields:
     """The fields of one object type the selection sets ask for, by response key, in the executor's order.
-    Fragments must name the type itself; @skip and @include are honoured; any other directive is not ours."""
+    A fragment applies when it names the type or an interface of it, and is passed over otherwise; @skip and
+    @include are honoured; any other directive is not ours."""
     fields: Fields = {}
+    applies = INTERFACES.get(type_name, {type_name})
     for selection_set in selection_sets:
-        _collect(selection_set, type_name, fragments, variables, fields, set())
+        _collect(selection_set, applies, fragments, variables, fields, set())
     return fields
 
 
-def _collect(selection_set: SelectionSetNode, type_name: str, fragments: dict[str, FragmentDefinitionNode],
+def _collect(selection_set: SelectionSetNode, applies: set[str], fragments: dict[str, FragmentDefinitionNode],
              variables: dict[str, Any], fields: Fields, visited: set[str]) -> None:
     for selection in selection_set.selections:
         if not _included(selection, variables):
@@ -114,18 +119,14 @@ def _collect(selection_set: SelectionSetNode, type_name: str, fragments: dict[st
         if isinstance(selection, FieldNode):
             fields.setdefault((selection.alias or selection.name).value, []).append(selection)
         elif isinstance(selection, InlineFragmentNode):
-            if selection.type_condition is not None and selection.type_condition.name.value != type_name:
-                raise Unsupported("a fragment on another type")
-            _collect(selection.selection_set, type_name, fragments, variables, fields, visited)
+            if selection.type_condition is None or selection.type_condition.name.value in applies:
+                _collect(selection.selection_set, applies, fragments, variables, fields, visited)
         elif isinstance(selection, FragmentSpreadNode):
             name = selection.name.value
-            if name in visited:
-                continue
-            visited.add(name)
             fragment = fragments[name]
-            if fragment.type_condition.name.value != type_name:
-                raise Unsupported("a fragment on another type")
-            _collect(fragment.selection_set, type_name, fragments, variables, fields, visited)
+            if name not in visited and fragment.type_condition.name.value in applies:
+                visited.add(name)
+                _collect(fragment.selection_set, applies, fragments, variables, fields, visited)
 
 
 def _included(selection: Any, variables: dict[str, Any]) -> bool:

@@ -21,16 +21,20 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from graphql import FieldNode, GraphQLSchema, OperationDefinitionNode
+from graphql import FieldNode, GraphQLError, GraphQLSchema, OperationDefinitionNode
 from graphql.execution.values import get_argument_values
 from sqlalchemy import Select, select
+from strawberry import relay
 
 from hub.assignments import repository as assignment_repository
+from hub.assignments.models import Assignment
 from hub.auth.principal import Principal
 from hub.cases import repository as case_repository
 from hub.cases.models import Case
+from hub.cases.repository import assignment_visible
 from hub.errors import HubError
 from hub.graphql import resolvers
+from hub.graphql.loaders import parse_uuid
 from hub.graphql.compiled.dialect import Dialect, sql_string
 from hub.graphql.compiled.document import Document, Fields, Unsupported, collect, sub_selections
 from hub.graphql.compiled.record import Compiled, RecordBuilder
@@ -60,6 +64,7 @@ class RootRequest:
     first: int = 0
     after: bool = False
     used: tuple[str, ...] = ()  # filter arguments given
+    node_type: str = ""  # node(id:): Case or Assignment
 
     def stand_in(self, name: str, kind: str = "str", position: int = 0) -> Any:
         """A value no request sends, unique per root and argument, that the runner replaces."""
@@ -81,7 +86,10 @@ def read_roots(schema: GraphQLSchema, document: Document, operation: OperationDe
         reader = READERS.get(name)
         if reader is None:
             raise Unsupported(f"root field {name}")
-        arguments = get_argument_values(query_type.fields[name], nodes[0], variables)
+        try:
+            arguments = get_argument_values(query_type.fields[name], nodes[0], variables)
+        except GraphQLError:
+            raise Unsupported("arguments that do not coerce") from None
         root = RootRequest(index, key, name, nodes, ())
         reader(root, arguments, plan, principal)
         roots.append(root)
@@ -154,8 +162,22 @@ def _read_case_by_number(root: RootRequest, arguments: dict, plan: AccessPlan, p
     root.values[root.stand_in("number")] = arguments["number"].strip().upper()
 
 
+def _read_node(root: RootRequest, arguments: dict, plan: AccessPlan, principal: Principal) -> None:
+    """A case or an assignment by global id; the type is in the id, so known before any SQL."""
+    try:
+        global_id = relay.GlobalID.from_id(arguments["id"])
+    except relay.GlobalIDValueError:
+        raise Unsupported("not a global id") from None
+    row_id = parse_uuid(global_id.node_id)
+    if global_id.type_name not in ("Case", "Assignment") or row_id is None:
+        raise Unsupported("not a case or an assignment")
+    root.node_type = global_id.type_name
+    root.values[root.stand_in("id", "uuid")] = row_id
+    root.shape += (global_id.type_name,)
+
+
 READERS = {"cases": _read_cases, "workQueue": _read_work_queue, "case": _read_case,
-           "caseByNumber": _read_case_by_number}
+           "caseByNumber": _read_case_by_number, "node": _read_node}
 
 
 # ---------------------------------------------------------------------------------------------------- building
@@ -231,6 +253,18 @@ class Planner:
         column = self.column(select(built.expression).select_from(source).scalar_subquery())
         ids = self.column(select(source.c.id).scalar_subquery())
         return RootPlan(root.key, "one", "case", ids, shape=built.shape, column=column)
+
+    def node(self, root: RootRequest) -> RootPlan:
+        """As Case.resolve_nodes (the scoped case loader) and assignments_by_ids (assignment_repository.get)."""
+        if root.node_type == "Case":
+            return self.case(root)
+        row_id = root.stand_in("id", "uuid")
+        source = select(Assignment).where(Assignment.id == row_id, assignment_visible(self.plan.lanes)) \
+            .subquery(self.builder.name("found"))
+        built = self.builder.assignment(root.nodes, source.c, source)
+        column = self.column(select(built.expression).select_from(source).scalar_subquery())
+        ids = self.column(select(source.c.case_id).scalar_subquery())
+        return RootPlan(root.key, "one", "assignment", ids, shape=built.shape, column=column)
 
     def case(self, root: RootRequest) -> RootPlan:
         case_id = root.stand_in("id", "uuid")
@@ -327,7 +361,7 @@ class Planner:
 
 
 BUILDERS = {"cases": Planner.cases, "workQueue": Planner.work_queue, "case": Planner.case,
-            "caseByNumber": Planner.case_by_number}
+            "caseByNumber": Planner.case_by_number, "node": Planner.node}
 
 
 def plan_key(document: Document, operation: OperationDefinitionNode, variables: dict[str, Any],
