@@ -73,6 +73,10 @@ class Dialect:
     def non_empty_object(self, column: Any) -> Any:
         raise NotImplementedError
 
+    def json_value(self, column: Any, key: str) -> Any:
+        """The JSON value under `key` of a JSON object column, as JSON (null when absent)."""
+        raise NotImplementedError
+
     def insertion_order(self, alias_name: str) -> Any:
         raise NotImplementedError
 
@@ -85,7 +89,7 @@ class PostgreSQL(Dialect):
 
     def array(self, element: Any, stmt: Select, order: list, correlate: Any, objects: bool = True) -> Any:
         aggregated = func.coalesce(func.json_agg(aggregate_order_by(element, *order)), literal_column("'[]'::json"))
-        inner = stmt.with_only_columns(aggregated)
+        inner = stmt.with_only_columns(aggregated, maintain_column_froms=True)
         return (inner.correlate(correlate) if correlate is not None else inner).scalar_subquery()
 
     def text(self, expression: Any) -> Any:
@@ -115,6 +119,9 @@ class PostgreSQL(Dialect):
     def json_text(self, column: Any, key: str) -> Any:
         return column.op("->>")(sql_string(key))
 
+    def json_value(self, column: Any, key: str) -> Any:
+        return column.op("->")(sql_string(key))
+
     def non_empty_object(self, column: Any) -> Any:
         return (func.json_typeof(column) == sql_string("object")) & (cast(column, Text) != sql_string("{}"))
 
@@ -133,7 +140,7 @@ class SQLite(Dialect):
 
     def array(self, element: Any, stmt: Select, order: list, correlate: Any, objects: bool = True) -> Any:
         # SQLite before 3.44 has no ORDER BY inside an aggregate: aggregate an ordered derived table.
-        inner = stmt.with_only_columns(element.label("element")).order_by(*order)
+        inner = stmt.with_only_columns(element.label("element"), maintain_column_froms=True).order_by(*order)
         rows = (inner.correlate(correlate) if correlate is not None else inner).subquery()
         value = func.json(rows.c.element) if objects else rows.c.element
         return func.coalesce(select(func.json_group_array(value)).scalar_subquery(),
@@ -154,6 +161,9 @@ class SQLite(Dialect):
 
     def json_text(self, column: Any, key: str) -> Any:
         return func.json_extract(column, sql_string(f"$.{key}"))
+
+    def json_value(self, column: Any, key: str) -> Any:
+        return func.json(column.op("->")(sql_string(f"$.{key}")))
 
     def non_empty_object(self, column: Any) -> Any:
         return (func.json_type(column) == sql_string("object")) & (column != sql_string("{}"))

@@ -36,7 +36,7 @@ from hub.errors import HubError
 from hub.graphql import resolvers
 from hub.graphql.loaders import parse_uuid
 from hub.graphql.compiled.dialect import Dialect, sql_string
-from hub.graphql.compiled.document import Document, Fields, Unsupported, collect, sub_selections
+from hub.graphql.compiled.document import Document, Unsupported, collect
 from hub.graphql.compiled.record import Compiled, RecordBuilder
 from hub.graphql.compiled.shape import Shape, Step
 from hub.policy import access, filters
@@ -228,12 +228,12 @@ class Statement:
 class Planner:
     """Builds the statement of one plan key (on a miss of the plan cache)."""
 
-    def __init__(self, dialect: Dialect, document: Document, variables: dict[str, Any], plan: AccessPlan,
-                 principal: Principal):
+    def __init__(self, dialect: Dialect, schema: GraphQLSchema, document: Document, variables: dict[str, Any],
+                 plan: AccessPlan, principal: Principal):
         self.dialect = dialect
         self.plan = template(plan, principal)
         self.reads = plan.uniform_reads
-        self.builder = RecordBuilder(dialect, self.reads, self.plan.lanes, self.plan.rows, document.fragments,
+        self.builder = RecordBuilder(dialect, schema, self.reads, self.plan.lanes, self.plan.rows, document.fragments,
                                      variables)
         self.columns: list[Any] = []
 

@@ -8,12 +8,16 @@ caller's roles read alike): not granted → null; masked → the mask (strings, 
 other value, as hub.policy.masking does); personal → noted where the object is present.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from itertools import count
 from typing import Any, Mapping
 
-from graphql import FieldNode
+from graphql import (
+    FieldNode, GraphQLEnumType, GraphQLList, GraphQLScalarType, GraphQLSchema, get_named_type, get_nullable_type,
+)
 from sqlalchemy import String, case, cast, null, select
 from sqlalchemy.orm import aliased
 
@@ -31,6 +35,7 @@ from hub.policy.access import CaseScope
 from hub.policy.plan import FieldAccess, Lane
 
 STRING, ENUM, INT, TIMESTAMP = "String", "Enum", "Int", "DateTime"
+FLOAT, BOOLEAN, DATE, LIST = "Float", "Boolean", "Date", "List"
 
 # type → GraphQL field → (column, kind). Every one is a plain column of the type's row.
 COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
@@ -74,6 +79,11 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "overriddenAt": ("materials_override_at", TIMESTAMP),
     },
 }
+# The unified form's sections: one per service, read from that service's assignment (the caller sees: a
+# utility, its own). Their values are keys of the assignment's `form` (snake_case), but the account number.
+SECTIONS = {"water": ("WATER", "WaterSection"), "electricity": ("ELECTRICITY", "ElectricitySection"),
+            "gas": ("GAS", "GasSection"), "heating": ("HEATING", "HeatingSection"),
+            "telecom": ("TELECOM", "TelecomSection")}
 VAT_INVOICE_KEYS = {"name": "name", "phone": "phone", "taxNumber": "tax_number", "taxAddress": "tax_address",
                     "bank": "bank", "bankAccount": "bank_account"}
 
@@ -89,9 +99,10 @@ class Compiled:
 class RecordBuilder:
     """Builds the JSON of the record's objects for one plan: one dialect, one set of reads, the caller's lanes."""
 
-    def __init__(self, dialect: Dialect, reads: Mapping[str, FieldAccess], lanes: tuple[Lane, ...], rows: CaseScope,
-                 fragments: dict, variables: dict[str, Any]):
+    def __init__(self, dialect: Dialect, schema: GraphQLSchema, reads: Mapping[str, FieldAccess],
+                 lanes: tuple[Lane, ...], rows: CaseScope, fragments: dict, variables: dict[str, Any]):
         self.dialect = dialect
+        self.schema = schema
         self.reads = reads
         self.lanes = lanes
         self.rows = rows
@@ -120,6 +131,8 @@ class RecordBuilder:
             "site": lambda n: self._one(n, "Site", Site, row.id, correlate, self._plain("Site")),
             "materials": lambda n: self._materials(n, row.id, correlate),
             "assignments": lambda n: self._assignments(n, row.id, correlate),
+            **{name: (lambda n, s=service, t=type_name: self._section(n, s, t, row.id, correlate))
+               for name, (service, type_name) in SECTIONS.items()},
         }
         return self._object("Case", nodes, row, special)
 
@@ -179,8 +192,8 @@ class RecordBuilder:
             if isinstance(built, Compiled):
                 return self.dialect.nested(built.expression), Step(child=built.shape)
             return built
-        column, kind = self._column(type_name, name)
-        value, transform = self._scalar(getattr(row, column), kind)
+        column, kind = self._column(type_name, name, row)
+        value, transform = self._scalar(column, kind)
         if masked:
             if kind == ENUM:
                 raise Unsupported("a masked enum")  # the executor refuses it as an error
@@ -190,15 +203,35 @@ class RecordBuilder:
             return value, Step(transform=lambda v, k=kind_of_mask: mask(k, v))
         return value, Step(transform=transform) if transform is not None else None
 
-    def _column(self, type_name: str, name: str) -> tuple[str, str]:
+    def _column(self, type_name: str, name: str, row: Any) -> tuple[Any, str]:
+        if type_name in SECTION_TYPES and name != "accountNumber":
+            return self.dialect.json_value(row.form, _snake(name)), self._form_kind(type_name, name)
         try:
-            return COLUMNS[type_name][name]
+            column, kind = COLUMNS[type_name][name]
         except KeyError:
             raise Unsupported(f"{type_name}.{name} has a resolver of its own") from None
+        return getattr(row, column), kind
+
+    def _form_kind(self, type_name: str, name: str) -> str:
+        field_type = self.schema.type_map[type_name].fields[name].type
+        named = get_named_type(field_type)
+        if isinstance(get_nullable_type(field_type), GraphQLList):
+            if not isinstance(named, GraphQLEnumType | GraphQLScalarType):
+                raise Unsupported(f"{type_name}.{name}: a list of objects")
+            return LIST
+        if isinstance(named, GraphQLEnumType):
+            return ENUM
+        if named.name not in (STRING, INT, FLOAT, BOOLEAN, DATE):
+            raise Unsupported(f"{type_name}.{name}: {named.name}")
+        return named.name
 
     def _scalar(self, column: Any, kind: str) -> tuple[Any, Any]:
         if kind == TIMESTAMP:
             return self.dialect.timestamp(column)
+        if kind == FLOAT:
+            return column, _float  # as the executor's Float: 800 in the form is 800.0
+        if kind == DATE:
+            return column, _date
         return column, None
 
     def _node_id(self, type_name: str, column: Any) -> tuple[Any, Step | None]:
@@ -239,6 +272,14 @@ class RecordBuilder:
         stmt = stmt.correlate(correlate) if correlate is not None else stmt
         return Compiled(stmt.scalar_subquery(), built.shape)
 
+    def _section(self, nodes: list[FieldNode], service: str, type_name: str, case_id: Any, correlate: Any) -> Compiled:
+        """The case's section of one service: from that service's assignment, if the caller sees it."""
+        alias = aliased(Assignment, name=self.name(service.lower()))
+        built = self._object(type_name, nodes, alias, {})
+        stmt = select(built.expression).where(alias.case_id == case_id, alias.service == sql_string(service),
+                                              *assignment_visible_within_case(self.lanes, alias))
+        return Compiled(stmt.correlate(correlate).scalar_subquery(), built.shape)
+
     def _scoped_case(self, nodes: list[FieldNode], case_id: Any, correlate: Any) -> Compiled:
         """An assignment's case, if the caller's rows hold it (as the case loader reads it)."""
         alias = aliased(CaseRow, name=self.name("case"))
@@ -261,3 +302,19 @@ class RecordBuilder:
         built = self.assignment(nodes, alias, alias)
         stmt = select(alias.id).where(alias.case_id == case_id, *assignment_visible_within_case(self.lanes, alias))
         return Compiled(self.dialect.array(built.expression, stmt, [alias.service], correlate), built.shape)
+
+
+SECTION_TYPES = frozenset(type_name for _, type_name in SECTIONS.values())
+
+
+def _snake(name: str) -> str:
+    """A form key from its API name: `capacityKw` → `capacity_kw`, `hourlyM3` → `hourly_m3`."""
+    return re.sub(r"([A-Z])", lambda m: "_" + m.group(1).lower(), name)
+
+
+def _float(value: Any) -> Any:
+    return None if value is None else float(value)
+
+
+def _date(value: Any) -> Any:
+    return date.fromisoformat(value).isoformat() if value else None

@@ -112,7 +112,7 @@ class CompiledReads:
         key = plan_key(document, operation, coerced.coerced, roots, plan, self._reads_key(plan.uniform_reads))
         prepared = self._plans.get(key)
         if prepared is None:
-            prepared = self._compile(Planner(self.dialect, document, coerced.coerced, plan, context.principal)
+            prepared = self._compile(Planner(self.dialect, self.schema, document, coerced.coerced, plan, context.principal)
                                      .build(roots))
             self._plans[key] = prepared
             if len(self._plans) > self.maxsize:
