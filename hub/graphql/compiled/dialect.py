@@ -53,6 +53,10 @@ class Dialect:
     def text(self, expression: Any) -> Any:
         return expression
 
+    def values(self, values: list[Any]) -> Any:
+        """A JSON array of plain values (ids, flags)."""
+        raise NotImplementedError
+
     def timestamp(self, column: Any) -> tuple[Any, Transform | None]:
         raise NotImplementedError
 
@@ -94,6 +98,9 @@ class PostgreSQL(Dialect):
 
     def text(self, expression: Any) -> Any:
         return cast(expression, Text)
+
+    def values(self, values: list[Any]) -> Any:
+        return func.json_build_array(*values)
 
     def timestamp(self, column: Any) -> tuple[Any, Transform | None]:
         """`datetime.isoformat()` of the UTC value: microseconds only when not zero, offset +00:00."""
@@ -137,6 +144,9 @@ class SQLite(Dialect):
 
     def nested(self, expression: Any) -> Any:
         return func.json(expression)  # keeps it JSON (not a string) inside the enclosing object
+
+    def values(self, values: list[Any]) -> Any:
+        return func.json_array(*values)
 
     def array(self, element: Any, stmt: Select, order: list, correlate: Any, objects: bool = True) -> Any:
         # SQLite before 3.44 has no ORDER BY inside an aggregate: aggregate an ordered derived table.

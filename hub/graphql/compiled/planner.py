@@ -23,7 +23,7 @@ from typing import Any
 
 from graphql import FieldNode, GraphQLError, GraphQLSchema, OperationDefinitionNode
 from graphql.execution.values import get_argument_values
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from strawberry import relay
 
 from hub.assignments import repository as assignment_repository
@@ -37,7 +37,7 @@ from hub.graphql import resolvers
 from hub.graphql.loaders import parse_uuid
 from hub.graphql.compiled.dialect import Dialect, sql_string
 from hub.graphql.compiled.document import Document, Unsupported, collect
-from hub.graphql.compiled.record import Compiled, RecordBuilder
+from hub.graphql.compiled.record import Compiled, Reads, RecordBuilder
 from hub.graphql.compiled.shape import Shape, Step
 from hub.policy import access, filters
 from hub.policy.access import role_scope, union
@@ -200,7 +200,7 @@ class Part:
     key: str
     kind: str  # "edges" | "pageInfo" | "typename"
     column: int = -1
-    shape: Shape | None = None
+    shape: Shape | None = None  # the pass over each edge (None: none needed)
     page_info: tuple[tuple[str, str], ...] = ()
 
 
@@ -212,10 +212,13 @@ class RootPlan:
     ids_column: int
     first: int = 0
     after: bool = False
-    shape: Shape | None = None  # for "one"
+    shape: Shape | None = None  # for "one": the pass over it (None: none needed)
     column: int = -1  # for "one"
     parts: list[Part] = field(default_factory=list)
     typename: str = ""
+    count_column: int = -1  # rows of the page: one more than `first` when more follow
+    always: tuple[tuple[str, str], ...] = ()  # (item, grant) read on every record present
+    sometimes: tuple[tuple[tuple[str, str], ...], ...] = ()  # read where the record's flag says so, in order
 
 
 @dataclass
@@ -249,10 +252,7 @@ class Planner:
 
     def _one_case(self, root: RootRequest, rows: Select) -> RootPlan:
         source = rows.subquery(self.builder.name("found"))
-        built = self.builder.case(root.nodes, source.c, source)
-        column = self.column(select(built.expression).select_from(source).scalar_subquery())
-        ids = self.column(select(source.c.id).scalar_subquery())
-        return RootPlan(root.key, "one", "case", ids, shape=built.shape, column=column)
+        return self._one(root, source, "case", self.builder.case(root.nodes, source.c, source))
 
     def node(self, root: RootRequest) -> RootPlan:
         """As Case.resolve_nodes (the scoped case loader) and assignments_by_ids (assignment_repository.get)."""
@@ -261,10 +261,24 @@ class Planner:
         row_id = root.stand_in("id", "uuid")
         source = select(Assignment).where(Assignment.id == row_id, assignment_visible(self.plan.lanes)) \
             .subquery(self.builder.name("found"))
-        built = self.builder.assignment(root.nodes, source.c, source)
+        return self._one(root, source, "assignment", self.builder.assignment(root.nodes, source.c, source))
+
+    def _one(self, root: RootRequest, source: Any, record: str, built: Compiled) -> RootPlan:
+        """One object or null, and beside it its record's ids and which of its personal items were read."""
         column = self.column(select(built.expression).select_from(source).scalar_subquery())
-        ids = self.column(select(source.c.case_id).scalar_subquery())
-        return RootPlan(root.key, "one", "assignment", ids, shape=built.shape, column=column)
+        plan = RootPlan(root.key, "one", record, -1, shape=built.shape.pruned(), column=column)
+        ids = self._ids(plan, source, self.builder.take_reads())
+        plan.ids_column = self.column(select(ids).select_from(source).scalar_subquery())
+        return plan
+
+    def _ids(self, plan: RootPlan, rows: Any, reads: list[Reads]) -> Any:
+        """A record's ids (an assignment's with its case's) and, per group of personal items that some objects
+        might not hold, whether they were read."""
+        plan.always = tuple(item for group in reads if group.present is None for item in group.items)
+        plan.sometimes = tuple(group.items for group in reads if group.present is not None)
+        values = [rows.c.id] + ([rows.c.case_id] if plan.record == "assignment" else [])
+        values += [group.present for group in reads if group.present is not None]
+        return self.dialect.values(values)
 
     def case(self, root: RootRequest) -> RootPlan:
         case_id = root.stand_in("id", "uuid")
@@ -318,7 +332,7 @@ class Planner:
             if name == "edges":
                 element, shape = self._edge(nodes, rows, record)
                 array = self.dialect.array(element, select(rows.c.id), order(rows.c), None)
-                plan.parts.append(Part(key, "edges", column=self.column(array), shape=shape))
+                plan.parts.append(Part(key, "edges", column=self.column(array), shape=shape.pruned()))
             elif name == "pageInfo":
                 info = self.builder.fields(nodes, "PageInfo")
                 plan.parts.append(Part(key, "pageInfo", page_info=tuple((k, n[0].name.value) for k, n in info.items())))
@@ -326,12 +340,9 @@ class Planner:
                 plan.parts.append(Part(key, "typename"))
             else:
                 raise Unsupported(f"{connection}.{name}")
-        if record == "case":
-            ids = self.dialect.array(page.c.id, select(page.c.id), order(page.c), None, objects=False)
-        else:
-            pair = self.dialect.object([("id", page.c.id), ("case", page.c.case_id)])
-            ids = self.dialect.array(pair, select(page.c.id), order(page.c), None)
-        plan.ids_column = self.column(ids)
+        ids = self._ids(plan, rows, self.builder.take_reads())
+        plan.ids_column = self.column(self.dialect.array(ids, select(rows.c.id), order(rows.c), None))
+        plan.count_column = self.column(select(func.count()).select_from(page).scalar_subquery())
         return plan
 
     def _edge(self, nodes: list[FieldNode], rows: Any, record: str) -> tuple[Any, Shape]:
@@ -352,7 +363,7 @@ class Planner:
                 pairs.append((key, sql_string(edge)))
             else:
                 raise Unsupported(f"{edge}.{name}")
-        return self.dialect.object(pairs), Shape((), steps)
+        return self.dialect.object(pairs), Shape(steps=steps)
 
     def _node(self, nodes: list[FieldNode], rows: Any, record: str) -> Compiled:
         if record == "case":

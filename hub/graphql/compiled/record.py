@@ -18,7 +18,7 @@ from typing import Any, Mapping
 from graphql import (
     FieldNode, GraphQLEnumType, GraphQLList, GraphQLScalarType, GraphQLSchema, get_named_type, get_nullable_type,
 )
-from sqlalchemy import String, case, cast, null, select
+from sqlalchemy import Select, String, and_, case, cast, inspect, null, select
 from sqlalchemy.orm import aliased
 
 from hub.assignments.models import Assignment
@@ -88,6 +88,13 @@ VAT_INVOICE_KEYS = {"name": "name", "phone": "phone", "taxNumber": "tax_number",
                     "bank": "bank", "bankAccount": "bank_account"}
 
 
+Within = Callable[[Any], Any]  # a condition on an object's row → the same, said of its record's root row
+
+
+def at_root(condition: Any) -> Any:
+    return condition
+
+
 @dataclass
 class Compiled:
     """One object of the response: its JSON expression and the pass over it."""
@@ -96,8 +103,21 @@ class Compiled:
     shape: Shape
 
 
+@dataclass(frozen=True)
+class Reads:
+    """Personal items read wherever an object is present: `present` is when, said of the record's root row
+    (None: always, where the record is)."""
+
+    present: Any
+    items: tuple[tuple[str, str], ...]  # (item, grant)
+
+
 class RecordBuilder:
-    """Builds the JSON of the record's objects for one plan: one dialect, one set of reads, the caller's lanes."""
+    """Builds the JSON of the record's objects for one plan: one dialect, one set of reads, the caller's lanes.
+
+    Beside the JSON it gathers `reads`: for each object that selects personal items, those items and when the
+    object is present (an EXISTS over the same rows that build it). The statement returns those conditions
+    with each record's id, so the audit needs no pass over the JSON (hub.audit: one READ record per case)."""
 
     def __init__(self, dialect: Dialect, schema: GraphQLSchema, reads: Mapping[str, FieldAccess],
                  lanes: tuple[Lane, ...], rows: CaseScope, fragments: dict, variables: dict[str, Any]):
@@ -108,6 +128,7 @@ class RecordBuilder:
         self.rows = rows
         self.fragments = fragments
         self.variables = variables
+        self.audited: list[Reads] = []  # of the record being built; the planner takes them per root
         self._names = count()
 
     def name(self, prefix: str) -> str:
@@ -119,52 +140,53 @@ class RecordBuilder:
             raise Unsupported("too many fields in one object")
         return fields
 
+    def take_reads(self) -> list[Reads]:
+        taken, self.audited = self.audited, []
+        return taken
+
     # ------------------------------------------------------------------ objects
 
-    def case(self, nodes: list[FieldNode], row: Any, correlate: Any) -> Compiled:
+    def case(self, nodes: list[FieldNode], row: Any, correlate: Any, within: Within = at_root) -> Compiled:
         """A Case from `row` (columns of cases); `correlate`: the FROM its subqueries refer to."""
         special = {
             "id": lambda _: self._node_id("Case", row.id),
-            "vatInvoice": lambda n: self._invoice(n, row.vat_invoice),
-            "applicant": lambda n: self._one(n, "Applicant", Applicant, row.id, correlate, self._applicant),
-            "agent": lambda n: self._one(n, "Agent", Agent, row.id, correlate, self._plain("Agent")),
-            "site": lambda n: self._one(n, "Site", Site, row.id, correlate, self._plain("Site")),
-            "materials": lambda n: self._materials(n, row.id, correlate),
-            "assignments": lambda n: self._assignments(n, row.id, correlate),
-            **{name: (lambda n, s=service, t=type_name: self._section(n, s, t, row.id, correlate))
+            "vatInvoice": lambda n: self._invoice(n, row.vat_invoice, within),
+            "applicant": lambda n: self._one(n, Applicant, [], row.id, correlate, within, self._applicant),
+            "agent": lambda n: self._one(n, Agent, [], row.id, correlate, within, self._plain("Agent")),
+            "site": lambda n: self._one(n, Site, [], row.id, correlate, within, self._plain("Site")),
+            "materials": lambda n: self._materials(n, row.id, correlate, within),
+            "assignments": lambda n: self._assignments(n, row.id, correlate, within),
+            **{name: (lambda n, s=service, t=type_name: self._section(n, s, t, row.id, correlate, within))
                for name, (service, type_name) in SECTIONS.items()},
         }
-        return self._object("Case", nodes, row, special)
+        return self._object("Case", nodes, row, special, within)
 
-    def assignment(self, nodes: list[FieldNode], row: Any, correlate: Any) -> Compiled:
-        present = {
-            "result": row.status == sql_string("COMPLETED"),
-            "materialsOverride": row.materials_override_at.is_not(None),
-        }
+    def assignment(self, nodes: list[FieldNode], row: Any, correlate: Any, within: Within = at_root) -> Compiled:
+        result, override = row.status == sql_string("COMPLETED"), row.materials_override_at.is_not(None)
         special = {
             "id": lambda _: self._node_id("Assignment", row.id),
-            "case": lambda n: self._scoped_case(n, row.case_id, correlate),
-            "result": lambda n: self._when(present["result"], self._object("AssignmentResult", n, row, {})),
-            "materialsOverride": lambda n: self._when(present["materialsOverride"],
-                                                      self._object("MaterialsOverride", n, row, {})),
+            "case": lambda n: self._scoped_case(n, row.case_id, correlate, within),
+            "result": lambda n: self._when(result, "AssignmentResult", n, row, within),
+            "materialsOverride": lambda n: self._when(override, "MaterialsOverride", n, row, within),
         }
-        return self._object("Assignment", nodes, row, special)
+        return self._object("Assignment", nodes, row, special, within)
 
-    def _applicant(self, nodes: list[FieldNode], row: Any, correlate: Any) -> Compiled:
-        special = {"legalRepresentative": lambda n: self._when(
-            row.legal_rep_name != sql_string(""), self._object("LegalRepresentative", n, row, {}))}
-        return self._object("Applicant", nodes, row, special)
+    def _applicant(self, nodes: list[FieldNode], row: Any, within: Within) -> Compiled:
+        legal = row.legal_rep_name != sql_string("")  # a representative is shown when named
+        special = {"legalRepresentative": lambda n: self._when(legal, "LegalRepresentative", n, row, within)}
+        return self._object("Applicant", nodes, row, special, within)
 
     def _plain(self, type_name: str) -> Callable:
-        return lambda nodes, row, correlate: self._object(type_name, nodes, row, {})
+        return lambda nodes, row, within: self._object(type_name, nodes, row, {}, within)
 
-    def _material(self, nodes: list[FieldNode], row: Any) -> Compiled:
-        special = {"file": lambda n: self._when(row.file_sha256.is_not(None), self._object("MaterialFile", n, row, {}))}
-        return self._object("Material", nodes, row, special)
+    def _material(self, nodes: list[FieldNode], row: Any, within: Within) -> Compiled:
+        special = {"file": lambda n: self._when(row.file_sha256.is_not(None), "MaterialFile", n, row, within)}
+        return self._object("Material", nodes, row, special, within)
 
     # ------------------------------------------------------------------ the parts of an object
 
-    def _object(self, type_name: str, nodes: list[FieldNode], row: Any, special: dict[str, Callable]) -> Compiled:
+    def _object(self, type_name: str, nodes: list[FieldNode], row: Any, special: dict[str, Callable],
+                within: Within) -> Compiled:
         pairs, notes, steps = [], [], {}
         for key, field_nodes in self.fields(nodes, type_name).items():
             name = field_nodes[0].name.value
@@ -172,7 +194,9 @@ class RecordBuilder:
             pairs.append((key, expression))
             if step is not None:
                 steps[key] = step
-        return Compiled(self.dialect.object(pairs), Shape(tuple(notes), steps))
+        if notes:
+            self.audited.append(Reads(within(None), tuple(notes)))
+        return Compiled(self.dialect.object(pairs), Shape(steps=steps))
 
     def _field(self, type_name: str, name: str, nodes: list[FieldNode], row: Any, special: dict[str, Callable],
                notes: list) -> tuple[Any, Step | None]:
@@ -238,10 +262,12 @@ class RecordBuilder:
         value, transform = self.dialect.node_id(type_name, column)
         return value, Step(transform=transform) if transform is not None else None
 
-    def _when(self, present: Any, built: Compiled) -> Compiled:
+    def _when(self, present: Any, type_name: str, nodes: list[FieldNode], row: Any, within: Within) -> Compiled:
+        """An object of the same row, shown only when `present` holds."""
+        built = self._object(type_name, nodes, row, {}, lambda condition: within(_and(present, condition)))
         return Compiled(case((present, built.expression), else_=null()), built.shape)
 
-    def _invoice(self, nodes: list[FieldNode], column: Any) -> tuple[Any, Step | None]:
+    def _invoice(self, nodes: list[FieldNode], column: Any, within: Within) -> tuple[Any, Step | None]:
         pairs, notes, steps = [], [], {}
         for key, field_nodes in self.fields(nodes, "VatInvoice").items():
             name = field_nodes[0].name.value
@@ -260,48 +286,68 @@ class RecordBuilder:
             pairs.append((key, value))
             if access.masked and access.mask != "NONE":
                 steps[key] = Step(transform=lambda v, k=access.mask: mask(k, v))
-        built = case((self.dialect.non_empty_object(column), self.dialect.object(pairs)), else_=null())
-        return self.dialect.nested(built), Step(child=Shape(tuple(notes), steps))
+        present = self.dialect.non_empty_object(column)  # VatInvoice(**invoice) when the invoice is a non-empty object
+        if notes:
+            self.audited.append(Reads(within(present), tuple(notes)))
+        built = case((present, self.dialect.object(pairs)), else_=null())
+        return self.dialect.nested(built), Step(child=Shape(steps=steps))
 
-    def _one(self, nodes: list[FieldNode], type_name: str, model: Any, case_id: Any, correlate: Any,
-             build: Callable) -> Compiled:
-        """The case's one applicant, agent or site (or none), as a scalar subquery."""
-        alias = aliased(model, name=self.name(type_name.lower()))
-        built = build(nodes, alias, alias)
-        stmt = select(built.expression).where(alias.case_id == case_id)
+    def _rows(self, model: Any, prefix: str, conditions: Callable[[Any], list], correlate: Any,
+              within: Within) -> tuple[Any, Select, Within]:
+        """Rows of `model` that hang off the current row: an alias, the select of them (correlated to the current
+        row), and how a condition on one of them is said of the root row (some such row meets it)."""
+        alias = aliased(model, name=self.name(prefix))
+        stmt = select(alias.id if hasattr(alias, "id") else alias.case_id).where(*conditions(alias))
         stmt = stmt.correlate(correlate) if correlate is not None else stmt
-        return Compiled(stmt.scalar_subquery(), built.shape)
 
-    def _section(self, nodes: list[FieldNode], service: str, type_name: str, case_id: Any, correlate: Any) -> Compiled:
+        def inner(condition: Any) -> Any:
+            found = stmt.where(condition) if condition is not None else stmt
+            return within(found.exists())
+
+        return alias, stmt, inner
+
+    def _one(self, nodes: list[FieldNode], model: Any, conditions: list, case_id: Any, correlate: Any,
+             within: Within, build: Callable) -> Compiled:
+        """The case's one applicant, agent or site (or none), as a scalar subquery."""
+        alias, stmt, inner = self._rows(model, model.__tablename__, lambda a: [a.case_id == case_id], correlate,
+                                        within)
+        built = build(nodes, alias, inner)
+        return Compiled(stmt.with_only_columns(built.expression).scalar_subquery(), built.shape)
+
+    def _section(self, nodes: list[FieldNode], service: str, type_name: str, case_id: Any, correlate: Any,
+                 within: Within) -> Compiled:
         """The case's section of one service: from that service's assignment, if the caller sees it."""
-        alias = aliased(Assignment, name=self.name(service.lower()))
-        built = self._object(type_name, nodes, alias, {})
-        stmt = select(built.expression).where(alias.case_id == case_id, alias.service == sql_string(service),
-                                              *assignment_visible_within_case(self.lanes, alias))
-        return Compiled(stmt.correlate(correlate).scalar_subquery(), built.shape)
+        alias, stmt, inner = self._rows(
+            Assignment, service.lower(), lambda a: [a.case_id == case_id, a.service == sql_string(service),
+                                                    *assignment_visible_within_case(self.lanes, a)], correlate, within)
+        built = self._object(type_name, nodes, alias, {}, inner)
+        return Compiled(stmt.with_only_columns(built.expression).scalar_subquery(), built.shape)
 
-    def _scoped_case(self, nodes: list[FieldNode], case_id: Any, correlate: Any) -> Compiled:
+    def _scoped_case(self, nodes: list[FieldNode], case_id: Any, correlate: Any, within: Within) -> Compiled:
         """An assignment's case, if the caller's rows hold it (as the case loader reads it)."""
-        alias = aliased(CaseRow, name=self.name("case"))
-        built = self.case(nodes, alias, alias)
-        stmt = select(built.expression).where(alias.id == case_id, scope_clause(self.rows, alias))
-        return Compiled(stmt.correlate(correlate).scalar_subquery(), built.shape)
+        alias, stmt, inner = self._rows(CaseRow, "case", lambda a: [a.id == case_id, scope_clause(self.rows, a)],
+                                        correlate, within)
+        built = self.case(nodes, alias, alias, inner)
+        return Compiled(stmt.with_only_columns(built.expression).scalar_subquery(), built.shape)
 
-    def _materials(self, nodes: list[FieldNode], case_id: Any, correlate: Any) -> Compiled:
-        """In the order they were presented (hub.materials.repository.PRESENTED)."""
-        name = self.name("material")
-        alias = aliased(Material, name=name)
-        built = self._material(nodes, alias)
-        order = [alias.added_at, self.dialect.insertion_order(name)]
-        stmt = select(alias.id).where(alias.case_id == case_id)
+    def _materials(self, nodes: list[FieldNode], case_id: Any, correlate: Any, within: Within) -> Compiled:
+        """In the order they were presented (hub.materials.repository.insertion_position)."""
+        alias, stmt, inner = self._rows(Material, "material", lambda a: [a.case_id == case_id], correlate, within)
+        built = self._material(nodes, alias, inner)
+        order = [alias.added_at, self.dialect.insertion_order(inspect(alias).name)]
         return Compiled(self.dialect.array(built.expression, stmt, order, correlate), built.shape)
 
-    def _assignments(self, nodes: list[FieldNode], case_id: Any, correlate: Any) -> Compiled:
+    def _assignments(self, nodes: list[FieldNode], case_id: Any, correlate: Any, within: Within) -> Compiled:
         """The assignments of the case the caller sees (a utility: its own), by service."""
-        alias = aliased(Assignment, name=self.name("assignment"))
-        built = self.assignment(nodes, alias, alias)
-        stmt = select(alias.id).where(alias.case_id == case_id, *assignment_visible_within_case(self.lanes, alias))
+        alias, stmt, inner = self._rows(
+            Assignment, "assignment",
+            lambda a: [a.case_id == case_id, *assignment_visible_within_case(self.lanes, a)], correlate, within)
+        built = self.assignment(nodes, alias, alias, inner)
         return Compiled(self.dialect.array(built.expression, stmt, [alias.service], correlate), built.shape)
+
+
+def _and(first: Any, second: Any) -> Any:
+    return second if first is None else first if second is None else and_(first, second)
 
 
 SECTION_TYPES = frozenset(type_name for _, type_name in SECTIONS.values())

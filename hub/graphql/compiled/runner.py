@@ -2,7 +2,8 @@
 
 Per request: the document from the cache, the limits and checks the executor would make, the plan from the
 plan cache (built and compiled to SQL text on a miss), one statement, the fixed pass where the plan needs
-one, the audit's READ records committed through the same group-commit appender, and the response.
+one, the audit's READ records (from the flags the statement returns beside the JSON) committed through the
+same group-commit appender, and the response.
 """
 
 import json
@@ -44,7 +45,6 @@ class Prepared:
     parameters: list[Any]  # processed; stand-ins in their places until replaced
     slots: list[tuple[int, Any, Any]]  # (position, stand-in, bind processor)
     roots: list[RootPlan]
-    shapes: dict[int, Shape | None]  # column → the pass over it (None: nothing to do)
 
 
 class CompiledReads:
@@ -148,14 +148,7 @@ class CompiledReads:
                 parameters.append(None)
             else:
                 parameters.append(processor(value) if processor else value)
-        shapes: dict[int, Shape | None] = {}
-        for root in statement.roots:
-            if root.kind == "one":
-                shapes[root.column] = root.shape.pruned()
-            for part in root.parts:
-                if part.kind == "edges":
-                    shapes[part.column] = part.shape.pruned()
-        return Prepared(compiled.string, parameters, slots, statement.roots, shapes)
+        return Prepared(compiled.string, parameters, slots, statement.roots)
 
     # ---------------------------------------------------------------- the statement and the pass
 
@@ -168,31 +161,28 @@ class CompiledReads:
             connection = await session.connection()
             row = (await connection.exec_driver_sql(prepared.sql, tuple(parameters))).one()
         reads = ReadLog()
-        pieces = [f"{json.dumps(root.key)}:{self._root(root, row, prepared.shapes, reads)}" for root in prepared.roots]
+        pieces = [f"{json.dumps(root.key)}:{self._root(root, row, reads)}" for root in prepared.roots]
         return "{" + ",".join(pieces) + "}", reads
 
-    def _root(self, root: RootPlan, row: Any, shapes: dict, reads: ReadLog) -> str:
+    def _root(self, root: RootPlan, row: Any, reads: ReadLog) -> str:
         if root.kind == "one":
             text = row[root.column]
             if text is None:
                 return "null"
-            case_id = self.dialect.row_id(row[root.ids_column])
-            return _finish(text, shapes[root.column], lambda value, shape: walk(value, shape, case_id, reads))
-        ids = json.loads(row[root.ids_column])
-        has_next, ids = len(ids) > root.first, ids[:root.first]
-        if root.record == "case":
-            cursors = [case_cursor(self.dialect.row_id(i)) for i in ids]
-            case_ids = [self.dialect.row_id(i) for i in ids]
-        else:
-            cursors = [assignment_cursor(self.dialect.row_id(i["id"])) for i in ids]
-            case_ids = [self.dialect.row_id(i["case"]) for i in ids]
+            self._note(root, json.loads(row[root.ids_column]), reads)
+            return _finish(text, root.shape)
+        records = json.loads(row[root.ids_column])
+        for record in records:
+            self._note(root, record, reads)
+        ids = [self.dialect.row_id(record[0]) for record in records]
+        encode = case_cursor if root.record == "case" else assignment_cursor
+        cursors = [encode(i) for i in ids]
         parts = []
         for part in root.parts:
             if part.kind == "edges":
-                text = _finish(row[part.column], shapes[part.column],
-                               lambda edges, shape: [walk(e, shape, c, reads) for e, c in zip(edges, case_ids)])
+                text = _finish(row[part.column], part.shape)
             elif part.kind == "pageInfo":
-                info = {"hasNextPage": has_next, "hasPreviousPage": root.after,
+                info = {"hasNextPage": int(row[root.count_column]) > root.first, "hasPreviousPage": root.after,
                         "startCursor": cursors[0] if cursors else None,
                         "endCursor": cursors[-1] if cursors else None, "__typename": "PageInfo"}
                 text = json.dumps({key: info[name] for key, name in part.page_info}, ensure_ascii=False)
@@ -201,14 +191,28 @@ class CompiledReads:
             parts.append(f"{json.dumps(part.key)}:{text}")
         return "{" + ",".join(parts) + "}"
 
+    def _note(self, root: RootPlan, record: list, reads: ReadLog) -> None:
+        """The personal items read of one record: those of every object always there, and those of objects the
+        statement found present (flags after the ids)."""
+        if not (root.always or root.sometimes):
+            return
+        case_id = self.dialect.row_id(record[1] if root.record == "assignment" else record[0])
+        flags = record[2:] if root.record == "assignment" else record[1:]
+        for code, grant in root.always:
+            reads.note(case_id, code, grant)
+        for items, present in zip(root.sometimes, flags, strict=True):
+            if present:
+                for code, grant in items:
+                    reads.note(case_id, code, grant)
 
-def _finish(text: str, shape: Shape | None, visit: Any) -> str:
-    """The database's JSON as it is, unless the plan has a pass over it; re-encoded only if the pass changed it."""
+
+def _finish(text: str, shape: Shape | None) -> str:
+    """The database's JSON as it is, unless the plan has a pass over it (masks, SQLite's formatting)."""
     if shape is None:
         return text
     value = json.loads(text)
-    visit(value, shape)
-    return json.dumps(value, ensure_ascii=False) if shape.transforms else text
+    walk(value, shape)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _is_stand_in(value: Any, stand_ins: set) -> bool:

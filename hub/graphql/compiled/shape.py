@@ -1,16 +1,14 @@
-"""The fixed pass over a compiled response: masks, SQLite's formatting, and which audited items were read.
+"""The fixed pass over a compiled response: masks, and the formatting SQLite's SQL cannot do exactly.
 
-The executor notes a personal item as read when the object holding it is present and the field was
-granted and requested (hub.graphql.field_policy), whatever its value. A compiled plan knows, per object of
-the response, the audited items it selects (`notes`); the pass visits the objects the response holds and
-notes them for the record's case. Masks are the policy's own functions (hub.policy.masking).
+Only the paths that need it are visited (`Shape.pruned`); a plan without masks on PostgreSQL has none, and
+its JSON goes into the response as the database wrote it. Masks are the policy's own functions
+(hub.policy.masking). Which personal items were read is not found here but returned by the statement beside
+the JSON (hub.graphql.compiled.record.Reads).
 """
 
 from dataclasses import dataclass, field
 from typing import Any
-import uuid
 
-from hub.audit.service import ReadLog
 from hub.graphql.compiled.dialect import Transform
 
 
@@ -24,17 +22,7 @@ class Step:
 
 @dataclass
 class Shape:
-    notes: tuple[tuple[str, str], ...] = ()  # (item, grant) read wherever this object is present
     steps: dict[str, Step] = field(default_factory=dict)
-
-    @property
-    def transforms(self) -> bool:
-        return any(s.transform is not None or (s.child is not None and s.child.transforms)
-                   for s in self.steps.values())
-
-    @property
-    def audits(self) -> bool:
-        return bool(self.notes) or any(s.child is not None and s.child.audits for s in self.steps.values())
 
     def pruned(self) -> "Shape | None":
         """Only what the pass has to visit; None when nothing."""
@@ -43,21 +31,19 @@ class Shape:
             child = step.child.pruned() if step.child is not None else None
             if step.transform is not None or child is not None:
                 steps[key] = Step(step.transform, child)
-        return Shape(self.notes, steps) if steps or self.notes else None
+        return Shape(steps) if steps else None
 
 
-def walk(value: Any, shape: Shape, case_id: uuid.UUID, reads: ReadLog) -> None:
-    """Finish `value` (an object, or a list of them) in place and note its reads for `case_id`."""
+def walk(value: Any, shape: Shape) -> None:
+    """Finish `value` (an object, or a list of them) in place."""
     if value is None:
         return
     if isinstance(value, list):
         for item in value:
-            walk(item, shape, case_id, reads)
+            walk(item, shape)
         return
-    for code, grant in shape.notes:
-        reads.note(case_id, code, grant)
     for key, step in shape.steps.items():
         if step.transform is not None:
             value[key] = step.transform(value[key])
         if step.child is not None:
-            walk(value[key], step.child, case_id, reads)
+            walk(value[key], step.child)
