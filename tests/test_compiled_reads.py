@@ -272,3 +272,19 @@ def _subject(token: str) -> str:
 
     payload = token.split(".")[1]
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"]
+
+
+async def test_the_my_cases_page_is_one_compiled_statement(hub, http, executor_hub, seeded):
+    """The page the app shows (and the benchmark measures) takes the compiled path; switched off, never."""
+    my_cases = _module(CHECKOUT / "bench" / "api_throughput.py").MY_CASES
+    own = seeded["cases"][1]
+    token = hub.token(Role.APPLICANT, None, APPLICANT)
+    before = await _compiled_count(http)
+    page = await GraphQLClient(http, token).run(my_cases)
+    assert [edge["node"]["number"] for edge in page["cases"]["edges"]] == [own["number"]]
+    assert {a["service"]: a["result"] for a in page["cases"]["edges"][0]["node"]["assignments"]}["WATER"] == {
+        "accountNumber": "W-NEW-0001"}
+    assert await _compiled_count(http) == before + 1
+    async with httpx.AsyncClient(base_url=executor_hub.url, timeout=30) as reference:
+        assert await GraphQLClient(reference, token).run(my_cases) == page
+        assert await _compiled_count(reference) == 0

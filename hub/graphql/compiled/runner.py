@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import GraphQLSchema
+from graphql import FieldNode, GraphQLSchema
 from graphql.execution.values import get_variable_values
 from strawberry.types import ExecutionResult
 
@@ -24,7 +24,7 @@ from hub.assignments.repository import encode_cursor as assignment_cursor
 from hub.db import Database
 from hub.graphql.compiled.dialect import for_backend
 from hub.graphql.compiled.document import Document, Documents, Unsupported
-from hub.graphql.compiled.planner import ORGANISATION, SUBJECT, Planner, RootPlan, plan_key, read_roots
+from hub.graphql.compiled.planner import ORGANISATION, READERS, SUBJECT, Planner, RootPlan, plan_key, read_roots
 from hub.graphql.compiled.shape import Shape, walk
 from hub.graphql.input_text import _cached_sites, problems
 from hub.graphql.limits import LimitExceeded, QueryLimits, check_document
@@ -57,9 +57,16 @@ class CompiledReads:
         self.maxsize = maxsize
         self._plans: OrderedDict[tuple, Prepared] = OrderedDict()
         self._reads_keys: OrderedDict[int, tuple[Mapping, frozenset]] = OrderedDict()
+        # A plan binds its values by position (asyncpg, aiosqlite); a driver with named parameters is left to the
+        # executor rather than planned anew on every request.
+        self.usable = db.engine.dialect.positional
+        if not self.usable:
+            log.info("compiled reads need a driver with positional parameters; the executor answers every query")
 
     async def answer(self, query: Any, variables: Any, operation_name: str | None, context: Any) -> ExecutionResult | None:
         """The response, or None when the executor is to answer (anything not compiled, any error)."""
+        if not self.usable:
+            return None
         started = time.perf_counter()
         try:
             document, prepared, values = self._prepare(query, variables, operation_name, context)
@@ -89,22 +96,7 @@ class CompiledReads:
 
     def _prepare(self, query: Any, variables: Any, operation_name: str | None,
                  context: Any) -> tuple[Document, Prepared, dict]:
-        if not isinstance(query, str) or not isinstance(variables, dict | None) or context.principal is None \
-                or context.snapshot is None:
-            raise Unsupported("not a plain request")
-        document = self.documents.get(query)
-        if document.node is None:
-            raise Unsupported("does not parse")
-        try:
-            check_document(document.node, self.schema, variables, self.limits)
-        except LimitExceeded:
-            raise Unsupported("over a limit") from None
-        if not self.documents.valid(document) or problems(_cached_sites(query), variables or {}):
-            raise Unsupported("invalid")
-        operation = document.operation(operation_name)
-        coerced = get_variable_values(self.schema, operation.variable_definitions or (), variables or {})
-        if isinstance(coerced, list):
-            raise Unsupported("variables do not coerce")
+        document, operation, coerced = self._checked(query, variables, operation_name, context)
         plan = policy_plan.decide(context.snapshot, context.principal, context.now())
         if plan.uniform_reads is None:
             raise Unsupported("the caller's roles read the records differently")
@@ -112,9 +104,8 @@ class CompiledReads:
         key = plan_key(document, operation, coerced.coerced, roots, plan, self._reads_key(plan.uniform_reads))
         prepared = self._plans.get(key)
         if prepared is None:
-            prepared = self._compile(Planner(self.dialect, self.schema, document, coerced.coerced, plan, context.principal)
-                                     .build(roots))
-            self._plans[key] = prepared
+            planner = Planner(self.dialect, self.schema, document, coerced.coerced, plan, context.principal)
+            prepared = self._plans[key] = self._compile(planner.build(roots))
             if len(self._plans) > self.maxsize:
                 self._plans.popitem(last=False)
         else:
@@ -123,6 +114,31 @@ class CompiledReads:
         for root in roots:
             values.update(root.values)
         return document, prepared, values
+
+    def _checked(self, query: Any, variables: Any, operation_name: str | None, context: Any) -> tuple:
+        """The document, operation and variables, if the executor would run them without an error; cheapest
+        refusals first, so a request that is not ours costs little."""
+        if not isinstance(query, str) or not isinstance(variables, dict | None) or context.principal is None \
+                or context.snapshot is None:
+            raise Unsupported("not a plain request")
+        if "mutation" in query or "subscription" in query:
+            raise Unsupported("not a query")  # (or says the word somewhere): not parsed twice
+        document = self.documents.get(query)
+        if document.node is None:
+            raise Unsupported("does not parse")
+        operation = document.operation(operation_name)
+        if not all(isinstance(s, FieldNode) and s.name.value in READERS for s in operation.selection_set.selections):
+            raise Unsupported("a root field that does not compile")  # before the limits and validation
+        try:
+            check_document(document.node, self.schema, variables, self.limits)
+        except LimitExceeded:
+            raise Unsupported("over a limit") from None
+        if not self.documents.valid(document) or problems(_cached_sites(query), variables or {}):
+            raise Unsupported("invalid")
+        coerced = get_variable_values(self.schema, operation.variable_definitions or (), variables or {})
+        if isinstance(coerced, list):
+            raise Unsupported("variables do not coerce")
+        return document, operation, coerced
 
     def _reads_key(self, reads: Mapping) -> frozenset:
         """The reads as a key, computed once per reads object (the policy snapshot keeps them while it holds)."""
