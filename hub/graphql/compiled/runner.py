@@ -10,7 +10,8 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +60,9 @@ class CompiledReads:
         self._reads_keys: OrderedDict[int, tuple[Mapping, frozenset]] = OrderedDict()
         # A plan binds its values by position (asyncpg, aiosqlite); a driver with named parameters is left to the
         # executor rather than planned anew on every request.
+        # On PostgreSQL one statement is one consistent snapshot by itself: no transaction around it (no BEGIN,
+        # no ROLLBACK). SQLite's connections begin their own transactions (hub.db): there, a read session.
+        self._autocommit = None if db.sqlite else db.engine.execution_options(isolation_level="AUTOCOMMIT")
         self.usable = db.engine.dialect.positional
         if not self.usable:
             log.info("compiled reads need a driver with positional parameters; the executor answers every query")
@@ -173,12 +177,20 @@ class CompiledReads:
         for position, stand_in, processor in prepared.slots:
             value = values[stand_in]
             parameters[position] = processor(value) if processor else value
-        async with self.db.read() as session:
-            connection = await session.connection()
+        async with self._connection() as connection:
             row = (await connection.exec_driver_sql(prepared.sql, tuple(parameters))).one()
         reads = ReadLog()
         pieces = [f"{json.dumps(root.key)}:{self._root(root, row, reads)}" for root in prepared.roots]
         return "{" + ",".join(pieces) + "}", reads
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[Any]:
+        if self._autocommit is not None:
+            async with self._autocommit.connect() as connection:
+                yield connection
+        else:
+            async with self.db.read() as session:
+                yield await session.connection()
 
     def _root(self, root: RootPlan, row: Any, reads: ReadLog) -> str:
         if root.kind == "one":
