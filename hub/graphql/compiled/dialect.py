@@ -81,6 +81,10 @@ class Dialect:
         """The JSON value under `key` of a JSON object column, as JSON (null when absent)."""
         raise NotImplementedError
 
+    def boolean(self, value: Any) -> tuple[Any, Transform | None]:
+        """A boolean column or JSON value."""
+        return value, None
+
     def insertion_order(self, alias_name: str) -> Any:
         raise NotImplementedError
 
@@ -174,6 +178,9 @@ class SQLite(Dialect):
 
     def json_value(self, column: Any, key: str) -> Any:
         return func.json(column.op("->")(sql_string(f"$.{key}")))
+
+    def boolean(self, value: Any) -> tuple[Any, Transform | None]:
+        return value, lambda v: None if v is None else bool(v)  # SQLite keeps booleans as 0 and 1
 
     def non_empty_object(self, column: Any) -> Any:
         return (func.json_type(column) == sql_string("object")) & (column != sql_string("{}"))

@@ -74,6 +74,7 @@ COLUMNS: dict[str, dict[str, tuple[str, str]]] = {
         "finishedAt": ("finished_at", TIMESTAMP),
     },
     "AssignmentResult": {"accountNumber": ("result_account_number", STRING), "remarks": ("result_remarks", STRING)},
+    "MaterialsCheck": {"complete": ("materials_complete", BOOLEAN)},  # the rest reads the catalogue: executor
     "MaterialsOverride": {
         "reason": ("materials_override_reason", STRING), "overriddenBy": ("materials_override_by", STRING),
         "overriddenAt": ("materials_override_at", TIMESTAMP),
@@ -168,6 +169,7 @@ class RecordBuilder:
             "case": lambda n: self._scoped_case(n, row.case_id, correlate, within),
             "result": lambda n: self._when(result, "AssignmentResult", n, row, within),
             "materialsOverride": lambda n: self._when(override, "MaterialsOverride", n, row, within),
+            "materials": lambda n: self._object("MaterialsCheck", n, row, {}, within),
         }
         return self._object("Assignment", nodes, row, special, within)
 
@@ -256,6 +258,8 @@ class RecordBuilder:
             return column, _float  # as the executor's Float: 800 in the form is 800.0
         if kind == DATE:
             return column, _date
+        if kind == BOOLEAN:
+            return self.dialect.boolean(column)
         return column, None
 
     def _node_id(self, type_name: str, column: Any) -> tuple[Any, Step | None]:
