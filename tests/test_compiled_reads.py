@@ -104,7 +104,7 @@ def suite_documents() -> list[str]:
             for query in re.findall(r"^query\b.*?(?=^\S|\Z)", block, re.S | re.M):
                 if re.search(r"\b(cases|case|caseByNumber|workQueue)\(", query):
                     documents.append(query)
-    return documents
+    return list(dict.fromkeys(documents))
 
 
 class Generator:
@@ -251,7 +251,7 @@ async def test_compiled_reads_answer_as_the_executor_does(hub, http, executor_hu
         for role, token in callers(hub).items():
             generator = Generator(random.Random(f"{role}-20261127"), cases)
             work = [(d, variables_for(d, cases, rng)) for d in documents] + \
-                   [(generator.document(), {}) for _ in range(12)]
+                   [(generator.document(), {}) for _ in range(10)]
             subject, answers = _subject(token), {}
             before = await _reads(http, governance, subject)
             for document, variables in work:
