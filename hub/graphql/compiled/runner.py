@@ -202,9 +202,8 @@ class CompiledReads:
         records = json.loads(row[root.ids_column])
         for record in records:
             self._note(root, record, reads)
-        ids = [self.dialect.row_id(record[0]) for record in records]
         encode = case_cursor if root.record == "case" else assignment_cursor
-        cursors = [encode(i) for i in ids]
+        cursors = [encode(self.dialect.row_id(record[0])) for record in records[:1] + records[1:][-1:]]
         parts = []
         for part in root.parts:
             if part.kind == "edges":
