@@ -30,6 +30,7 @@ from hub.observability.metrics import HubMetrics
 from hub.observability.timing import ServerTimingMiddleware
 from hub.notifications.senders import LogSender, Sender, WebhookSender
 from hub.notifications.worker import OutboxWorker
+from hub.graphql.compiled.runner import CompiledReads
 from hub.graphql.context import MaterialFiles
 from hub.graphql.documents import PersistedDocuments
 from hub.graphql.http import BodyLimitMiddleware, GraphQLRequestLimits
@@ -85,8 +86,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
                           retention=timedelta(days=settings.personal_data_retention_days))
     limits = QueryLimits.configured(settings, schema._schema)
     documents = PersistedDocuments(db, limits, frozenset(settings.registered_documents_only))
+    compiled = CompiledReads(db, schema._schema, limits) if settings.compiled_reads else None
     graphql = HubGraphQL(db=db, tokens=tokens, policies=policies, feed=feed, clock=clock, metrics=metrics, audit=audit,
-                         files=files, limits=limits, documents=documents)
+                         files=files, limits=limits, documents=documents, compiled=compiled)
     file_endpoints = FileEndpoints(db=db, policies=policies, clock=clock, store=store, links=links, settings=settings)
     form_endpoints = FormEndpoints(db=db, policies=policies, clock=clock, links=forms)
     outbox = OutboxWorker(db, sms_sender(settings), retry_base_seconds=settings.sms_retry_base_seconds,

@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     console: bool | None = Field(
         None, description="Serve the governance console and the supervisors' dashboard at /console (all its files "
         "from the hub itself); default on when `environment` is `embedded`, off in `production`.")
+    compiled_reads: bool = Field(
+        True, description="Answer the record's hot reads (cases, case, caseByNumber, workQueue over the record's "
+        "columns) with one SQL statement per request instead of the GraphQL executor; identical responses.")
     log_level: str = Field("INFO", description="Python log level.")
     max_body_bytes: int = Field(262_144, gt=0, description="Largest request body (and WebSocket message) accepted; larger ones are refused with 413 before they are read.")
     max_document_bytes: int = Field(32_768, gt=0, description="Largest GraphQL document, in UTF-8 bytes.")

@@ -35,10 +35,10 @@ def _one_each(db: Database, model: Any, key: Any, where: Callable[[Sequence], An
     return DataLoader(load)
 
 
-def _many_each(db: Database, model: Any, key: Any, order: Any, where: Sequence = ()) -> DataLoader:
+def _many_each(db: Database, model: Any, key: Any, order: Sequence, where: Sequence = ()) -> DataLoader:
     async def load(keys: Sequence) -> list:
         async with db.read() as session:
-            stmt = select(model).where(key.in_(keys), *where).order_by(order)
+            stmt = select(model).where(key.in_(keys), *where).order_by(*order)
             rows = (await session.scalars(stmt)).all()
         grouped: dict = defaultdict(list)
         for row in rows:
@@ -127,8 +127,9 @@ def build_loaders(db: Database, plan: AccessPlan) -> Loaders:
         agent=_one_each(db, Agent, Agent.case_id),
         previous_holder=_one_each(db, PreviousHolder, PreviousHolder.case_id),
         site=_one_each(db, Site, Site.case_id),
-        materials=_many_each(db, Material, Material.case_id, Material.added_at),
-        assignments=_many_each(db, Assignment, Assignment.case_id, Assignment.service,
+        materials=_many_each(db, Material, Material.case_id,
+                             (Material.added_at, materials_repository.insertion_position(db.sqlite))),
+        assignments=_many_each(db, Assignment, Assignment.case_id, (Assignment.service,),
                                where=assignment_visible_within_case(plan.lanes)),
         commitment=_one_each(db, Commitment, Commitment.case_id),
         reference=ReferenceData(db),

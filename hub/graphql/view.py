@@ -30,6 +30,7 @@ from hub.db import Database
 from hub.observability.metrics import HubMetrics
 from hub.errors import Unauthenticated
 from hub.i18n import _l, negotiate, use_locale
+from hub.graphql.compiled.runner import CompiledReads, RawData
 from hub.graphql.context import HubContext, MaterialFiles
 from hub.graphql.documents import DocumentRefused, PersistedDocuments, names_a_document, refused
 from hub.graphql.http import GRAPHQL_RESPONSE_JSON, RequestError, request_error_response, response_media_type
@@ -46,7 +47,7 @@ class HubGraphQL(GraphQL):
 
     def __init__(self, *, db: Database, tokens: TokenService, policies: PolicyStore, feed: EventFeed, clock: Clock,
                  metrics: HubMetrics, audit: AuditWriter, files: MaterialFiles, limits: QueryLimits,
-                 documents: PersistedDocuments):
+                 documents: PersistedDocuments, compiled: CompiledReads | None = None):
         super().__init__(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL], graphql_ide=None)
         self.db = db
         self.tokens = tokens
@@ -58,6 +59,7 @@ class HubGraphQL(GraphQL):
         self.files = files
         self.limits = limits
         self.documents = documents
+        self.compiled = compiled  # hot reads as one statement (hub.graphql.compiled); None: the executor only
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -95,7 +97,13 @@ class HubGraphQL(GraphQL):
         variables are already within the limits (GraphQLRequestLimits, ahead of authentication)."""
         allowed = {OperationType.QUERY} | ({OperationType.MUTATION} if request_adapter.method == "POST" else set())
         try:
+            # first: which document (a registered one, or text this caller may send), for either path
             request_data = await self.documents.resolve_http(request, request_data, context.principal)
+            if self.compiled is not None and not set(request_data.extensions or {}) - {"persistedQuery"}:
+                compiled = await self.compiled.answer(request_data.query, request_data.variables,
+                                                      request_data.operation_name, context)
+                if compiled is not None:
+                    return compiled
             result = await self.schema.execute(
                 request_data.query, root_value=root_value, variable_values=request_data.variables,
                 context_value=context, operation_name=request_data.operation_name, allowed_operation_types=allowed,
@@ -132,7 +140,10 @@ class HubGraphQL(GraphQL):
             raise RequestError(400, "BAD_REQUEST", _l("the request is not valid JSON: {reason}", reason=error.msg)) from None
 
     def encode_json(self, data: object) -> str:
-        """Chinese text as UTF-8, not `\\u` escapes (over HTTP and WebSocket)."""
+        """Chinese text as UTF-8, not `\\u` escapes (over HTTP and WebSocket); a compiled read's `data` is JSON
+        text already (hub.graphql.compiled.runner.RawData)."""
+        if isinstance(data, dict) and isinstance(data.get("data"), RawData) and len(data) == 1:
+            return '{"data":' + data["data"] + "}"
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     def decode_json(self, data: str | bytes) -> object:
