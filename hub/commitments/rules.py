@@ -82,11 +82,11 @@ def form_of(case_type: str | None, applicant_kind: str | None) -> ApplicationFor
 
 
 def current_texts(texts: dict[str, PublishedText], today: date) -> dict[str, PublishedText]:
-    """Per form, the newest version in force today."""
+    """Per form, the newest version in force today. Before a form's first version (a hub clock set back for a
+    demonstration or a test) that first version applies: there is no older wording to hold an applicant to."""
     current: dict[str, PublishedText] = {}
-    for text in texts.values():
-        if text.effective_from <= today and (text.form not in current
-                                             or text.effective_from > current[text.form].effective_from):
+    for text in sorted(texts.values(), key=lambda t: t.effective_from):
+        if text.effective_from <= today or text.form not in current:
             current[text.form] = text
     return current
 
