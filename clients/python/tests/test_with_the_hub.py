@@ -24,7 +24,7 @@ async def clerk(real_hub):  # type: ignore[no-untyped-def]
 
 
 def company(hub, org: str, subject: str) -> HubClient:  # type: ignore[no-untyped-def]
-    return HubClient(hub.url, StaticToken(hub.token(Role.UTILITY, org, subject)))
+    return HubClient(hub.url, StaticToken(hub.token(Role.UTILITY, org, subject)), language="en")  # refusals read in English
 
 
 async def test_complete_over_incomplete_materials_needs_the_stated_reason_which_the_assignment_keeps(real_hub, clerk):

@@ -42,8 +42,8 @@ describe("registered documents only (HUB_REGISTERED_DOCUMENTS_ONLY)", () => {
   let tokens: Record<string, string>;
   let applicantToken: string;
   const idNumber = newIdNumber();
-  const app = (documents: DocumentMode, fetchImpl?: typeof fetch) =>
-    new HubClient({ url: held.url, token: applicantToken, documents, fetch: fetchImpl, webSocketImpl: WebSocket });
+  const app = (documents: DocumentMode, fetchImpl?: typeof fetch) => new HubClient({ // refusals read in English
+    url: held.url, token: applicantToken, documents, fetch: fetchImpl, webSocketImpl: WebSocket, language: "en" });
 
   before(async () => {
     manifest = JSON.parse(await readFile(MANIFEST_FILE, "utf8"));
