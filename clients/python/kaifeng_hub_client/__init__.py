@@ -7,7 +7,7 @@ from kaifeng_hub_client.auth import ClientCredentials, StaticToken, TokenSource
 from kaifeng_hub_client.client import ASSIGNMENT_FIELDS, HubClient, idempotency_key
 from kaifeng_hub_client.cursor_store import CursorStore, HandState, Handoff
 from kaifeng_hub_client.errors import (
-    AccessRevoked, ConflictError, ForbiddenError, HubError, IllegalTransitionError, NotFoundError,
+    AccessRevoked, ConflictError, DownloadError, ForbiddenError, HubError, IllegalTransitionError, NotFoundError,
     PreconditionNotMetError, SubscriptionClosed, TokenError, UserError, ValidationError, WriteRefused,
 )
 from kaifeng_hub_client.subscribe import (
@@ -15,7 +15,8 @@ from kaifeng_hub_client.subscribe import (
 )
 
 __all__ = [
-    "ASSIGNMENT_FIELDS", "AccessRevoked", "ClientCredentials", "ConflictError", "CursorStore", "ForbiddenError",
+    "ASSIGNMENT_FIELDS", "AccessRevoked", "ClientCredentials", "ConflictError", "CursorStore", "DownloadError",
+    "ForbiddenError",
     "HandState", "Handoff", "HubClient", "HubError", "IllegalTransitionError", "NotFoundError",
     "PreconditionNotMetError", "StaticToken",
     "SubscriptionClosed", "SubscriptionEvent", "TokenError", "TokenSource", "UserError", "ValidationError",

@@ -31,8 +31,12 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Starts the hub (embedded: migrations, reference data, demo tokens) and waits until /readyz answers. */
-export async function startHub(databaseUrl?: string): Promise<HubProcess> {
+/**
+ * Starts the hub (embedded: migrations, reference data, demo tokens) and waits until /readyz answers. `settings`
+ * adds HUB_* settings, e.g. another instance on the same database and signing key (HUB_DATABASE_URL,
+ * HUB_SIGNING_KEY_FILE) held to registered documents (HUB_REGISTERED_DOCUMENTS_ONLY).
+ */
+export async function startHub(databaseUrl?: string, settings: Record<string, string> = {}): Promise<HubProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), "hub-ts-client-"));
   const port = await freePort();
   const env = {
@@ -42,6 +46,7 @@ export async function startHub(databaseUrl?: string): Promise<HubProcess> {
     HUB_PORT: String(port),
     HUB_DATABASE_URL: databaseUrl ?? `sqlite+aiosqlite:///${join(dataDir, "hub.sqlite3")}`,
     HUB_LOG_LEVEL: "WARNING",
+    ...settings,
   };
   const child = spawn(HUB_COMMAND, ["serve"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const log = createWriteStream(join(dataDir, "hub.log"));
