@@ -80,6 +80,18 @@ def _connect_failures_are_disconnects(engine: AsyncEngine) -> None:
             context.is_disconnect = True
 
 
+def _replace_closed_connections(engine: AsyncEngine) -> None:
+    """After a database restart, pooled connections are found dead and replaced at checkout instead of failing
+    the request that draws them. The server ends each session with a message and closes its socket, which the
+    driver notices as it happens, so asking the driver costs nothing; SQLAlchemy's pre-ping would spend three
+    round trips (BEGIN, a query, ROLLBACK) on every checkout, on every request."""
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _checkout(_dbapi_connection, record, _proxy):  # type: ignore[no-untyped-def]
+        if record.driver_connection.is_closed():
+            raise sa_exc.DisconnectionError("the pooled connection was closed by the server")
+
+
 def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     """Take transaction control from pysqlite so writers can BEGIN IMMEDIATE.
 
@@ -111,11 +123,11 @@ class Database:
         self.sqlite = is_sqlite(url)
         kwargs: dict = {"echo": echo}
         if not self.sqlite:
-            # pre-ping: after a database restart, pooled connections are found dead and replaced at checkout
-            # instead of failing the request that draws them.
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800, pool_pre_ping=True)
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
         self.engine = create_async_engine(url, **kwargs)
         _connect_failures_are_disconnects(self.engine)
+        if not self.sqlite:
+            _replace_closed_connections(self.engine)
         if self.sqlite:
             _configure_sqlite(self.engine, int(busy_timeout * 1000))
         write_engine = self.engine.execution_options(hub_write=True)
@@ -131,16 +143,25 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        """All-or-nothing: commits on normal exit with its events, rolls back on any error."""
+        """All-or-nothing: commits on normal exit with its events, rolls back on any error.
+
+        A unit of work may ask for more around its commit: `session.info["before_commit"]` (coroutine functions
+        of the session, run inside the transaction) and `session.info["after_commit"]` (callables run once it
+        committed), e.g. to announce a policy change (hub/policy/freshness.py)."""
         from hub.events.log import append_pending
 
         async with self._writes() as session:
             async with session.begin():
                 yield session
+                for hook in session.info.get("before_commit", ()):
+                    await hook(session)
                 appended = await append_pending(session)
+            committed = session.info.get("after_commit", ())
         if appended:
             for callback in self.after_event_commit:
                 callback()
+        for callback in committed:
+            callback()
 
     async def dispose(self) -> None:
         await self.engine.dispose()
