@@ -1,4 +1,4 @@
-"""Appending to the event log inside the writer's transaction.
+"""Appending to the event log (and the audit chain) inside the writer's transaction.
 
 Cursor guarantee: a reader that has seen every event up to cursor C and later
 asks for events after C never misses one. Sequence numbers are handed out at
@@ -6,20 +6,26 @@ insert time but become visible at commit, so two writers could commit out of
 number order and a reader between the two commits would skip the smaller
 number. We close that window by making number assignment and commit one
 critical section: events are inserted as the very last statement of the unit of
-work, under a transaction-scoped lock (PostgreSQL advisory lock; on SQLite the
-database write lock held since BEGIN IMMEDIATE). Hence cursor order is commit
-order. The lock is held only from the event insert to commit.
+work, under a transaction-scoped lock held to commit. Hence cursor order is commit order.
+
+The lock is the audit chain head's row lock (hub.audit.service), which every
+append to the chain takes anyway: one lock, taken once, for both logs. On
+PostgreSQL the critical section is two round trips and the commit — the head
+read FOR UPDATE (with the NOTIFY that wakes every instance's feed at commit),
+then one statement that inserts the audit records, moves the head and inserts
+the events; everything else the unit of work wrote was flushed before the lock.
+On SQLite the database write lock, held since BEGIN IMMEDIATE, is the lock.
 """
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import func, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.audit import service as audit
 from hub.events.models import Event
 
-EVENT_APPEND_LOCK = 0x4B46_4855_4201  # arbitrary, fixed key for pg_advisory_xact_lock
 NOTIFY_CHANNEL = "hub_events"
 
 
@@ -36,30 +42,31 @@ def record(
     payload: dict | None = None,
 ) -> None:
     """Queue an event; it is written with the unit of work's commit, or not at all."""
-    session.info.setdefault("pending_events", []).append(
-        Event(
-            kind=kind,
-            case_id=case_id,
-            occurred_at=at,
-            actor_subject=actor_subject,
-            actor_organisation=actor_organisation,
-            assignment_id=assignment_id,
-            organisation_code=organisation_code,
-            payload=payload or {},
-        )
-    )
+    session.info.setdefault("pending_events", []).append({
+        "kind": kind, "case_id": case_id, "occurred_at": at, "actor_subject": actor_subject,
+        "actor_organisation": actor_organisation, "assignment_id": assignment_id,
+        "organisation_code": organisation_code, "payload": payload or {},
+    })
 
 
 async def append_pending(session: AsyncSession) -> int:
-    """Insert the queued events; returns how many. On PostgreSQL also NOTIFY (delivered at commit)
-    so that every instance's event feed wakes up."""
-    pending: list[Event] = session.info.pop("pending_events", [])
-    if not pending:
+    """Insert the queued audit records and events under the lock; returns how many events."""
+    events: list[dict] = session.info.pop("pending_events", [])
+    records: list[dict] = session.info.pop("pending_audit", [])
+    if not events and not records:
         return 0
     await session.flush()  # the record's own rows first, outside the lock
-    if session.bind.dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_APPEND_LOCK})
-        await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
-    session.add_all(pending)
-    await session.flush()
-    return len(pending)
+    postgres = session.bind.dialect.name == "postgresql"
+    notify = [func.pg_notify(NOTIFY_CHANNEL, "")] if events and postgres else []
+    head = (await session.execute(audit.head_lock(*notify))).first()
+    if head is None:
+        raise audit.ChainHeadMissing("the audit chain head is missing; run `hub audit verify`")
+    statements = audit.writes(*audit.chained(head.last_id, head.last_hash, records)) if records else []
+    if events:
+        statements.append(insert(Event.__table__).values(events))
+    if postgres:  # one round trip: the others ride along as data-modifying CTEs of the last
+        last = statements.pop()
+        statements = [last.add_cte(*(s.cte(f"w{i}") for i, s in enumerate(statements)))]
+    for statement in statements:
+        await session.execute(statement)
+    return len(events)
