@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timezone
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator, event
+from sqlalchemy import DateTime, MetaData, Table, TypeDecorator, event, insert, inspect
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -153,6 +153,7 @@ class Database:
         async with self._writes() as session:
             async with session.begin():
                 yield session
+                await insert_queued(session)
                 for hook in session.info.get("before_commit", ()):
                     await hook(session)
                 appended = await append_pending(session)
@@ -165,6 +166,41 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def queue_insert(session: AsyncSession, table: Table, row: dict) -> None:
+    """Insert `row` with the unit of work, before its events (Core: no ORM object to track or reload)."""
+    session.info.setdefault("pending_rows", {}).setdefault(table, []).append(row)
+
+
+def row_of(obj: object) -> dict:
+    """A new ORM object's row as plain column values; a column never set gets its default, on the object too
+    (which the caller reads afterwards, as if it had been loaded)."""
+    row = {}
+    for attr in inspect(obj).mapper.column_attrs:
+        if attr.key not in obj.__dict__:
+            default = attr.columns[0].default
+            value = None if default is None else default.arg if default.is_scalar else default.arg(None)
+            setattr(obj, attr.key, value)
+        row[attr.columns[0].key] = getattr(obj, attr.key)
+    return row
+
+
+async def insert_queued(session: AsyncSession) -> None:
+    """The queued rows, one multi-row INSERT per table in the order first queued (parents before children)."""
+    pending = session.info.pop("pending_rows", {})
+    await session.flush()  # what the unit of work changed through the ORM (it may name the queued rows' ids)
+    await execute_together(session, [insert(table).values(rows) for table, rows in pending.items()])
+
+
+async def execute_together(session: AsyncSession, statements: list) -> None:
+    """Run the statements in order; on PostgreSQL in one round trip, the others riding along as data-modifying
+    CTEs of the last (run at once, each seeing none of the others' rows; constraints are checked at its end)."""
+    if len(statements) > 1 and session.bind.dialect.name == "postgresql":
+        last = statements[-1]
+        statements = [last.add_cte(*(s.cte(f"w{i}") for i, s in enumerate(statements[:-1])))]
+    for statement in statements:
+        await session.execute(statement)
 
 
 class UTCDateTime(TypeDecorator):

@@ -24,6 +24,7 @@ from sqlalchemy import func, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit import service as audit
+from hub.db import execute_together
 from hub.events.models import Event
 
 NOTIFY_CHANNEL = "hub_events"
@@ -55,7 +56,7 @@ async def append_pending(session: AsyncSession) -> int:
     records: list[dict] = session.info.pop("pending_audit", [])
     if not events and not records:
         return 0
-    await session.flush()  # the record's own rows first, outside the lock
+    await session.flush()  # the record's own rows first, outside the lock (hub.db.insert_queued did the rest)
     postgres = session.bind.dialect.name == "postgresql"
     notify = [func.pg_notify(NOTIFY_CHANNEL, "")] if events and postgres else []
     head = (await session.execute(audit.head_lock(*notify))).first()
@@ -64,9 +65,5 @@ async def append_pending(session: AsyncSession) -> int:
     statements = audit.writes(*audit.chained(head.last_id, head.last_hash, records)) if records else []
     if events:
         statements.append(insert(Event.__table__).values(events))
-    if postgres:  # one round trip: the others ride along as data-modifying CTEs of the last
-        last = statements.pop()
-        statements = [last.add_cte(*(s.cte(f"w{i}") for i, s in enumerate(statements)))]
-    for statement in statements:
-        await session.execute(statement)
+    await execute_together(session, statements)
     return len(events)
