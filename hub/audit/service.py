@@ -64,10 +64,14 @@ def entry(principal: Principal, *, kind: str, operation: str, at: datetime, outc
     }
 
 
-def digest(prev_hash: str, record: dict) -> str:
+def canonical(record: dict) -> str:
+    """The text a record's hash covers (after the previous record's hash)."""
     content = {k: (str(v) if isinstance(v, (uuid.UUID, datetime)) else v) for k, v in record.items()}
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def digest(prev_hash: str, record: dict) -> str:
+    return hashlib.sha256((prev_hash + canonical(record)).encode()).hexdigest()
 
 
 CHAINED = ("at", "subject", "organisation", "client_id", "kind", "operation", "case_id", "items", "grants", "outcome")
@@ -110,10 +114,9 @@ def chained(last_id: int, last_hash: str, records: list[dict]) -> tuple[list[dic
     return rows, last_id, last_hash
 
 
-def head_lock(*also):  # type: ignore[no-untyped-def]
-    """SELECT the head FOR UPDATE (Core: no ORM object for one row read under a lock), with `also` columns."""
-    return (select(AuditHead.last_id, AuditHead.last_hash, *also).where(AuditHead.id == HEAD_ID)
-            .with_for_update())
+def head_lock():  # type: ignore[no-untyped-def]
+    """SELECT the head FOR UPDATE (Core: no ORM object for one row read under a lock)."""
+    return select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == HEAD_ID).with_for_update()
 
 
 def writes(rows: list[dict], last_id: int, last_hash: str) -> list:

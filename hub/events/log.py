@@ -9,18 +9,21 @@ critical section: events are inserted as the very last statement of the unit of
 work, under a transaction-scoped lock held to commit. Hence cursor order is commit order.
 
 The lock is the audit chain head's row lock (hub.audit.service), which every
-append to the chain takes anyway: one lock, taken once, for both logs. On
-PostgreSQL the critical section is two round trips and the commit — the head
-read FOR UPDATE (with the NOTIFY that wakes every instance's feed at commit),
-then one statement that inserts the audit records, moves the head and inserts
-the events; everything else the unit of work wrote was flushed before the lock.
-On SQLite the database write lock, held since BEGIN IMMEDIATE, is the lock.
+append to the chain takes anyway: one lock, taken once, for both logs, and only
+for the final append and the commit. On PostgreSQL that is one call,
+`hub_append_logs` (migration 0010), which takes the lock, chains and inserts the
+audit records, moves the head, inserts the events and NOTIFYs every instance's
+feed (delivered at commit); then the commit. Everything else the unit of work
+wrote was sent before (hub.db.insert_queued). On SQLite the database write
+lock, held since BEGIN IMMEDIATE, is the lock, and the hub appends itself.
 """
 
+import json
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, insert
+from sqlalchemy import insert, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit import service as audit
@@ -28,6 +31,7 @@ from hub.db import execute_together
 from hub.events.models import Event
 
 NOTIFY_CHANNEL = "hub_events"
+HEAD_MISSING = "HU001"  # the SQLSTATE hub_append_logs raises without the chain head
 
 
 def record(
@@ -57,9 +61,10 @@ async def append_pending(session: AsyncSession) -> int:
     if not events and not records:
         return 0
     await session.flush()  # the record's own rows first, outside the lock (hub.db.insert_queued did the rest)
-    postgres = session.bind.dialect.name == "postgresql"
-    notify = [func.pg_notify(NOTIFY_CHANNEL, "")] if events and postgres else []
-    head = (await session.execute(audit.head_lock(*notify))).first()
+    if session.bind.dialect.name == "postgresql":
+        await _append_in_one_call(session, records, events)
+        return len(events)
+    head = (await session.execute(audit.head_lock())).first()
     if head is None:
         raise audit.ChainHeadMissing("the audit chain head is missing; run `hub audit verify`")
     statements = audit.writes(*audit.chained(head.last_id, head.last_hash, records)) if records else []
@@ -67,3 +72,20 @@ async def append_pending(session: AsyncSession) -> int:
         statements.append(insert(Event.__table__).values(events))
     await execute_together(session, statements)
     return len(events)
+
+
+async def _append_in_one_call(session: AsyncSession, records: list[dict], events: list[dict]) -> None:
+    """PostgreSQL: the lock, the chained audit records, the head, the events and the NOTIFY in one round trip
+    (hub_append_logs, migration 0010), so that only the commit follows while the lock is held."""
+    chained = [{**record, "canonical": audit.canonical(audit.content(record))} for record in records]
+    try:
+        await session.execute(text("SELECT hub_append_logs(CAST(:records AS jsonb), CAST(:events AS jsonb))"),
+                              {"records": _json(chained), "events": _json(events)})
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) == HEAD_MISSING:
+            raise audit.ChainHeadMissing("the audit chain head is missing; run `hub audit verify`") from None
+        raise
+
+
+def _json(rows: list[dict]) -> str:
+    return json.dumps(rows, ensure_ascii=False, default=lambda v: v.isoformat() if isinstance(v, datetime) else str(v))
