@@ -5,12 +5,13 @@ recorded as the last step before commit (see hub/events/log.py for why).
 """
 
 import errno
+import json
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timezone
+from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, MetaData, Table, TypeDecorator, event, insert, inspect
+from sqlalchemy import DateTime, MetaData, Table, TypeDecorator, event, insert, inspect, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -187,20 +188,27 @@ def row_of(obj: object) -> dict:
 
 
 async def insert_queued(session: AsyncSession) -> None:
-    """The queued rows, one multi-row INSERT per table in the order first queued (parents before children)."""
-    pending = session.info.pop("pending_rows", {})
+    """The queued rows, in the order first queued (parents before children): on PostgreSQL all tables in one
+    statement (each a data-modifying CTE over its rows as JSON: one round trip, one cached statement per set of
+    tables; constraints are checked at its end); on SQLite one executemany per table."""
+    pending: dict[Table, list[dict]] = session.info.pop("pending_rows", {})
     await session.flush()  # what the unit of work changed through the ORM (it may name the queued rows' ids)
-    await execute_together(session, [insert(table).values(rows) for table, rows in pending.items()])
+    if not pending:
+        return
+    if session.bind.dialect.name != "postgresql":
+        for table, rows in pending.items():
+            await session.execute(insert(table), rows)
+        return
+    tables = list(pending)
+    inserts = ", ".join(f"w{i} AS (INSERT INTO {t.name} SELECT * FROM jsonb_populate_recordset(NULL::{t.name}, "
+                        f"CAST(:rows{i} AS jsonb)))" for i, t in enumerate(tables))
+    await session.execute(text(f"WITH {inserts} SELECT 1"),
+                          {f"rows{i}": as_json(pending[t]) for i, t in enumerate(tables)})
 
 
-async def execute_together(session: AsyncSession, statements: list) -> None:
-    """Run the statements in order; on PostgreSQL in one round trip, the others riding along as data-modifying
-    CTEs of the last (run at once, each seeing none of the others' rows; constraints are checked at its end)."""
-    if len(statements) > 1 and session.bind.dialect.name == "postgresql":
-        last = statements[-1]
-        statements = [last.add_cte(*(s.cte(f"w{i}") for i, s in enumerate(statements[:-1])))]
-    for statement in statements:
-        await session.execute(statement)
+def as_json(rows: list[dict]) -> str:
+    """Rows as a JSON array for PostgreSQL to read back into columns (times with their offset, ids as text)."""
+    return json.dumps(rows, ensure_ascii=False, default=lambda v: v.isoformat() if isinstance(v, datetime) else str(v))
 
 
 class UTCDateTime(TypeDecorator):

@@ -119,7 +119,8 @@ def head_lock():  # type: ignore[no-untyped-def]
     return select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == HEAD_ID).with_for_update()
 
 
-def writes(rows: list[dict], last_id: int, last_hash: str) -> list:
-    """The statements that insert chained rows and move the head."""
-    return [insert(AuditRecord.__table__).values(rows),
-            update(AuditHead.__table__).where(AuditHead.id == HEAD_ID).values(last_id=last_id, last_hash=last_hash)]
+async def write(session: AsyncSession, rows: list[dict], last_id: int, last_hash: str) -> None:
+    """Insert chained rows and move the head (under the head's lock)."""
+    await session.execute(insert(AuditRecord.__table__), rows)
+    await session.execute(update(AuditHead.__table__).where(AuditHead.id == HEAD_ID)
+                          .values(last_id=last_id, last_hash=last_hash))

@@ -18,7 +18,6 @@ wrote was sent before (hub.db.insert_queued). On SQLite the database write
 lock, held since BEGIN IMMEDIATE, is the lock, and the hub appends itself.
 """
 
-import json
 import uuid
 from datetime import datetime
 
@@ -27,7 +26,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit import service as audit
-from hub.db import execute_together
+from hub.db import as_json
 from hub.events.models import Event
 
 NOTIFY_CHANNEL = "hub_events"
@@ -67,10 +66,10 @@ async def append_pending(session: AsyncSession) -> int:
     head = (await session.execute(audit.head_lock())).first()
     if head is None:
         raise audit.ChainHeadMissing("the audit chain head is missing; run `hub audit verify`")
-    statements = audit.writes(*audit.chained(head.last_id, head.last_hash, records)) if records else []
+    if records:
+        await audit.write(session, *audit.chained(head.last_id, head.last_hash, records))
     if events:
-        statements.append(insert(Event.__table__).values(events))
-    await execute_together(session, statements)
+        await session.execute(insert(Event.__table__), events)
     return len(events)
 
 
@@ -80,12 +79,9 @@ async def _append_in_one_call(session: AsyncSession, records: list[dict], events
     chained = [{**record, "canonical": audit.canonical(audit.content(record))} for record in records]
     try:
         await session.execute(text("SELECT hub_append_logs(CAST(:records AS jsonb), CAST(:events AS jsonb))"),
-                              {"records": _json(chained), "events": _json(events)})
+                              {"records": as_json(chained), "events": as_json(events)})
     except DBAPIError as error:
         if getattr(error.orig, "sqlstate", None) == HEAD_MISSING:
             raise audit.ChainHeadMissing("the audit chain head is missing; run `hub audit verify`") from None
         raise
 
-
-def _json(rows: list[dict]) -> str:
-    return json.dumps(rows, ensure_ascii=False, default=lambda v: v.isoformat() if isinstance(v, datetime) else str(v))
