@@ -47,6 +47,7 @@ from hub.catalogue.loader import load_sharing_catalogue
 from hub.timelimits.loader import load_time_limits
 from hub.timelimits.scheduler import TimeLimitScheduler
 from hub.clock import clock_for
+from hub.policy.freshness import PolicyWatch
 from hub.policy.snapshot import PolicyStore
 from hub.reference.loader import load_reference_data
 
@@ -61,10 +62,6 @@ def sms_sender(settings: Settings) -> Sender:
     return LogSender(settings.sms_log_file or settings.data_dir / "sms.log")
 
 
-async def _version(policies: PolicyStore) -> int:
-    return (await policies.current()).version
-
-
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     clock = clock_for(settings)
@@ -75,7 +72,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     db = Database(settings.database_url, pool_size=settings.db_pool_size,
                   busy_timeout=settings.sqlite_busy_timeout_seconds)
     policies = PolicyStore(db)
+    policy_watch = PolicyWatch(policies, poll_seconds=settings.policy_poll_seconds)
     feed = EventFeed(db, queue_size=settings.subscription_queue_size)
+    policies.listeners.append(feed.policy_changed)
     metrics = HubMetrics()
     audit = AuditWriter(db)
     store = build_store(settings)
@@ -105,7 +104,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await load_time_limits(session, clock.now())
             if generated:
                 demo.announce_tokens(tokens, settings)
-        await feed.start(policy_version=lambda: _version(policies))
+        await feed.start()
+        policy_watch.start()
         loops = [outbox.background(), scheduler.background(), collector.background(),
                  checkpointer(db, key, clock.now, settings.audit_checkpoint_seconds)]
         for loop in loops:
@@ -114,6 +114,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         for loop in loops:
             await loop.stop()
         await audit.stop()
+        await policy_watch.stop()
         await feed.stop()
         await db.dispose()
 

@@ -73,6 +73,9 @@ class Settings(BaseSettings):
         None, description="Start the hub's clock at this ISO time (without an offset: Kaifeng local time) and let it "
         "run on from there, for demonstrations and acceptance; refused when `environment` is `production`.")
     db_pool_size: int = Field(10, description="Connections per instance (PostgreSQL).")
+    policy_poll_seconds: float = Field(
+        5.0, gt=0, description="How often each instance checks the policy version in case it missed an invalidation "
+        "(its LISTEN connection was down); changes normally reach every instance at once.")
     sqlite_busy_timeout_seconds: float = Field(
         30.0, gt=0, description="How long a SQLite write waits for the write lock before the request is answered 503.")
     graphiql: bool | None = Field(

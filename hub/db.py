@@ -5,12 +5,13 @@ recorded as the last step before commit (see hub/events/log.py for why).
 """
 
 import errno
+import json
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timezone
+from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator, event
+from sqlalchemy import DateTime, MetaData, Table, TypeDecorator, event, insert, inspect, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -80,6 +81,18 @@ def _connect_failures_are_disconnects(engine: AsyncEngine) -> None:
             context.is_disconnect = True
 
 
+def _replace_closed_connections(engine: AsyncEngine) -> None:
+    """After a database restart, pooled connections are found dead and replaced at checkout instead of failing
+    the request that draws them. The server ends each session with a message and closes its socket, which the
+    driver notices as it happens, so asking the driver costs nothing; SQLAlchemy's pre-ping would spend three
+    round trips (BEGIN, a query, ROLLBACK) on every checkout, on every request."""
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _checkout(_dbapi_connection, record, _proxy):  # type: ignore[no-untyped-def]
+        if record.driver_connection.is_closed():
+            raise sa_exc.DisconnectionError("the pooled connection was closed by the server")
+
+
 def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int) -> None:
     """Take transaction control from pysqlite so writers can BEGIN IMMEDIATE.
 
@@ -111,11 +124,11 @@ class Database:
         self.sqlite = is_sqlite(url)
         kwargs: dict = {"echo": echo}
         if not self.sqlite:
-            # pre-ping: after a database restart, pooled connections are found dead and replaced at checkout
-            # instead of failing the request that draws them.
-            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800, pool_pre_ping=True)
+            kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
         self.engine = create_async_engine(url, **kwargs)
         _connect_failures_are_disconnects(self.engine)
+        if not self.sqlite:
+            _replace_closed_connections(self.engine)
         if self.sqlite:
             _configure_sqlite(self.engine, int(busy_timeout * 1000))
         write_engine = self.engine.execution_options(hub_write=True)
@@ -131,19 +144,71 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        """All-or-nothing: commits on normal exit with its events, rolls back on any error."""
+        """All-or-nothing: commits on normal exit with its events, rolls back on any error.
+
+        A unit of work may ask for more around its commit: `session.info["before_commit"]` (coroutine functions
+        of the session, run inside the transaction) and `session.info["after_commit"]` (callables run once it
+        committed), e.g. to announce a policy change (hub/policy/freshness.py)."""
         from hub.events.log import append_pending
 
         async with self._writes() as session:
             async with session.begin():
                 yield session
+                await insert_queued(session)
+                for hook in session.info.get("before_commit", ()):
+                    await hook(session)
                 appended = await append_pending(session)
+            committed = session.info.get("after_commit", ())
         if appended:
             for callback in self.after_event_commit:
                 callback()
+        for callback in committed:
+            callback()
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def queue_insert(session: AsyncSession, table: Table, row: dict) -> None:
+    """Insert `row` with the unit of work, before its events (Core: no ORM object to track or reload)."""
+    session.info.setdefault("pending_rows", {}).setdefault(table, []).append(row)
+
+
+def row_of(obj: object) -> dict:
+    """A new ORM object's row as plain column values; a column never set gets its default, on the object too
+    (which the caller reads afterwards, as if it had been loaded)."""
+    row = {}
+    for attr in inspect(obj).mapper.column_attrs:
+        if attr.key not in obj.__dict__:
+            default = attr.columns[0].default
+            value = None if default is None else default.arg if default.is_scalar else default.arg(None)
+            setattr(obj, attr.key, value)
+        row[attr.columns[0].key] = getattr(obj, attr.key)
+    return row
+
+
+async def insert_queued(session: AsyncSession) -> None:
+    """The queued rows, in the order first queued (parents before children): on PostgreSQL all tables in one
+    statement (each a data-modifying CTE over its rows as JSON: one round trip, one cached statement per set of
+    tables; constraints are checked at its end); on SQLite one executemany per table."""
+    pending: dict[Table, list[dict]] = session.info.pop("pending_rows", {})
+    await session.flush()  # what the unit of work changed through the ORM (it may name the queued rows' ids)
+    if not pending:
+        return
+    if session.bind.dialect.name != "postgresql":
+        for table, rows in pending.items():
+            await session.execute(insert(table), rows)
+        return
+    tables = list(pending)
+    inserts = ", ".join(f"w{i} AS (INSERT INTO {t.name} SELECT * FROM jsonb_populate_recordset(NULL::{t.name}, "
+                        f"CAST(:rows{i} AS jsonb)))" for i, t in enumerate(tables))
+    await session.execute(text(f"WITH {inserts} SELECT 1"),
+                          {f"rows{i}": as_json(pending[t]) for i, t in enumerate(tables)})
+
+
+def as_json(rows: list[dict]) -> str:
+    """Rows as a JSON array for PostgreSQL to read back into columns (times with their offset, ids as text)."""
+    return json.dumps(rows, ensure_ascii=False, default=lambda v: v.isoformat() if isinstance(v, datetime) else str(v))
 
 
 class UTCDateTime(TypeDecorator):

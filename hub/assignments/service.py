@@ -67,7 +67,7 @@ async def transition(
         raise NotFound(_l("no such assignment"))
     access.ensure_may_write_assignment(principal, seen.organisation_code)
     access.ensure_may_write(plan.lane(Role.UTILITY).writes, items.transition_items(action.value))  # as the utility
-    case = await case_repository.lock_for_write(session, plan.rows, seen.case_id)
+    case = await case_repository.lock_for_write(session, plan.rows, seen.case_id, materials=False)
     assignments = await lock_assignments(session, seen.case_id)
     assignment = next(a for a in assignments if a.id == assignment_id)
     digest = idempotency.request_hash(action=action.value, assignment=str(assignment_id), version=expected_version,

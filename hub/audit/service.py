@@ -64,10 +64,14 @@ def entry(principal: Principal, *, kind: str, operation: str, at: datetime, outc
     }
 
 
-def digest(prev_hash: str, record: dict) -> str:
+def canonical(record: dict) -> str:
+    """The text a record's hash covers (after the previous record's hash)."""
     content = {k: (str(v) if isinstance(v, (uuid.UUID, datetime)) else v) for k, v in record.items()}
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def digest(prev_hash: str, record: dict) -> str:
+    return hashlib.sha256((prev_hash + canonical(record)).encode()).hexdigest()
 
 
 CHAINED = ("at", "subject", "organisation", "client_id", "kind", "operation", "case_id", "items", "grants", "outcome")
@@ -91,20 +95,32 @@ async def lock_head(session: AsyncSession) -> AuditHead:
 
 
 async def append(session: AsyncSession, records: list[dict]) -> None:
-    """Chain and insert records and move the head; call inside the writing transaction.
+    """Add records to the chain with the unit of work (hub.db.Database.write): they are chained and inserted,
+    and the head moved, as its last statements before commit, or not at all (hub.events.log.append_pending)."""
+    session.info.setdefault("pending_audit", []).extend(records)
 
-    Records are numbered from the head (under its lock), not by a database sequence, so the chain's
-    order is its id order on every backend, and a head set back makes appends fail instead of forking.
-    """
-    if not records:
-        return
-    head = await lock_head(session)
-    last_id, previous = head.last_id, head.last_hash
+
+def chained(last_id: int, last_hash: str, records: list[dict]) -> tuple[list[dict], int, str]:
+    """The records as rows after the head (`last_id`, `last_hash`), and the head they leave.
+
+    Numbered from the head (under its lock), not by a database sequence, so the chain's order is its id order
+    on every backend, and a head set back makes appends fail instead of forking."""
     rows = []
     for record in records:
-        hashed = digest(previous, content(record))
+        hashed = digest(last_hash, content(record))
         last_id += 1
-        rows.append({**record, "id": last_id, "prev_hash": previous, "hash": hashed})
-        previous = hashed
-    await session.execute(insert(AuditRecord.__table__), rows)  # Core: no ORM objects for an append-only log
-    await session.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(last_id=last_id, last_hash=previous))
+        rows.append({**record, "id": last_id, "prev_hash": last_hash, "hash": hashed})
+        last_hash = hashed
+    return rows, last_id, last_hash
+
+
+def head_lock():  # type: ignore[no-untyped-def]
+    """SELECT the head FOR UPDATE (Core: no ORM object for one row read under a lock)."""
+    return select(AuditHead.last_id, AuditHead.last_hash).where(AuditHead.id == HEAD_ID).with_for_update()
+
+
+async def write(session: AsyncSession, rows: list[dict], last_id: int, last_hash: str) -> None:
+    """Insert chained rows and move the head (under the head's lock)."""
+    await session.execute(insert(AuditRecord.__table__), rows)
+    await session.execute(update(AuditHead.__table__).where(AuditHead.id == HEAD_ID)
+                          .values(last_id=last_id, last_hash=last_hash))

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, and_, exists, false, or_, select, true, tuple_, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from hub.assignments.models import Assignment
 from hub.cases.models import Agent, Applicant, Case, Site
@@ -125,16 +125,21 @@ def by_number_query(scope: CaseScope, number: str, readable: Readable = EVERYWHE
     return visible(scope).where(Case.number == number, *readable_clauses(readable))
 
 
-async def lock_for_write(session: AsyncSession, scope: CaseScope, case_id: uuid.UUID) -> Case | None:
-    """The current case row, locked until commit (case first, then its assignments: one lock order)."""
+async def lock_for_write(session: AsyncSession, scope: CaseScope, case_id: uuid.UUID, *,
+                         materials: bool = True) -> Case | None:
+    """The current case row with its parties (and materials unless not needed), locked until commit (case
+    first, then its assignments: one lock order). The parties come in the same query (one row each)."""
+    options = [joinedload(Case.applicant), joinedload(Case.agent)]
+    if materials:
+        options.append(selectinload(Case.materials))
     stmt = (
         visible(scope)
         .where(Case.id == case_id)
-        .options(selectinload(Case.applicant), selectinload(Case.agent), selectinload(Case.materials))
+        .options(*options)
         .with_for_update(of=Case)
         .execution_options(populate_existing=True)
     )
-    return (await session.scalars(stmt)).one_or_none()
+    return (await session.scalars(stmt)).unique().one_or_none()
 
 
 async def number_taken(session: AsyncSession, number: str) -> bool:

@@ -17,6 +17,7 @@ from hub.commitments.models import Commitment
 from hub.catalogue import items
 from hub.cases.validation import Reference, validate_materials, validate_submission
 from hub.clock import local_day
+from hub.db import queue_insert, row_of
 from hub.enums import TERMINAL_ASSIGNMENT_STATUSES, AssignmentStatus, CaseStatus, Role
 from hub.errors import Conflict, ErrorCode, NotFound
 from hub.events import log
@@ -72,19 +73,30 @@ async def submit_case(
         contact_phone=(valid["contact"] or {}).get("phone"),
         **_intake_columns(valid["intake"] or {}),
     )
-    case.applicant = _applicant(valid["applicant"], principal, role)
-    case.previous_holder = _previous_holder(valid["previous_holder"]) if valid["previous_holder"] else None
-    case.agent = Agent(**valid["agent"]) if valid["agent"] else None
-    case.site = Site(**valid["site"])
-    case.commitment = _commitment(valid["commitment"], ref, principal, now)
-    case.materials = [_material(item, principal, now, uploads) for item in valid["materials"]]
+    case.applicant = _applicant(valid["applicant"], principal, role, case.id)
+    case.previous_holder = (_previous_holder(valid["previous_holder"], case.id) if valid["previous_holder"]
+                            else None)
+    case.agent = Agent(**valid["agent"], case_id=case.id) if valid["agent"] else None
+    case.site = Site(**valid["site"], case_id=case.id)
+    case.commitment = _commitment(valid["commitment"], ref, principal, now, case.id)
+    case.materials = [_material(item, principal, now, uploads, case.id) for item in valid["materials"]]
     case.assignments = await _route(session, case, valid["services"], now)
-    session.add(case)
+    _insert(session, case)
     _record(session, case, "CASE_SUBMITTED", principal, now, {"number": case.number, "status": case.status})
     await notifications.notify(session, case, "CASE_SUBMITTED", now)
     for assignment in case.assignments:
         record_assignment_event(session, assignment, case, "ASSIGNMENT_CREATED", principal, now)
     return case
+
+
+def _insert(session: AsyncSession, case: Case) -> None:
+    """The case and its parts as one INSERT per table with the unit of work's commit; the objects stay as
+    they are (not tracked by the session), so the answer is built from them without reading anything back."""
+    parts = [case, case.applicant, case.previous_holder, case.agent, case.site, case.commitment, *case.materials,
+             *case.assignments]
+    for part in parts:
+        if part is not None:
+            queue_insert(session, type(part).__table__, row_of(part))
 
 
 async def _unused_number(session: AsyncSession, now: datetime) -> str:
@@ -94,9 +106,10 @@ async def _unused_number(session: AsyncSession, now: datetime) -> str:
             return number
 
 
-def _applicant(data: dict, principal: Principal, role: Role) -> Applicant:
+def _applicant(data: dict, principal: Principal, role: Role, case_id: uuid.UUID) -> Applicant:
     legal = data.get("legal_representative") or {}
     return Applicant(
+        case_id=case_id,
         kind=data["kind"],
         name=data["name"],
         phone=data.get("phone"),
@@ -112,16 +125,16 @@ def _applicant(data: dict, principal: Principal, role: Role) -> Applicant:
     )
 
 
-def _commitment(data: dict, ref: Reference, principal: Principal, now: datetime) -> Commitment:
+def _commitment(data: dict, ref: Reference, principal: Principal, now: datetime, case_id: uuid.UUID) -> Commitment:
     """What was agreed is kept by the text's hash too, so the record proves the wording even if a text were lost."""
-    return Commitment(**data, text_sha256=ref.commitment_texts[data["version"]].sha256, recorded_by=principal.subject,
+    return Commitment(**data, case_id=case_id, text_sha256=ref.commitment_texts[data["version"]].sha256, recorded_by=principal.subject,
                       recorded_at=now)
 
 
-def _previous_holder(data: dict) -> PreviousHolder:
+def _previous_holder(data: dict, case_id: uuid.UUID) -> PreviousHolder:
     legal = data.get("legal_representative") or {}
     return PreviousHolder(
-        kind=data["kind"], name=data["name"], phone=data.get("phone"), id_number=data.get("id_number"),
+        case_id=case_id, kind=data["kind"], name=data["name"], phone=data.get("phone"), id_number=data.get("id_number"),
         credit_code=data.get("credit_code"), legal_rep_name=legal.get("name"), legal_rep_phone=legal.get("phone"),
         legal_rep_id_number=legal.get("id_number"),
     )
@@ -144,11 +157,13 @@ def _intake_columns(intake: dict) -> dict:
             "acceptance_notes": intake.get("notes"), "acceptance_opinion": intake.get("opinion")}
 
 
-def _material(item: dict, principal: Principal, now: datetime, uploads: dict) -> Material:
+def _material(item: dict, principal: Principal, now: datetime, uploads: dict, case_id: uuid.UUID) -> Material:
     verified = item.pop("verified")
     file = item.pop("file")
     return Material(
         **item,
+        id=uuid.uuid4(),
+        case_id=case_id,
         **(files.file_columns(uploads[file["sha256"]]) if file else {}),
         added_at=now,
         verified_by=principal.subject if verified else None,
@@ -165,6 +180,7 @@ async def _route(session: AsyncSession, case: Case, services: dict, now: datetim
         account_number = form.pop("account_number", None)
         assignment = Assignment(
             id=uuid.uuid4(),
+            case_id=case.id,
             service=service,
             organisation_code=snapshot.providers[service],
             status=AssignmentStatus.PENDING,
@@ -210,7 +226,7 @@ async def add_materials(
     checker.raise_if_any()
     access.ensure_may_write(writes_of(writers), {"Case.materials"}.union(*(items.material_items(m) for m in new_items)))
     uploads = await files.attachable(session, principal, new_items, path="materials", now=now)
-    added = [_material(item, principal, now, uploads) for item in new_items]
+    added = [_material(item, principal, now, uploads, case.id) for item in new_items]
     case.materials.extend(added)
     assignments = await lock_assignments(session, case.id)
     snapshot = await reference.current(session)

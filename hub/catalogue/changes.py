@@ -6,12 +6,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.auth.principal import Principal
 from hub.catalogue.models import GovernanceChange
+from hub.policy import freshness
 
 
 def record(session: AsyncSession, principal: Principal, now: datetime, *, entity: str, entity_id: str, action: str,
            before: dict | None = None, after: dict | None = None) -> None:
     session.add(GovernanceChange(at=now, actor_subject=principal.subject, actor_organisation=principal.organisation,
                                  entity=entity, entity_id=entity_id, action=action, before=before, after=after))
+    freshness.announce(session)  # every instance drops its policy snapshot once this commits
 
 
 def snapshot_of(row: object, fields: tuple[str, ...]) -> dict:

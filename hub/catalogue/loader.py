@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.catalogue.models import CatalogueItem, GovernanceChange, SharingGrant
+from hub.policy import freshness
 from hub.reference.loader import CATALOGUE_DIR
 
 ITEM_ATTRIBUTES = ("sensitivity", "share_type", "update_cycle", "open_type", "mask")
@@ -80,5 +81,6 @@ async def load_sharing_catalogue(session: AsyncSession, now: datetime, directory
         session.add(GovernanceChange(at=now, actor_subject=LOADER, actor_organisation=None, entity="CATALOGUE",
                                      entity_id="defaults", action="LOAD",
                                      before=None, after={"items": len(new_items), "grants": len(new_grants)}))
+        freshness.announce(session)
     await session.flush()
     return len(new_items), len(new_grants)

@@ -9,7 +9,7 @@ never allowed to grow the server's memory.
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import asyncpg
@@ -49,13 +49,11 @@ class EventFeed:
     _tasks: list = field(default_factory=list)
     _listener: object = None
 
-    async def start(self, policy_version: Callable[[], Awaitable[int]] | None = None) -> None:
+    async def start(self) -> None:
         async with self.db.read() as session:
             self.position = (await session.scalar(select(func.max(Event.id)))) or 0
         self.db.after_event_commit.append(self._wake.set)
         self._tasks.append(asyncio.create_task(self._pump(), name="event-feed"))
-        if policy_version is not None:
-            self._tasks.append(asyncio.create_task(self._watch_policy(policy_version), name="policy-watch"))
         if not self.db.sqlite:
             await self._listen()
 
@@ -92,22 +90,12 @@ class EventFeed:
             if not group:
                 del self.routed[subscriber.route]
 
-    async def _watch_policy(self, policy_version: Callable[[], Awaitable[int]]) -> None:
-        """Once a second for the whole process (not per subscriber): tell subscribers when the policy moved,
-        so revocations reach idle sockets within about a second."""
-        seen = None
-        while True:
-            await asyncio.sleep(self.poll_seconds)
-            try:
-                version = await policy_version()
-            except Exception as error:  # noqa: BLE001  (try again next second)
-                log_fault(error, "the policy version check")
-                continue
-            if seen is not None and version != seen:
-                for subscriber in list(self.subscribers):
-                    with contextlib.suppress(asyncio.QueueFull):
-                        subscriber.queue.put_nowait(POLICY_CHANGED)
-            seen = version
+    def policy_changed(self) -> None:
+        """Told by the policy store of every change (hub/policy/freshness.py): each subscriber re-decides its
+        access, so a revocation reaches idle sockets as soon as this instance hears of it."""
+        for subscriber in list(self.subscribers):
+            with contextlib.suppress(asyncio.QueueFull):
+                subscriber.queue.put_nowait(POLICY_CHANGED)
 
     async def _pump(self) -> None:
         while True:

@@ -1,4 +1,4 @@
-"""Appending to the event log inside the writer's transaction.
+"""Appending to the event log (and the audit chain) inside the writer's transaction.
 
 Cursor guarantee: a reader that has seen every event up to cursor C and later
 asks for events after C never misses one. Sequence numbers are handed out at
@@ -6,21 +6,31 @@ insert time but become visible at commit, so two writers could commit out of
 number order and a reader between the two commits would skip the smaller
 number. We close that window by making number assignment and commit one
 critical section: events are inserted as the very last statement of the unit of
-work, under a transaction-scoped lock (PostgreSQL advisory lock; on SQLite the
-database write lock held since BEGIN IMMEDIATE). Hence cursor order is commit
-order. The lock is held only from the event insert to commit.
+work, under a transaction-scoped lock held to commit. Hence cursor order is commit order.
+
+The lock is the audit chain head's row lock (hub.audit.service), which every
+append to the chain takes anyway: one lock, taken once, for both logs, and only
+for the final append and the commit. On PostgreSQL that is one call,
+`hub_append_logs` (migration 0010), which takes the lock, chains and inserts the
+audit records, moves the head, inserts the events and NOTIFYs every instance's
+feed (delivered at commit); then the commit. Everything else the unit of work
+wrote was sent before (hub.db.insert_queued). On SQLite the database write
+lock, held since BEGIN IMMEDIATE, is the lock, and the hub appends itself.
 """
 
 import uuid
 from datetime import datetime
 
-from sqlalchemy import text
+from sqlalchemy import insert, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.audit import service as audit
+from hub.db import as_json
 from hub.events.models import Event
 
-EVENT_APPEND_LOCK = 0x4B46_4855_4201  # arbitrary, fixed key for pg_advisory_xact_lock
 NOTIFY_CHANNEL = "hub_events"
+HEAD_MISSING = "HU001"  # the SQLSTATE hub_append_logs raises without the chain head
 
 
 def record(
@@ -36,30 +46,42 @@ def record(
     payload: dict | None = None,
 ) -> None:
     """Queue an event; it is written with the unit of work's commit, or not at all."""
-    session.info.setdefault("pending_events", []).append(
-        Event(
-            kind=kind,
-            case_id=case_id,
-            occurred_at=at,
-            actor_subject=actor_subject,
-            actor_organisation=actor_organisation,
-            assignment_id=assignment_id,
-            organisation_code=organisation_code,
-            payload=payload or {},
-        )
-    )
+    session.info.setdefault("pending_events", []).append({
+        "kind": kind, "case_id": case_id, "occurred_at": at, "actor_subject": actor_subject,
+        "actor_organisation": actor_organisation, "assignment_id": assignment_id,
+        "organisation_code": organisation_code, "payload": payload or {},
+    })
 
 
 async def append_pending(session: AsyncSession) -> int:
-    """Insert the queued events; returns how many. On PostgreSQL also NOTIFY (delivered at commit)
-    so that every instance's event feed wakes up."""
-    pending: list[Event] = session.info.pop("pending_events", [])
-    if not pending:
+    """Insert the queued audit records and events under the lock; returns how many events."""
+    events: list[dict] = session.info.pop("pending_events", [])
+    records: list[dict] = session.info.pop("pending_audit", [])
+    if not events and not records:
         return 0
-    await session.flush()  # the record's own rows first, outside the lock
+    await session.flush()  # the record's own rows first, outside the lock (hub.db.insert_queued did the rest)
     if session.bind.dialect.name == "postgresql":
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_APPEND_LOCK})
-        await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NOTIFY_CHANNEL})
-    session.add_all(pending)
-    await session.flush()
-    return len(pending)
+        await _append_in_one_call(session, records, events)
+        return len(events)
+    head = (await session.execute(audit.head_lock())).first()
+    if head is None:
+        raise audit.ChainHeadMissing("the audit chain head is missing; run `hub audit verify`")
+    if records:
+        await audit.write(session, *audit.chained(head.last_id, head.last_hash, records))
+    if events:
+        await session.execute(insert(Event.__table__), events)
+    return len(events)
+
+
+async def _append_in_one_call(session: AsyncSession, records: list[dict], events: list[dict]) -> None:
+    """PostgreSQL: the lock, the chained audit records, the head, the events and the NOTIFY in one round trip
+    (hub_append_logs, migration 0010), so that only the commit follows while the lock is held."""
+    chained = [{**record, "canonical": audit.canonical(audit.content(record))} for record in records]
+    try:
+        await session.execute(text("SELECT hub_append_logs(CAST(:records AS jsonb), CAST(:events AS jsonb))"),
+                              {"records": as_json(chained), "events": as_json(events)})
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) == HEAD_MISSING:
+            raise audit.ChainHeadMissing("the audit chain head is missing; run `hub audit verify`") from None
+        raise
+

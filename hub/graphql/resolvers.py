@@ -77,6 +77,20 @@ async def write(info: Info, operation: Callable[..., Awaitable[T]], **kwargs: An
         return None, user_errors(error)
 
 
+def prime_submitted(info: Info, row: CaseRow) -> None:
+    """The answer to a submission is read from the rows just written, not read back: its parts go into the
+    operation's loaders. Its assignments only where the caller sees all of them (one lane, not a utility's),
+    which Lane.covers decides as the loader's SQL would."""
+    loaders, case_id = info.context.loaders, row.id
+    loaders.applicant.prime(case_id, row.applicant)
+    loaders.agent.prime(case_id, row.agent)
+    loaders.site.prime(case_id, row.site)
+    loaders.materials.prime(case_id, sorted(row.materials, key=lambda m: m.added_at))
+    lanes = info.context.plan.row_lanes
+    if len(lanes) == 1 and lanes[0].own_assignments_of is None:
+        loaders.assignments.prime(case_id, sorted(row.assignments, key=lambda a: a.service))
+
+
 def _case_of(result: object) -> uuid.UUID | None:
     if isinstance(result, CaseRow):
         return result.id

@@ -105,6 +105,14 @@ async def _case_payload(info: Info, operation, **kwargs) -> CasePayload:  # type
     return CasePayload(case=Case.from_row(row) if row else None, errors=errors)
 
 
+async def _submitted_payload(info: Info, data: dict, notice_sha256: str) -> CasePayload:
+    row, errors = await r.write(info, case_service.submit_case, data=data, notice_sha256=notice_sha256)
+    if row is None:
+        return CasePayload(case=None, errors=errors)
+    r.prime_submitted(info, row)
+    return CasePayload(case=Case.from_row(row), errors=errors)
+
+
 async def _transition(info: Info, gid: str, expected_version: int, action: Action,
                       **kwargs) -> AssignmentPayload:  # type: ignore[no-untyped-def]
     try:
@@ -121,7 +129,7 @@ class Mutation:
     @strawberry.mutation(description="File one application (TRANSFER or CONNECTION); all or nothing.")
     async def submit_case(self, info: Info, input: SubmitCaseInput) -> CasePayload | None:
         notice = await current_notice(info)
-        return await _case_payload(info, case_service.submit_case, data=r.plain(input), notice_sha256=notice.sha256)
+        return await _submitted_payload(info, r.plain(input), notice.sha256)
 
     @strawberry.mutation(description="补正: add materials; completeness is re-assessed and waiting assignments resume.")
     async def add_materials(self, info: Info, input: AddMaterialsInput) -> CasePayload | None:

@@ -89,7 +89,7 @@ def _guard(info: Info):  # type: ignore[no-untyped-def]
     async def still_allowed() -> None:
         if ctx.principal.expires_at is not None and time.time() >= ctx.principal.expires_at:
             raise StreamClosed(FORBIDDEN_CLOSE, _l("token expired"))
-        snapshot = await ctx.policies.current(max_age=1.0)
+        snapshot = await ctx.policies.current()
         try:
             ensure_client_active(snapshot, ctx.principal)
         except Unauthenticated as error:
@@ -107,7 +107,7 @@ async def _deliver(info: Info, events, build, results: bool = False) -> AsyncGen
     ctx = info.context
     try:
         async for event in events:
-            ctx.use(await ctx.policies.current(max_age=1.0), results=results)  # grants as of now (≤ 1 s old)
+            ctx.use(await ctx.policies.current(), results=results)  # grants as of now
             yield build(event)
     except StreamClosed as closed:
         await ctx.request.close(code=closed.code, reason=close_reason(closed.reason))

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.assignments.models import Assignment
 from hub.cases.models import Case
+from hub.db import queue_insert
 from hub.enums import AssignmentStatus
 from hub.notifications.models import Notification
 from hub.notifications.templates import Templates
@@ -40,6 +41,8 @@ def recipients(case: Case) -> list[tuple[str, str]]:
 async def notify(session: AsyncSession, case: Case, kind: str, now: datetime, *, service: str | None = None,
                  reason: str | None = None, assignments: Sequence[Assignment] = ()) -> None:
     text = render((await reference.current(session)).sms, kind, case, service, reason, assignments)
-    for phone, role in recipients(case):
-        session.add(Notification(id=uuid.uuid4(), case_id=case.id, kind=kind, recipient=phone, recipient_role=role,
-                                 text=text, status="PENDING", attempts=0, next_attempt_at=now, created_at=now))
+    for phone, role in recipients(case):  # into the outbox with the change it reports (hub.db.queue_insert)
+        queue_insert(session, Notification.__table__, {
+            "id": uuid.uuid4(), "case_id": case.id, "kind": kind, "recipient": phone, "recipient_role": role,
+            "text": text, "status": "PENDING", "attempts": 0, "next_attempt_at": now, "last_error": None,
+            "created_at": now, "sent_at": None})

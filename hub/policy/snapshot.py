@@ -1,12 +1,12 @@
 """The policy as plain data, reloaded only when governance changed something.
 
-Each request asks the database one cheap question — the newest governance
-change id — and reuses the snapshot while it is unchanged. Every instance asks
-on every request, so a change takes effect on the very next request anywhere.
+A request reads the snapshot from memory, without asking the database; a change
+drops it in every instance (hub/policy/freshness.py), and the next request
+loads the new one.
 """
 
 import asyncio
-import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.auth.models import OAuthClient
 from hub.catalogue.models import CatalogueItem, GovernanceChange, SharingGrant
 from hub.db import Database
+from hub.policy import freshness
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,8 @@ class PolicySnapshot:
     plans: dict = field(default_factory=dict)  # (organisation, role) → that role's grants, filled by hub.policy.plan
 
 
-async def _load(session: AsyncSession, version: int) -> PolicySnapshot:
+async def _load(session: AsyncSession) -> PolicySnapshot:
+    version = await _newest(session)
     items = {i.code: Item(i.code, i.sensitivity, i.share_type, i.mask, i.name)
              for i in (await session.scalars(select(CatalogueItem))).all()}
     grants = [
@@ -75,25 +77,46 @@ async def _load(session: AsyncSession, version: int) -> PolicySnapshot:
     return PolicySnapshot(version=version, items=items, grants=grants, clients=clients)
 
 
+async def _newest(session: AsyncSession) -> int:
+    return (await session.scalar(select(func.max(GovernanceChange.id)))) or 0
+
+
 class PolicyStore:
-    """One per process: the current snapshot, refreshed when the policy version moves."""
+    """One per instance: the current snapshot, kept until a change invalidates it."""
 
     def __init__(self, db: Database):
         self.db = db
         self._snapshot: PolicySnapshot | None = None
-        self._checked_at = float("-inf")
+        self._stale = True
         self._lock = asyncio.Lock()
+        self.listeners: list[Callable[[], None]] = []  # told of every invalidation (live subscriptions re-decide)
+        freshness.register(db.url, self)
 
-    async def current(self, max_age: float = 0.0) -> PolicySnapshot:
-        """The snapshot; `max_age` lets long-lived subscriptions share one version check per interval."""
-        if self._snapshot is not None and time.monotonic() - self._checked_at < max_age:
+    @property
+    def loaded_version(self) -> int | None:
+        return None if self._snapshot is None else self._snapshot.version
+
+    async def current(self) -> PolicySnapshot:
+        """The snapshot, from memory unless a change dropped it."""
+        snapshot = self._snapshot
+        if snapshot is not None and not self._stale:
+            return snapshot
+        async with self._lock:
+            if self._snapshot is None or self._stale:
+                self._stale = False  # before reading: a change announced during the load marks it stale again
+                try:
+                    async with self.db.read() as session:
+                        self._snapshot = await _load(session)
+                except BaseException:
+                    self._stale = True
+                    raise
             return self._snapshot
-        self._checked_at = time.monotonic()
+
+    def invalidate(self) -> None:
+        self._stale = True
+        for listener in self.listeners:
+            listener()
+
+    async def newest_version(self) -> int:
         async with self.db.read() as session:
-            version = (await session.scalar(select(func.max(GovernanceChange.id)))) or 0
-            if self._snapshot is not None and self._snapshot.version == version:
-                return self._snapshot
-            async with self._lock:
-                if self._snapshot is None or self._snapshot.version != version:
-                    self._snapshot = await _load(session, version)
-        return self._snapshot
+            return await _newest(session)
