@@ -5,7 +5,7 @@ from hub.assignments.models import Assignment
 from hub.audit.models import AuditCheckpoint, AuditHead, AuditRecord
 from hub.auth.models import OAuthClient
 from hub.calendar.models import CalendarDay, CalendarYear
-from hub.cases.models import Agent, Applicant, Case, Site
+from hub.cases.models import Agent, Applicant, Case, CaseSearchKey, Site, SubmissionKey
 from hub.catalogue.models import CatalogueItem, GovernanceChange, SharingGrant, SharingRequest
 from hub.events.models import Event
 from hub.files.models import FileUpload, StoredFile
@@ -16,7 +16,7 @@ from hub.timelimits.models import TimeLimitRule
 
 __all__ = [
     "Agent", "Applicant", "Assignment", "AuditCheckpoint", "AuditHead", "AuditRecord", "CalendarDay", "CalendarYear",
-    "Case", "CatalogueItem", "District", "Event", "FileUpload", "GovernanceChange", "IdempotencyKey", "Material",
+    "Case", "CaseSearchKey", "CatalogueItem", "District", "Event", "FileUpload", "GovernanceChange", "IdempotencyKey", "Material",
     "MaterialRequirement", "MaterialType", "Notification", "OAuthClient", "Organisation", "ServiceProvider",
-    "SharingGrant", "SharingRequest", "Site", "StoredFile", "TimeLimitRule",
+    "SharingGrant", "SharingRequest", "Site", "StoredFile", "SubmissionKey", "TimeLimitRule",
 ]

@@ -4,6 +4,7 @@ import copy
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from graphql import ExecutionResult as GraphQLExecutionResult
 from joserfc.jwk import ECKey
@@ -13,6 +14,7 @@ from strawberry.extensions import SchemaExtension
 
 from hub.audit.writer import AuditWriter
 from hub.auth.principal import Principal
+from hub.cases.search import SearchKeys
 from hub.clock import Clock
 from hub.db import Database
 from hub.errors import HubError, Unauthenticated
@@ -86,6 +88,15 @@ class HubContext:
     @property
     def scope(self):  # type: ignore[no-untyped-def]
         return self.plan.rows
+
+    @property
+    def search_keys(self) -> SearchKeys:
+        return _search_keys(self.signing_key)
+
+
+@lru_cache(maxsize=4)
+def _search_keys(key: ECKey) -> SearchKeys:
+    return SearchKeys.from_signing_key(key)
 
 
 class OperationScope(SchemaExtension):

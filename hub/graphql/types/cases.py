@@ -228,6 +228,15 @@ class Assignment(relay.Node):
         return await assignments_by_ids(info, list(node_ids))
 
 
+@strawberry.type(description="Filed although an open case asked for the same 户号, or the same site and service "
+                              "(疑似重复仍予受理), with the reason stated.")
+class DuplicateOverride:
+    reason: str | None = strawberry.field(description="Why, as the submitter stated it (also in the audit log).")
+    overridden_by: str | None = strawberry.field(description="The account that submitted the case.")
+    overridden_at: datetime | None
+    case_ref: strawberry.Private[uuid.UUID | None] = None
+
+
 @strawberry.type(description="一件事: one application for one or more utility services.")
 class Case(relay.Node):
     id: relay.NodeID[str]
@@ -243,6 +252,8 @@ class Case(relay.Node):
         description="When governance erased the case's personal data after its retention period; null before.")
     note: str | None
     vat_invoice: s.VatInvoice | None
+    duplicate_override: DuplicateOverride | None = strawberry.field(
+        description="Set when the case was filed over a possible duplicate, with `duplicateOverride`.")
     row_id: strawberry.Private[uuid.UUID]
 
     @property
@@ -306,12 +317,16 @@ class Case(relay.Node):
     @classmethod
     def from_row(cls, row) -> "Case":  # type: ignore[no-untyped-def]
         invoice = s.VatInvoice(**row.vat_invoice, case_ref=row.id) if row.vat_invoice else None
+        override = None
+        if row.duplicate_override_at is not None:
+            override = DuplicateOverride(reason=row.duplicate_override_reason, overridden_by=row.duplicate_override_by,
+                                         overridden_at=row.duplicate_override_at, case_ref=row.id)
         return cls(
             id=str(row.id), number=row.number, case_type=CaseType(row.case_type), channel=Channel(row.channel),
             status=CaseStatus(row.status), version=row.version, submitted_at=row.submitted_at,
             updated_at=row.updated_at, completed_at=row.completed_at,
             personal_data_erased_at=row.personal_data_erased_at, note=row.note, vat_invoice=invoice,
-            row_id=row.id,
+            duplicate_override=override, row_id=row.id,
         )
 
     @classmethod
