@@ -36,6 +36,7 @@ from hub.errors import ErrorCode, FieldProblem, InvalidInput
 from hub.validation import identifiers
 
 ID_NUMBER, PHONE, ADDRESS, SITE = "ID_NUMBER", "PHONE", "ADDRESS", "SITE"
+ARGUMENTS = {"case_number": "caseNumber", "id_number": "idNumber", "phone": "phone", "address": "address"}
 MIN_ADDRESS_CHARACTERS = 4  # a shorter term (a district, a road name alone) would sweep up whole neighbourhoods
 MAX_ADDRESS_CHARACTERS = 60
 
@@ -109,7 +110,7 @@ def term(keys: SearchKeys, by: dict, today: date) -> Term:
     try:
         return _term(keys, argument, str(raw), today)
     except ValueError as error:
-        raise InvalidInput([FieldProblem(f"by.{argument}", ErrorCode.INVALID, str(error))]) from None
+        raise InvalidInput([FieldProblem(f"by.{ARGUMENTS[argument]}", ErrorCode.INVALID, str(error))]) from None
 
 
 def _term(keys: SearchKeys, argument: str, raw: str, today: date) -> Term:

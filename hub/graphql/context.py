@@ -4,7 +4,6 @@ import copy
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import lru_cache
 
 from graphql import ExecutionResult as GraphQLExecutionResult
 from joserfc.jwk import ECKey
@@ -52,6 +51,7 @@ class HubContext:
     signing_key: ECKey  # checks the audit's signed checkpoints
     files: MaterialFiles
     limits: QueryLimits
+    search_keys: SearchKeys  # keyed hashes of the case search (无差别受理)
     principal: Principal | None = None
     snapshot: PolicySnapshot | None = None
     connection_params: dict | None = None  # set by the WebSocket transport at connection_init
@@ -88,15 +88,6 @@ class HubContext:
     @property
     def scope(self):  # type: ignore[no-untyped-def]
         return self.plan.rows
-
-    @property
-    def search_keys(self) -> SearchKeys:
-        return _search_keys(self.signing_key)
-
-
-@lru_cache(maxsize=4)
-def _search_keys(key: ECKey) -> SearchKeys:
-    return SearchKeys.from_signing_key(key)
 
 
 class OperationScope(SchemaExtension):

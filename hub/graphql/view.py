@@ -26,6 +26,7 @@ from hub.audit.writer import AuditWriter
 from hub.auth.middleware import bearer_token
 from hub.auth.tokens import TokenService
 from hub.clock import Clock
+from hub.cases.search import SearchKeys
 from hub.db import Database
 from hub.observability.metrics import HubMetrics
 from hub.errors import Unauthenticated
@@ -54,6 +55,7 @@ class HubGraphQL(GraphQL):
         self.audit = audit
         self.files = files
         self.limits = limits
+        self.search_keys = SearchKeys.from_signing_key(tokens.key)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -70,7 +72,7 @@ class HubGraphQL(GraphQL):
         state = request.scope.get("state", {})
         return HubContext(request=request, response=response, db=self.db, policies=self.policies, feed=self.feed,
                           clock=self.clock, metrics=self.metrics, audit=self.audit, signing_key=self.tokens.key,
-                          files=self.files, limits=self.limits,
+                          files=self.files, limits=self.limits, search_keys=self.search_keys,
                           principal=state.get("principal"), snapshot=state.get("policy"))
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:

@@ -5,7 +5,7 @@ import WebSocket from "ws";
 import {
   HubClient, type CaseDetailFragment, type CaseEvent, type FollowError, type FollowStatus, type HubClientOptions,
 } from "@kaifeng-hub/client";
-import { demoTokens, hubUrl, mintToken, newIdNumber, waitFor, writeBack } from "./hub.js";
+import { demoTokens, hubUrl, mintToken, newAccountNumber, newIdNumber, waitFor, writeBack } from "./hub.js";
 import { FlakyNetwork } from "./proxy.js";
 
 interface Watch {
@@ -53,7 +53,7 @@ describe("following a case live", () => {
       caseType: "TRANSFER", channel: "CITIZEN_CENTRE_WINDOW",
       applicant: { kind: "INDIVIDUAL", name: "李娜", phone: "13900139000", idNumber, subject: idNumber },
       site: { address: "开封市鼓楼区中山路 88 号", districtCode: "410204" },
-      water: { accountNumber: "W-200117" }, electricity: { accountNumber: "0410077001" },
+      water: { accountNumber: newAccountNumber("W-") }, electricity: { accountNumber: newAccountNumber("04") },
     });
     assert.ok(answer.ok);
     return answer.value;
