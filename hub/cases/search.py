@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from joserfc.jwk import ECKey
-from sqlalchemy import Select, delete, exists, false, select, tuple_
+from sqlalchemy import Select, delete, exists, false, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, selectinload
 
@@ -39,6 +39,7 @@ ID_NUMBER, PHONE, ADDRESS, SITE = "ID_NUMBER", "PHONE", "ADDRESS", "SITE"
 ARGUMENTS = {"case_number": "caseNumber", "id_number": "idNumber", "phone": "phone", "address": "address"}
 MIN_ADDRESS_CHARACTERS = 4  # a shorter term (a district, a road name alone) would sweep up whole neighbourhoods
 MAX_ADDRESS_CHARACTERS = 60
+RAREST_CAP = 1000  # enough to tell a rare pair from a common one; bounds the cost of counting
 
 
 class SearchKeys:
@@ -124,13 +125,21 @@ def _term(keys: SearchKeys, argument: str, raw: str, today: date) -> Term:
     text = address_text(raw)
     if not MIN_ADDRESS_CHARACTERS <= len(text) <= MAX_ADDRESS_CHARACTERS:
         raise ValueError(f"must have {MIN_ADDRESS_CHARACTERS} to {MAX_ADDRESS_CHARACTERS} letters or digits")
-    grams = sorted(bigrams(text), key=_selectivity)
-    return Term("address", ADDRESS, tuple(keys.digest(ADDRESS, gram) for gram in grams))
+    return Term("address", ADDRESS, tuple(keys.digest(ADDRESS, gram) for gram in bigrams(text)))
 
 
-def _selectivity(gram: str) -> int:
-    """Probe from the pair likeliest to be rare: house and room numbers first, place names last."""
-    return -sum(ch.isdigit() for ch in gram)
+async def rarest_first(session: AsyncSession, found: Term) -> Term:
+    """An address term's pairs ordered by how many cases have them, counted up to RAREST_CAP each from the
+    index: the page is then walked from the rarest pair ("12" of a house number, not "开封" of every address),
+    and each candidate is probed for the others by primary key."""
+    if len(found.values) < 2:
+        return found
+    counts = [select(func.count()).select_from(
+        select(CaseSearchKey.case_id).where(CaseSearchKey.kind == found.kind, CaseSearchKey.digest == value)
+        .limit(RAREST_CAP).subquery()).scalar_subquery() for value in found.values]
+    row = (await session.execute(select(*counts))).one()
+    ordered = [value for _, value in sorted(zip(row, found.values, strict=True), key=lambda pair: pair[0])]
+    return Term(found.argument, found.kind, tuple(ordered))
 
 
 def page_query(found: Term, *, first: int, after: uuid.UUID | None) -> Select:
@@ -151,6 +160,7 @@ def page_query(found: Term, *, first: int, after: uuid.UUID | None) -> Select:
 
 
 async def page(session: AsyncSession, found: Term, *, first: int, after: uuid.UUID | None) -> tuple[list[Case], bool]:
+    found = await rarest_first(session, found)
     ids = [row.case_id for row in (await session.execute(page_query(found, first=first, after=after))).all()]
     rows = {c.id: c for c in (await session.scalars(select(Case).where(Case.id.in_(ids[:first])))).all()}
     return [rows[i] for i in ids[:first] if i in rows], len(ids) > first
