@@ -36,7 +36,7 @@ from hub.errors import ErrorCode, FieldProblem, InvalidInput
 from hub.validation import identifiers
 
 ID_NUMBER, PHONE, ADDRESS, SITE = "ID_NUMBER", "PHONE", "ADDRESS", "SITE"
-ARGUMENTS = {"case_number": "caseNumber", "id_number": "idNumber", "phone": "phone", "address": "address"}
+ARGUMENTS = {"case_number": "caseNumber", "id_number": "idNumber", "phone": "phone", "address": "address"}  # API names
 MIN_ADDRESS_CHARACTERS = 4  # a shorter term (a district, a road name alone) would sweep up whole neighbourhoods
 MAX_ADDRESS_CHARACTERS = 60
 RAREST_CAP = 1000  # enough to tell a rare pair from a common one; bounds the cost of counting
@@ -115,17 +115,17 @@ def term(keys: SearchKeys, by: dict, today: date) -> Term:
 
 
 def _term(keys: SearchKeys, argument: str, raw: str, today: date) -> Term:
+    name = ARGUMENTS[argument]
     if argument == "case_number":
-        return Term("caseNumber", None, (raw.strip().upper(),))
+        return Term(name, None, (raw.strip().upper(),))
     if argument == "id_number":
-        number = identifiers.resident_id_number(raw, today=today)
-        return Term("idNumber", ID_NUMBER, (keys.digest(ID_NUMBER, number),))
+        return Term(name, ID_NUMBER, (keys.digest(ID_NUMBER, identifiers.resident_id_number(raw, today=today)),))
     if argument == "phone":
-        return Term("phone", PHONE, (keys.digest(PHONE, e164(identifiers.mobile_number(raw))),))
+        return Term(name, PHONE, (keys.digest(PHONE, e164(identifiers.mobile_number(raw))),))
     text = address_text(raw)
     if not MIN_ADDRESS_CHARACTERS <= len(text) <= MAX_ADDRESS_CHARACTERS:
         raise ValueError(f"must have {MIN_ADDRESS_CHARACTERS} to {MAX_ADDRESS_CHARACTERS} letters or digits")
-    return Term("address", ADDRESS, tuple(keys.digest(ADDRESS, gram) for gram in bigrams(text)))
+    return Term(name, ADDRESS, tuple(keys.digest(ADDRESS, gram) for gram in bigrams(text)))
 
 
 async def rarest_first(session: AsyncSession, found: Term) -> Term:
