@@ -17,4 +17,4 @@ RUN pip install --no-cache-dir --no-deps -e . \
 USER hub
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request,os; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"HUB_PORT\"]}/healthz')"
-CMD ["sh", "-c", "hub migrate && hub load-catalogue && hub search-index && exec hub serve"]
+CMD ["sh", "-c", "hub migrate && hub load-catalogue && exec hub serve"]

@@ -1,10 +1,19 @@
 """无差别受理: a clerk at any window or hall finds a case taken at another organisation's window and adds materials
 to it; the search is audited, the results masked per the catalogue, and no other role may search."""
 
+import os
 import random
+import subprocess
+import sys
+import uuid
+from pathlib import Path
 
 import pytest
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import create_async_engine
+from strawberry import relay
 
+from hub.cases.models import CaseSearchKey
 from hub.enums import Role
 from tests import operations as ops
 from tests.factories import individual_transfer, resident_id, unique
@@ -166,3 +175,22 @@ async def test_results_come_newest_first_a_page_at_a_time(clerk_a, clerk_b):
     rest = (await clerk_b.run(SEARCH, {"by": {"phone": who["phone"]}, "first": 2,
                                        "after": first["pageInfo"]["endCursor"]}))["searchCases"]
     assert [e["node"]["number"] for e in rest["edges"]] == numbers[:1] and not rest["pageInfo"]["hasNextPage"]
+
+
+async def test_cases_taken_before_the_search_existed_are_found_after_hub_search_index(hub, clerk_a, clerk_b):
+    """As after an upgrade: a case without search keys is found once `hub search-index` has written them."""
+    who = person()
+    case = await submit(clerk_a, taken_at_a(who))
+    engine = create_async_engine(hub.settings.database_url)
+    async with engine.begin() as conn:
+        row_id = uuid.UUID(relay.GlobalID.from_id(case["id"]).node_id)
+        await conn.execute(delete(CaseSearchKey).where(CaseSearchKey.case_id == row_id))
+    await engine.dispose()
+    assert await _found(clerk_b, {"phone": who["phone"]}) == []
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    env.update(HUB_DATABASE_URL=hub.settings.database_url, HUB_SIGNING_KEY_FILE=str(hub.settings.key_file),
+               HUB_DATA_DIR=str(hub.settings.data_dir))
+    done = subprocess.run([str(Path(sys.executable).parent / "hub"), "search-index"], env=env, capture_output=True,
+                          text=True, timeout=120, cwd=hub.settings.data_dir)
+    assert done.returncode == 0 and done.stdout.startswith("search keys written for "), done.stderr
+    assert [c["number"] for c in await _found(clerk_b, {"phone": who["phone"]})] == [case["number"]]

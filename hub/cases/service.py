@@ -58,10 +58,10 @@ async def submit_case(
     access.ensure_may_write(plan.lane(role).writes, written)  # as the role it submits in
     if key is not None and (filed := await submissions.earlier(session, principal.subject, key, digest)):
         return filed
-    matches = await duplicates.find(session, keys, valid)
+    uploads = await files.attachable(session, principal, valid["materials"], path="materials", now=now)
+    matches = await duplicates.find(session, keys, valid)  # a valid submission only: the flag asks to confirm it
     if matches and reason is None:
         raise await _possible_duplicate(session, plan, matches)
-    uploads = await files.attachable(session, principal, valid["materials"], path="materials", now=now)
     case = Case(
         id=uuid.uuid4(),
         number=await _unused_number(session, now),
