@@ -37,7 +37,7 @@ async def test_a_transfer_of_an_account_in_an_open_case_is_flagged_and_nothing_w
     again = water_transfer(water=earlier["water"])
     assert await submit_errors(clerk_b, again) == [{
         "field": "water.accountNumber", "code": "POSSIBLE_DUPLICATE",
-        "message": f"possible duplicate: open case {first['number']} asks for WATER here; {ADVICE}"}]
+        "message": f"possible duplicate: open case {first['number']} already transfers this WATER account; {ADVICE}"}]
     assert (await clerk_b.run(SEARCH, {"by": {"phone": again["applicant"]["phone"]}}))["searchCases"]["edges"] == []
 
 
@@ -72,11 +72,11 @@ async def test_an_applicant_is_told_without_anyone_elses_case_number(clerk, as_r
     mine = water_transfer(channel="MOBILE_APP", water=earlier["water"], materials=[{"typeCode": "RESIDENT_ID_CARD"}])
     errors = await submit_errors(applicant, mine)
     assert errors == [{"field": "water.accountNumber", "code": "POSSIBLE_DUPLICATE",
-                       "message": f"possible duplicate: an open case already asks for WATER here; {ADVICE}"}]
+                       "message": f"possible duplicate: an open case already transfers this WATER account; {ADVICE}"}]
     assert someone["number"] not in str(errors)
     own = await submit(applicant, first := water_transfer(channel="MOBILE_APP", materials=[]))
     errors = await submit_errors(applicant, water_transfer(channel="MOBILE_APP", water=first["water"], materials=[]))
-    assert errors[0]["message"].startswith(f"possible duplicate: open case {own['number']} asks for WATER")
+    assert errors[0]["message"].startswith(f"possible duplicate: open case {own['number']} already transfers")
 
 
 async def test_a_finished_transfer_does_not_flag_the_next_one(clerk, utilities):
@@ -91,7 +91,7 @@ async def test_a_connection_at_the_same_site_for_the_same_service_is_flagged(cle
     water_only = enterprise_connection(site=site, electricity=None, gas=None, heating=None, telecom=None)
     assert await submit_errors(clerk, water_only) == [{
         "field": "site.address", "code": "POSSIBLE_DUPLICATE",
-        "message": f"possible duplicate: open case {first['number']} asks for WATER here; {ADVICE}"}]
+        "message": f"possible duplicate: open case {first['number']} already asks for WATER at this site; {ADVICE}"}]
     power_only = enterprise_connection(site=site, water=None, gas=None, heating=None, telecom=None)
     assert (await submit(clerk, power_only))["number"]  # another service at the site is another errand
     elsewhere = enterprise_connection(site={**site, "districtCode": "410204"}, electricity=None, gas=None,

@@ -104,9 +104,11 @@ async def _possible_duplicate(session: AsyncSession, plan: AccessPlan, matches: 
     problems = []
     for match in matches:
         named = sorted(numbers[i] for i in match.case_ids if i in numbers)
-        which = f"open case {', '.join(named)} asks" if named else "an open case already asks"
+        which = f"open case {', '.join(named)}" if named else "an open case"
+        what = f"asks for {match.service} at this site" if match.field == "site.address" else \
+            f"transfers this {match.service} account"
         problems.append(FieldProblem(match.field, ErrorCode.POSSIBLE_DUPLICATE,
-                                     f"possible duplicate: {which} for {match.service} here; resubmit with "
+                                     f"possible duplicate: {which} already {what}; resubmit with "
                                      "duplicateOverride { reason } to file it all the same"))
     return PossibleDuplicate(problems)
 
