@@ -37,7 +37,7 @@ def individual_transfer(**changes) -> dict:
         "caseType": "TRANSFER",
         "channel": "CITIZEN_CENTRE_WINDOW",
         "applicant": {"kind": "INDIVIDUAL", "name": "张伟", "phone": "13800138000", "idNumber": PERSON_ID},
-        "site": {"address": "开封市龙亭区北门大街 12 号 3 单元 402", "districtCode": "410202"},
+        "site": {"address": f"开封市龙亭区北门大街 12 号 {unique('')} 室", "districtCode": "410202"},
         "water": {"accountNumber": unique("W-")},
         "electricity": {"accountNumber": unique("04")},
         "gas": {"accountNumber": unique("G-")},
