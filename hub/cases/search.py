@@ -147,16 +147,16 @@ def page_query(found: Term, *, first: int, after: uuid.UUID | None) -> Select:
     if found.kind is None:  # one case at most: nothing follows it
         stmt = select(Case.id.label("case_id"), Case.submitted_at).where(Case.number == found.values[0])
         return stmt.where(false()) if after is not None else stmt
-    lead = aliased(CaseSearchKey)
-    stmt = select(lead.case_id, lead.submitted_at).where(lead.kind == found.kind, lead.digest == found.values[0])
+    driver = aliased(CaseSearchKey)
+    stmt = select(driver.case_id, driver.submitted_at).where(driver.kind == found.kind, driver.digest == found.values[0])
     for value in found.values[1:]:
         other = aliased(CaseSearchKey)
-        stmt = stmt.where(exists().where(other.case_id == lead.case_id, other.kind == found.kind,
-                                         other.digest == value).correlate(lead))
+        stmt = stmt.where(exists().where(other.case_id == driver.case_id, other.kind == found.kind,
+                                         other.digest == value).correlate(driver))
     if after is not None:
         position = select(Case.submitted_at).where(Case.id == after).scalar_subquery()
-        stmt = stmt.where(tuple_(lead.submitted_at, lead.case_id) < tuple_(position, after))
-    return stmt.order_by(lead.submitted_at.desc(), lead.case_id.desc()).limit(first + 1)
+        stmt = stmt.where(tuple_(driver.submitted_at, driver.case_id) < tuple_(position, after))
+    return stmt.order_by(driver.submitted_at.desc(), driver.case_id.desc()).limit(first + 1)
 
 
 async def page(session: AsyncSession, found: Term, *, first: int, after: uuid.UUID | None) -> tuple[list[Case], bool]:
