@@ -17,7 +17,8 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 run: setup
 	$(BIN)/hub serve
 
-test: test-sqlite test-postgresql
+test: setup  # both backends at once (each suite waits on its database and server much of the time); output per suite
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgresql
 
 test-sqlite: setup
 	HUB_TEST_DATABASE=sqlite $(BIN)/pytest

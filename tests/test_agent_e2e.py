@@ -36,7 +36,11 @@ COMPANY = textwrap.dedent('''
         seen[key] = {"key": key, "assignment": request["id"], "account": "GAS-" + request["id"][-6:]}
         with applied.open("a") as handle:
             handle.write(json.dumps(seen[key]) + "\\n")
-    print(json.dumps({"action": "complete", "accountNumber": seen[key]["account"], "remarks": "燃气过户完成"}))
+    # 需安检完毕，结清所有费用: the gas company's records say both were done the day it was assigned
+    day = request["createdAt"][:10]
+    met = {p["code"]: day for p in request["preconditions"]}
+    print(json.dumps({"action": "complete", "accountNumber": seen[key]["account"], "remarks": "燃气过户完成",
+                      "preconditions": met}))
 ''')
 
 

@@ -22,6 +22,7 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "calendar-2027.examp
 IMPORT = """mutation ($input: ImportCalendarYearInput!) { importCalendarYear(input: $input) {
   year recomputedDeadlines movedDeadlines errors { field code message } } }"""
 YEARS = "{ calendarYears { year source } }"
+DAYS = "{ calendarYears { year holidays workdays } }"
 
 # (what is wrong, the file, the field reported, the code). 2040 is never loaded by any test.
 MALFORMED = [
@@ -135,30 +136,33 @@ async def test_every_problem_of_a_request_is_reported_and_nothing_is_loaded(as_r
 
 async def test_files_loaded_by_the_command_govern_the_served_hub(hub, clock, clerk, utilities, as_role, tmp_path):
     governance = as_role(Role.GOVERNANCE, "KF-DATA")
-    yaml_file, json_file = tmp_path / "2004.yaml", tmp_path / "2004.json"
-    yaml_file.write_text("year: 2004\nsource: 开封测试安排 2004\nholidays:\n  - 2004-05-11   # a Tuesday\nworkdays:\n"
-                         "  - 2004-05-15   # a Saturday (调休)\n", encoding="utf-8")
+    # 2032: no official arrangement is published for it, and submissions need a commitment text in force then
+    yaml_file, json_file = tmp_path / "2032.yaml", tmp_path / "2032.json"
+    yaml_file.write_text("year: 2032\nsource: 开封测试安排 2032\nholidays:\n  - 2032-05-11   # a Tuesday\nworkdays:\n"
+                         "  - 2032-05-15   # a Saturday (调休)\n", encoding="utf-8")
     done = run_hub(hub.settings.database_url, "calendar", "import", str(yaml_file), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert (await _loaded_years(governance))[2004] == "开封测试安排 2004"
+    assert (await _loaded_years(governance))[2032] == "开封测试安排 2032"
+    year = next(y for y in (await governance.run(DAYS))["calendarYears"] if y["year"] == 2032)
+    assert year["holidays"] == ["2032-05-11"] and year["workdays"] == ["2032-05-15"]
 
-    clock.freeze_at(datetime(2004, 5, 10, 9, 0, tzinfo=LOCAL))  # Monday
+    clock.freeze_at(datetime(2032, 5, 10, 9, 0, tzinfo=LOCAL))  # Monday
     water = by_service(await submit(clerk, water_connection()))["WATER"]
     # Mon (15 h), Tue is a holiday, Wed, Thu, Fri, Sat is a working day: 4 days 15 h; 9 h on Mon 17 May.
-    assert (await _clock_of(utilities["WATER"], water))["deadline"] == _iso(2004, 5, 17, 9)
+    assert (await _clock_of(utilities["WATER"], water))["deadline"] == _iso(2032, 5, 17, 9)
 
     # A correction through the command (JSON this time) reaches the served hub at once and moves the deadline.
-    json_file.write_text(json.dumps({"year": 2004, "holidays": [], "workdays": [], "source": "更正"}), encoding="utf-8")
+    json_file.write_text(json.dumps({"year": 2032, "holidays": [], "workdays": [], "source": "更正"}), encoding="utf-8")
     done = run_hub(hub.settings.database_url, "calendar", "import", str(json_file), cwd=tmp_path)
     # −1 day +1 day: the same deadline, an earlier warning point (Fri 03:00 instead of Sat 03:00).
     assert done.returncode == 0 and "recounted: 1, deadlines moved: 0" in done.stdout, done
     timer = await _clock_of(utilities["WATER"], water)
-    assert timer["deadline"] == _iso(2004, 5, 17, 9) and timer["warningAt"] == _iso(2004, 5, 14, 3)
-    json_file.write_text(json.dumps({"year": 2004, "holidays": ["2004-05-11"], "workdays": []}), encoding="utf-8")
+    assert timer["deadline"] == _iso(2032, 5, 17, 9) and timer["warningAt"] == _iso(2032, 5, 14, 3)
+    json_file.write_text(json.dumps({"year": 2032, "holidays": ["2032-05-11"], "workdays": []}), encoding="utf-8")
     done = run_hub(hub.settings.database_url, "calendar", "import", str(json_file), cwd=tmp_path)
     assert done.returncode == 0 and "recounted: 1, deadlines moved: 1" in done.stdout, done
-    assert (await _clock_of(utilities["WATER"], water))["deadline"] == _iso(2004, 5, 18, 9)
-    assert (await _loaded_years(governance))[2004] == "国务院办公厅节假日安排"  # the default source
+    assert (await _clock_of(utilities["WATER"], water))["deadline"] == _iso(2032, 5, 18, 9)
+    assert (await _loaded_years(governance))[2032] == "国务院办公厅节假日安排"  # the default source
 
 
 async def test_the_shipped_example_file_loads(tmp_path):

@@ -70,6 +70,7 @@ class OwnOriginOnly:
         self.netloc = urlsplit(origin).netloc
         self.elsewhere: list[str] = []
         self.console_errors: list[str] = []
+        self.failed: list[str] = []  # responses of 400 and above, to say which request a console error is about
 
     async def open(self, browser):  # type: ignore[no-untyped-def]
         context = await browser.new_context(viewport={"width": 1400, "height": 900})
@@ -77,6 +78,8 @@ class OwnOriginOnly:
         page = await context.new_page()
         page.on("websocket", lambda ws: self._check(ws.url))
         page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.status} {r.request.method} {r.url} "
+                                                                          f"{r.request.post_data or ''}"[:400]))
         return page
 
     def _check(self, url: str) -> bool:
@@ -133,7 +136,7 @@ async def test_demo_role_runs_a_query_and_a_reload_keeps_the_page(first_start, b
     result = await run_and_read(page, "demo-clerk")
     assert '"CLERK"' in result
     await page.screenshot(path=tmp_path / "graphiql-reloaded.png")
-    assert tab.elsewhere == [] and tab.console_errors == []
+    assert tab.elsewhere == [] and tab.console_errors == [], tab.failed
 
 
 async def run_until_shown(page, shown) -> None:  # type: ignore[no-untyped-def]
@@ -170,7 +173,7 @@ async def test_pasted_token_runs_a_subscription_over_the_websocket(hub, clerk, b
     await run_until_shown(page, response.filter(has_text=case["number"]))
     assert '"kind": "' in await response.inner_text()
     await page.screenshot(path=tmp_path / "graphiql-subscription.png")
-    assert tab.elsewhere == [] and tab.console_errors == []
+    assert tab.elsewhere == [] and tab.console_errors == [], tab.failed
 
 
 @needs_chromium
@@ -186,7 +189,7 @@ async def test_production_with_graphiql_on_offers_no_demo_tokens(production, bro
     result = await run_and_read(page, "inspector-zhao")
     assert '"SUPERVISOR"' in result
     await page.screenshot(path=tmp_path / "graphiql-production.png")
-    assert tab.elsewhere == [] and tab.console_errors == []
+    assert tab.elsewhere == [] and tab.console_errors == [], tab.failed
 
 
 async def test_page_needs_no_token_but_the_api_does(hub):

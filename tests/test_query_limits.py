@@ -13,6 +13,7 @@ from hub.auth import keys
 from hub.config import Settings
 from hub.enums import Role
 from tests.factories import individual_transfer
+from tests.steps import signed
 from tests.harness import RunningHub
 from tests import operations as ops
 from tests.ws import Subscription
@@ -216,7 +217,7 @@ async def test_a_refused_submission_writes_nothing(clerk, as_role):
     assert error["message"].startswith("variable $input.materials has")
     assert (await applicant.run(ops.CASES, {"first": 10}))["cases"]["edges"] == []
     data["materials"] = materials[:DEFAULTS.max_list_length]
-    assert (await clerk.run(ops.SUBMIT, {"input": data}))["submitCase"]["errors"] == []
+    assert (await clerk.run(ops.SUBMIT, {"input": await signed(clerk, data)}))["submitCase"]["errors"] == []
     assert len((await applicant.run(ops.CASES, {"first": 10}))["cases"]["edges"]) == 1
 
 

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.assignments import idempotency, repository
+from hub.assignments import idempotency, preconditions, repository
 from hub.assignments.models import Assignment
 from hub.auth.principal import Principal
 from hub.cases import repository as case_repository
@@ -80,6 +80,7 @@ async def transition(
         raise IllegalTransition(f"cannot {action.value} an assignment that is {assignment.status}")
     details = _details(action, reason, result or {}, override)
     if action == Action.COMPLETE:
+        preconditions.ensure_met(await preconditions.conditions_of(session, case, assignment), assignment)
         await _ensure_materials_complete(session, case, assignment, details["override"])
     _apply(assignment, move.to, details, now)
     if details["override"]:
@@ -87,9 +88,9 @@ async def transition(
     await Clocks(session).moved(assignment, now)
     record_assignment_event(session, assignment, case, move.event, principal, now, _event_extra(details))
     if move.event in APPLICANT_MESSAGES:
-        notifications.notify(session, case, APPLICANT_MESSAGES[move.event], now, service=assignment.service,
-                             reason=details["reason"])
-    refresh_status(session, case, assignments, principal, now)
+        await notifications.notify(session, case, APPLICANT_MESSAGES[move.event], now, service=assignment.service,
+                                   reason=details["reason"])
+    await refresh_status(session, case, assignments, principal, now)
     if idempotency_key:
         idempotency.remember(session, principal.subject, idempotency_key, digest, assignment.id, now)
     return assignment

@@ -12,11 +12,18 @@ from hub.errors import Unauthenticated
 
 
 class TrustedIssuer(BaseModel):
-    """One entry of HUB_OIDC_ISSUERS."""
+    """One entry of HUB_OIDC_ISSUERS. With `console_client_id` the console (/console) signs people in at this
+    issuer (authorization code + PKCE, a public client); its endpoints are discovered from
+    `<issuer>/.well-known/openid-configuration` unless given."""
 
     issuer: str
     jwks_url: str
     audience: str | None = None  # default: HUB_AUDIENCE
+    name: str | None = None  # shown on the console's sign-in button
+    console_client_id: str | None = None
+    authorization_endpoint: str | None = None
+    token_endpoint: str | None = None
+    scope: str = "openid"
 
 
 @dataclass

@@ -27,19 +27,23 @@ class BearerAuthMiddleware:
 
     The GraphiQL page itself (a browser GET asking for HTML, with or without `?query=`) is served without a token
     (hub/graphql/ide.py answers every such request, so none reaches the API); so are file downloads
-    (`/files/{link}`), whose signed link names the caller.
+    (`/files/{link}`) and printed forms by link (`/forms/{link}`), whose signed link names the caller.
+    Paths under a protected prefix (`/cases/…`, the printed form by number) need a token.
     """
 
     def __init__(self, app: ASGIApp, *, tokens: TokenService, policies: PolicyStore,
-                 protected_paths: frozenset[str] = frozenset({"/graphql", "/files"})):
+                 protected_paths: frozenset[str] = frozenset({"/graphql", "/files"}),
+                 protected_prefixes: tuple[str, ...] = ("/cases/",)):
         self.app = app
         self.tokens = tokens
         self.policies = policies
         self.protected_paths = protected_paths
+        self.protected_prefixes = protected_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope["path"].rstrip("/") if scope["type"] == "http" else None
-        if path not in self.protected_paths or (path == "/graphql" and is_page_request(scope)):
+        protected = path is not None and (path in self.protected_paths or path.startswith(self.protected_prefixes))
+        if not protected or (path == "/graphql" and is_page_request(scope)):
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.assignments.models import Assignment
 from hub.auth.principal import Principal
 from hub.cases import repository, search
-from hub.cases.models import Agent, Applicant, Case, Site
+from hub.cases.models import Agent, Applicant, Case, PreviousHolder, Site
 from hub.cases.service import lock_assignments
 from hub.errors import Conflict, ErrorCode, FieldProblem, IllegalTransition, InvalidInput, NotFound
 from hub.events import log
@@ -63,6 +63,16 @@ ERASABLE: dict[str, Kept] = {
     "Agent.name": Kept((Agent.name,)),
     "Agent.phone": Kept((Agent.phone,)),
     "Agent.idNumber": Kept((Agent.id_number,)),
+    "PreviousHolder.name": Kept((PreviousHolder.name,)),
+    "PreviousHolder.phone": Kept((PreviousHolder.phone,)),
+    "PreviousHolder.idNumber": Kept((PreviousHolder.id_number,)),
+    "PreviousLegalRepresentative.name": Kept((PreviousHolder.legal_rep_name,)),
+    "PreviousLegalRepresentative.phone": Kept((PreviousHolder.legal_rep_phone,)),
+    "PreviousLegalRepresentative.idNumber": Kept((PreviousHolder.legal_rep_id_number,)),
+    "Case.contact": Kept((Case.contact_name, Case.contact_phone)),  # every Contact item with it
+    "Intake.receivedBy": Kept((Case.received_by,)),
+    "Intake.notes": Kept((Case.acceptance_notes,)),
+    "Intake.opinion": Kept((Case.acceptance_opinion,)),
     "Site.address": Kept((Site.address,)),
     "Material.number": Kept((Material.number,)),
     "Material.holder": Kept((Material.holder,)),
@@ -72,6 +82,7 @@ ERASABLE: dict[str, Kept] = {
     "AssignmentResult.accountNumber": Kept((Assignment.result_account_number,)),
     **SECTION_ACCOUNTS,
     "TelecomSection.installAddress": Kept(form_key="install_address", service="TELECOM"),
+    "TelecomSection.otherRequirements": Kept(form_key="other_requirements", service="TELECOM"),
 }
 EVENT_PAYLOAD_KEYS = ("account_number",)  # the result's 户号, copied into ASSIGNMENT_COMPLETED events
 
@@ -101,7 +112,9 @@ async def erase_personal_data(session: AsyncSession, *, principal: Principal, ca
         raise NotFound("no such case")
     _ensure_due(case, retention, now)
     site = await session.get(Site, case.id)
+    holder = await session.get(PreviousHolder, case.id)
     rows = {Case: [case], Applicant: [case.applicant], Agent: [case.agent] if case.agent else [], Site: [site],
+            PreviousHolder: [holder] if holder else [],
             Material: case.materials, Assignment: await lock_assignments(session, case.id)}
     files = {m.file_sha256 for m in case.materials if m.file_sha256}
     items = _erase(rows)

@@ -11,10 +11,11 @@ from hub.assignments.models import Assignment
 from hub.auth.principal import Principal
 from hub.assignments.idempotency import request_hash
 from hub.cases import duplicates, repository, submissions
-from hub.cases.models import Agent, Applicant, Case, Site
+from hub.cases.models import Agent, Applicant, Case, PreviousHolder, Site
 from hub.cases.numbers import new_case_number
 from hub.cases.search import SearchKeys
 from hub.cases.status import derive_status
+from hub.commitments.models import Commitment
 from hub.catalogue import items
 from hub.cases.validation import Reference, validate_materials, validate_submission
 from hub.clock import local_day
@@ -37,22 +38,27 @@ DUPLICATE_OVERRIDE_ITEMS = frozenset({"Case.duplicateOverride", "DuplicateOverri
 CLOSING_MESSAGES = {CaseStatus.COMPLETED: "CASE_COMPLETED", CaseStatus.PARTIALLY_COMPLETED: "CASE_CLOSED"}
 
 
-async def _reference(session: AsyncSession, now: datetime) -> Reference:
+async def _reference(session: AsyncSession, now: datetime, notice_sha256: str | None = None) -> Reference:
     snapshot = await reference.current(session)
-    return Reference(today=local_day(now), districts=snapshot.active_districts, material_types=snapshot.material_types)
+    return Reference(today=local_day(now), districts=snapshot.active_districts, material_types=snapshot.material_types,
+                     now=now, commitment_texts=snapshot.commitment_texts, notice_sha256=notice_sha256)
 
 
 async def submit_case(
-    session: AsyncSession, *, principal: Principal, plan: AccessPlan, data: dict, now: datetime, keys: SearchKeys,
+    session: AsyncSession, *, principal: Principal, plan: AccessPlan, data: dict, now: datetime, notice_sha256: str,
+    keys: SearchKeys,
 ) -> Case:
     """Validate a whole application, record it and create one assignment per requested service.
+    `notice_sha256`: the personal-information notice in force, which the applicant must have been shown.
 
     A possible duplicate (hub.cases.duplicates) is refused unless `duplicate_override` gives a reason; with an
     `idempotency_key`, a retry returns the case the first request filed."""
     role = access.submitting_role(principal, data.get("channel") or "")
     key, override = data.pop("idempotency_key", None), data.pop("duplicate_override", None)
     digest = request_hash(role=role, data=data, override=override)
-    valid = validate_submission(data, await _reference(session, now))
+    ref = await _reference(session, now, notice_sha256)
+    valid = validate_submission(data, ref)
+    valid["intake"] = _intake(valid["intake"] or {}, principal, role, await reference.current(session))
     reason = duplicates.override_reason(override)
     written = items.submission_items(valid) | (DUPLICATE_OVERRIDE_ITEMS if reason else set())
     access.ensure_may_write(plan.lane(role).writes, written)  # as the role it submits in
@@ -75,11 +81,17 @@ async def submit_case(
         submitted_by_organisation=principal.organisation,
         submitted_by_role=role,
         note=valid["note"],
+        vat_invoice_wanted=valid["vat_invoice_wanted"],
         vat_invoice=valid["vat_invoice"],
+        contact_name=(valid["contact"] or {}).get("name"),
+        contact_phone=(valid["contact"] or {}).get("phone"),
+        **_intake_columns(valid["intake"] or {}),
     )
     case.applicant = _applicant(valid["applicant"], principal, role)
+    case.previous_holder = _previous_holder(valid["previous_holder"]) if valid["previous_holder"] else None
     case.agent = Agent(**valid["agent"]) if valid["agent"] else None
     case.site = Site(**valid["site"])
+    case.commitment = _commitment(valid["commitment"], ref, principal, now)
     case.materials = [_material(item, principal, now, uploads) for item in valid["materials"]]
     case.assignments = await _route(session, case, valid["services"], now)
     if matches:
@@ -89,7 +101,7 @@ async def submit_case(
     if key is not None:
         submissions.remember(session, principal.subject, key, digest, case.id, now)
     _record(session, case, "CASE_SUBMITTED", principal, now, {"number": case.number, "status": case.status})
-    notifications.notify(session, case, "CASE_SUBMITTED", now)
+    await notifications.notify(session, case, "CASE_SUBMITTED", now)
     for assignment in case.assignments:
         record_assignment_event(session, assignment, case, "ASSIGNMENT_CREATED", principal, now)
     return case
@@ -142,6 +154,38 @@ def _applicant(data: dict, principal: Principal, role: Role) -> Applicant:
         # An applicant filing from the app owns the case; a clerk may link the applicant's account.
         subject=principal.subject if role == Role.APPLICANT else data.get("subject"),
     )
+
+
+def _commitment(data: dict, ref: Reference, principal: Principal, now: datetime) -> Commitment:
+    """What was agreed is kept by the text's hash too, so the record proves the wording even if a text were lost."""
+    return Commitment(**data, text_sha256=ref.commitment_texts[data["version"]].sha256, recorded_by=principal.subject,
+                      recorded_at=now)
+
+
+def _previous_holder(data: dict) -> PreviousHolder:
+    legal = data.get("legal_representative") or {}
+    return PreviousHolder(
+        kind=data["kind"], name=data["name"], phone=data.get("phone"), id_number=data.get("id_number"),
+        credit_code=data.get("credit_code"), legal_rep_name=legal.get("name"), legal_rep_phone=legal.get("phone"),
+        legal_rep_id_number=legal.get("id_number"),
+    )
+
+
+def _intake(data: dict, principal: Principal, role: Role, snapshot: reference.ReferenceSnapshot) -> dict | None:
+    """受理单位 and 接件人: a window clerk took the case, so unless the form names them they are the clerk's
+    organisation and the clerk's account. Cases from the app or pushed by the platform carry what they were given.
+    Filled in before the WRITE check, which thus covers what is recorded, given or not."""
+    intake = dict(data)
+    if role == Role.CLERK:
+        own = snapshot.organisation_names.get(principal.organisation or "")
+        intake["accepting_unit"] = data.get("accepting_unit") or own
+        intake["received_by"] = data.get("received_by") or principal.subject
+    return intake if any(intake.values()) else None
+
+
+def _intake_columns(intake: dict) -> dict:
+    return {"accepting_unit": intake.get("accepting_unit"), "received_by": intake.get("received_by"),
+            "acceptance_notes": intake.get("notes"), "acceptance_opinion": intake.get("opinion")}
 
 
 def _material(item: dict, principal: Principal, now: datetime, uploads: dict) -> Material:
@@ -230,7 +274,7 @@ async def add_materials(
         assignment.updated_at = now
         record_assignment_event(session, assignment, case, kind, principal, now,
                                 {"materials": [m.type_code for m in added]})
-    refresh_status(session, case, assignments, principal, now)
+    await refresh_status(session, case, assignments, principal, now)
     return case
 
 
@@ -245,7 +289,7 @@ async def lock_assignments(session: AsyncSession, case_id: uuid.UUID) -> list[As
     return list((await session.scalars(stmt)).all())
 
 
-def refresh_status(
+async def refresh_status(
     session: AsyncSession, case: Case, assignments: Sequence[Assignment], principal: Principal, now: datetime
 ) -> None:
     """Re-derive the case's status after its assignments changed; every change bumps its version."""
@@ -257,7 +301,7 @@ def refresh_status(
     if status != previous:
         _record(session, case, "CASE_STATUS_CHANGED", principal, now, {"from": previous, "status": status})
         if status in CLOSING_MESSAGES:
-            notifications.notify(session, case, CLOSING_MESSAGES[status], now, assignments=assignments)
+            await notifications.notify(session, case, CLOSING_MESSAGES[status], now, assignments=assignments)
 
 
 def _record(session: AsyncSession, case: Case, kind: str, principal: Principal, now: datetime, payload: dict) -> None:

@@ -5,11 +5,12 @@ same shape, normalised. Nothing here touches the database or GraphQL.
 """
 
 import re
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from functools import partial
 
 from hub.cases import forms
+from hub.commitments import rules as commitment_rules
 from hub.enums import ApplicantKind, CaseType, Channel, EnterpriseType, Service
 from hub.errors import ErrorCode
 from hub.validation import identifiers
@@ -30,6 +31,9 @@ class Reference:
     today: date
     districts: frozenset[str]
     material_types: frozenset[str]
+    now: datetime | None = None
+    commitment_texts: dict = field(default_factory=dict)  # version → PublishedText
+    notice_sha256: str | None = None  # the personal-information notice in force
 
 
 def validate_submission(data: dict, ref: Reference) -> dict:
@@ -39,16 +43,30 @@ def validate_submission(data: dict, ref: Reference) -> dict:
         "case_type": case_type,
         "channel": c.enum(data, "channel", "channel", Channel, required=True),
         "note": c.text(data, "note", "note", max_len=1000),
-        "applicant": _applicant(c, section(data.get("applicant")), ref),
+        "applicant": _applicant(c, section(data.get("applicant")), case_type, ref),
+        "previous_holder": _previous_holder(c, data.get("previous_holder"), case_type, ref),
         "agent": _agent(c, data.get("agent"), ref),
+        "contact": _contact(c, data.get("contact")),
+        "intake": _intake(c, data.get("intake")),
         "site": _site(c, section(data.get("site")), ref),
         "materials": validate_materials(c, data.get("materials") or [], ref, path="materials"),
+        "vat_invoice_wanted": data.get("vat_invoice_wanted"),
         "vat_invoice": _vat_invoice(c, data.get("vat_invoice")),
     }
+    _vat_answer(c, out, case_type)
     out["services"] = _services(c, data, case_type, out["applicant"].get("kind"), ref)
+    out["commitment"] = _commitment(c, data.get("commitment"), out, ref)
     _reachable(c, out)
     c.raise_if_any()
     return out
+
+
+def _commitment(c: Checker, data: object, out: dict, ref: Reference) -> dict | None:
+    kind = out["applicant"].get("kind")
+    return commitment_rules.validate_commitment(c, data, commitment_rules.Context(
+        form=commitment_rules.form_of(out["case_type"], kind), case_channel=out["channel"], applicant_kind=kind,
+        has_agent=out["agent"] is not None, texts=ref.commitment_texts, notice_sha256=ref.notice_sha256,
+        now=ref.now, today=ref.today))
 
 
 def _reachable(c: Checker, out: dict) -> None:
@@ -68,7 +86,7 @@ def _id_number(ref: Reference):  # noqa: ANN202
     return partial(identifiers.resident_id_number, today=ref.today)
 
 
-def _applicant(c: Checker, data: dict, ref: Reference) -> dict:
+def _applicant(c: Checker, data: dict, case_type: str | None, ref: Reference) -> dict:
     kind = c.enum(data, "kind", "applicant.kind", ApplicantKind, required=True)
     out = {
         "kind": kind,
@@ -84,7 +102,9 @@ def _applicant(c: Checker, data: dict, ref: Reference) -> dict:
     elif kind == ApplicantKind.ENTERPRISE:
         out["phone"] = c.identifier(data, "phone", "applicant.phone", identifiers.mobile_number)
         out["credit_code"] = c.identifier(data, "credit_code", "applicant.credit_code", identifiers.credit_code, required=True)
-        out["enterprise_type"] = c.enum(data, "enterprise_type", "applicant.enterprise_type", EnterpriseType, required=True)
+        # 企业类型 is asked on the 报装 form only; the 过户 form has no such box.
+        out["enterprise_type"] = c.enum(data, "enterprise_type", "applicant.enterprise_type", EnterpriseType,
+                                        required=case_type == CaseType.CONNECTION)
         c.forbid(data, "id_number", "applicant.id_number", "an enterprise is identified by credit_code")
         out["legal_representative"] = _person(c, data.get("legal_representative"), "applicant.legal_representative", ref, phone_required=False)
     return out
@@ -101,6 +121,71 @@ def _person(c: Checker, data: object, path: str, ref: Reference, *, phone_requir
         "id_number": c.identifier(data, "id_number", f"{path}.id_number", _id_number(ref), required=True),
         "subject": c.text(data, "subject", f"{path}.subject", max_len=200),
     }
+
+
+def _previous_holder(c: Checker, data: object, case_type: str | None, ref: Reference) -> dict | None:
+    """原户主: a transfer moves accounts from someone; identified as the applicant is (身份证号 or 统一社会信用代码,
+    and the legal representative of an enterprise, whose identity proof the electricity and gas rows ask for)."""
+    path = "previous_holder"
+    if case_type != CaseType.TRANSFER:
+        if data is not None:
+            c.fail(path, ErrorCode.INVALID, "only a transfer has a previous holder (原户主)")
+        return None
+    if data is None:
+        c.fail(path, ErrorCode.REQUIRED, "a transfer names the previous holder (原户主) of the accounts")
+        return None
+    data = section(data)
+    kind = c.enum(data, "kind", f"{path}.kind", ApplicantKind, required=True)
+    out = {
+        "kind": kind,
+        "name": c.text(data, "name", f"{path}.name", max_len=200, required=True),
+        "phone": c.identifier(data, "phone", f"{path}.phone", identifiers.mobile_number),
+    }
+    if kind == ApplicantKind.INDIVIDUAL:
+        out["id_number"] = c.identifier(data, "id_number", f"{path}.id_number", _id_number(ref), required=True)
+        for key in ("credit_code", "legal_representative"):
+            c.forbid(data, key, f"{path}.{key}", "applies to an enterprise previous holder only")
+    elif kind == ApplicantKind.ENTERPRISE:
+        out["credit_code"] = c.identifier(data, "credit_code", f"{path}.credit_code", identifiers.credit_code, required=True)
+        c.forbid(data, "id_number", f"{path}.id_number", "an enterprise is identified by credit_code")
+        out["legal_representative"] = _person(c, data.get("legal_representative"), f"{path}.legal_representative",
+                                              ref, phone_required=False)
+    return out
+
+
+def _contact(c: Checker, data: object) -> dict | None:
+    """联系人 / 联系电话 of the 过户 form: whom the utilities call, who need not be the agent (经办人)."""
+    if data is None:
+        return None
+    data = section(data)
+    return {
+        "name": c.text(data, "name", "contact.name", max_len=100, required=True),
+        "phone": c.identifier(data, "phone", "contact.phone", identifiers.phone_number, required=True),
+    }
+
+
+def _intake(c: Checker, data: object) -> dict | None:
+    """The accepting unit's boxes (受理单位, 接件人, 受理说明, 受理单位意见); who may fill them is the catalogue's call."""
+    if data is None:
+        return None
+    data = section(data)
+    return {
+        "accepting_unit": c.text(data, "accepting_unit", "intake.accepting_unit", max_len=200),
+        "received_by": c.text(data, "received_by", "intake.received_by", max_len=200),
+        "notes": c.text(data, "notes", "intake.notes", max_len=1000),
+        "opinion": c.text(data, "opinion", "intake.opinion", max_len=1000),
+    }
+
+
+def _vat_answer(c: Checker, out: dict, case_type: str | None) -> None:
+    """需要增值税发票 是/否 is a box the 报装 form asks to tick: an explicit answer, matching the details given."""
+    wanted, details = out["vat_invoice_wanted"], out["vat_invoice"]
+    if wanted is None and (case_type == CaseType.CONNECTION or details is not None):
+        c.fail("vat_invoice_wanted", ErrorCode.REQUIRED, "answer whether a VAT invoice is wanted (需要增值税发票 是/否)")
+    elif wanted is True and details is None:
+        c.fail("vat_invoice", ErrorCode.REQUIRED, "give the invoice details (增值税户名, 联系电话) when one is wanted")
+    elif wanted is False and details is not None:
+        c.fail("vat_invoice", ErrorCode.INVALID, "no invoice details when vat_invoice_wanted is false")
 
 
 def _agent(c: Checker, data: object, ref: Reference) -> dict | None:
@@ -196,14 +281,19 @@ def _electricity(c: Checker, f: dict, p: str, kind: str | None, ref: Reference) 
     voltage = c.enum(f, "voltage", f"{p}.voltage", forms.Voltage) or forms.Voltage.LOW.value
     if voltage == forms.Voltage.HIGH and kind == ApplicantKind.INDIVIDUAL:
         c.fail(f"{p}.voltage", ErrorCode.INVALID, "high-voltage supply is applied for by enterprises")
+    low = voltage == forms.Voltage.LOW
+    if not low:
+        c.forbid(f, "capacity_kw", f"{p}.capacity_kw", "high voltage states the first and second source capacities in "
+                 "kVA (first_source_requested_kva …), not the low-voltage 申请容量 in kW")
     out = {
         "voltage": voltage,
         "business_type": c.enum(f, "business_type", f"{p}.business_type", forms.ElectricityBusinessType, required=True),
-        "capacity_kw": c.number(f, "capacity_kw", f"{p}.capacity_kw", minimum=0, maximum=MAX_KW, exclusive_minimum=True, required=True),
+        "capacity_kw": c.number(f, "capacity_kw", f"{p}.capacity_kw", minimum=0, maximum=MAX_KW,
+                                exclusive_minimum=True, required=True) if low else None,
         "supply_mode": c.enum(f, "supply_mode", f"{p}.supply_mode", forms.ElectricitySupplyMode),
-        "external_line_works": bool(f.get("external_line_works")) if voltage == forms.Voltage.LOW else None,
+        "external_line_works": bool(f.get("external_line_works")) if low else None,
     }
-    if voltage == forms.Voltage.HIGH:
+    if not low:
         out.update(_high_voltage(c, f, p))
     return out
 
@@ -269,6 +359,7 @@ def _telecom(c: Checker, f: dict, p: str, kind: str | None, ref: Reference) -> d
         "other_description": c.text(f, "other_description", f"{p}.other_description", max_len=300,
                                     required=forms.TelecomProduct.OTHER in products),
         "install_address": c.text(f, "install_address", f"{p}.install_address", max_len=300, required=bool(wired)),
+        "other_requirements": c.text(f, "other_requirements", f"{p}.other_requirements", max_len=1000),  # 其他要求
     }
 
 

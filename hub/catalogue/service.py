@@ -1,6 +1,7 @@
 """Run-time governance of the sharing catalogue: items, grants and conditional requests (有条件共享)."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, time, timezone
 
 from sqlalchemy import select
@@ -8,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.auth.principal import Principal
 from hub.calendar import store as calendar_store
-from hub.catalogue import changes
+from hub.catalogue import changes, repository
 from hub.catalogue.models import CatalogueItem, SharingGrant, SharingRequest
 from hub.clock import LOCAL, local_day
 from hub.errors import Conflict, ErrorCode, IllegalTransition, NotFound
@@ -124,6 +125,58 @@ async def revoke(session: AsyncSession, *, principal: Principal, grant_id: uuid.
     changes.record(session, principal, now, entity="GRANT", entity_id=str(row.id), action="REVOKE",
                    before=before, after=changes.snapshot_of(row, GRANT_FIELDS))
     return row
+
+
+async def revoke_many(session: AsyncSession, *, principal: Principal, grant_ids: list[uuid.UUID | None],
+                      reason: str, now: datetime) -> list[SharingGrant]:
+    """Revoke several grants at once, all or none: each unknown (None: not a grant id) or already revoked one
+    is named by its index."""
+    access.ensure_governance(principal)
+    c = Checker()
+    if not grant_ids:
+        c.fail("grantIds", ErrorCode.REQUIRED, "name at least one grant")
+    c.text({"reason": reason}, "reason", "reason", max_len=500, required=True)
+    rows: dict[uuid.UUID, SharingGrant] = {}
+    for index, grant_id in enumerate(grant_ids):
+        if grant_id in rows:
+            continue
+        row = await session.get(SharingGrant, grant_id, with_for_update=True) if grant_id else None
+        if row is None:
+            c.fail(f"grantIds[{index}]", ErrorCode.NOT_FOUND, "no such grant")
+        elif row.revoked_at is not None:
+            c.fail(f"grantIds[{index}]", ErrorCode.ILLEGAL_TRANSITION, "the grant is already revoked")
+        else:
+            rows[row.id] = row
+    c.raise_if_any()
+    return [await revoke(session, principal=principal, grant_id=row.id, reason=reason, now=now) for row in rows.values()]
+
+
+@dataclass(frozen=True)
+class Requestable:
+    """A CONDITIONAL item as the requesting organisation sees it: whether it holds it now, and until when."""
+
+    item: CatalogueItem
+    held: bool
+    held_until: datetime | None  # None while held: without end
+    pending: bool  # a request for it awaits an answer
+
+
+async def requestable_items(session: AsyncSession, *, principal: Principal, now: datetime) -> list[Requestable]:
+    """有条件共享目录: the items a utility may ask for, with its own standing on each (never another's)."""
+    organisation = access.requesting_organisation(principal)
+    items = await repository.items(session, type_name=None, share_type="CONDITIONAL", sensitivity=None)
+    grants = await repository.grants(session, item_code=None, organisation=organisation, role=None,
+                                     include_revoked=False)
+    pending = {code for row in await repository.requests(session, organisation=organisation, status="PENDING")
+               for code in row.item_codes}
+    found = []
+    for item in items:
+        current = [g for g in grants if g.item_code == item.code and g.access == "READ_FULL"
+                   and (g.valid_from is None or g.valid_from <= now) and (g.valid_until is None or g.valid_until > now)]
+        ends = [g.valid_until for g in current]
+        found.append(Requestable(item=item, held=bool(current), held_until=None if None in ends else max(ends, default=None),
+                                 pending=item.code in pending))
+    return found
 
 
 async def request_sharing(session: AsyncSession, *, principal: Principal, item_codes: list[str], purpose: str,

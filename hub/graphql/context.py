@@ -30,10 +30,12 @@ from hub.policy.snapshot import PolicySnapshot, PolicyStore
 
 @dataclass(frozen=True)
 class MaterialFiles:
-    """What the API needs of the file side: signed download links, removal of files erasure frees,
-    and the retention period after which a finished case's personal data may be erased."""
+    """What the API needs of the file side: signed download links (of material files and of printed
+    application forms), removal of files erasure frees, and the retention period after which a finished
+    case's personal data may be erased."""
 
     links: FileLinks
+    form_links: FileLinks
     collector: FileCollector
     retention: timedelta
 

@@ -9,9 +9,10 @@ Three stages, cheapest first, so an oversized request costs the hub almost nothi
    (hub/graphql/http.py), on a WebSocket as each operation arrives
    (hub/graphql/ws.py); a document refused here never reaches the parser or
    its cache.
-2. `QueryBounds`, after parsing and before validation (whose overlapping-fields
-   rule is quadratic in repeated fields): depth, aliases, fields, the cost
-   estimate and every list written in the document.
+2. `check_document`, after parsing and before validation (whose
+   overlapping-fields rule is quadratic in repeated fields): depth, aliases,
+   fields, the cost estimate and every list written in the document
+   (hub/graphql/document_cache.py runs it on every request).
 3. Validation, then execution, as usual.
 
 Each refusal is a GraphQL error whose `extensions.code` names the limit and
@@ -25,13 +26,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
-    DocumentNode, FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLError, GraphQLList, GraphQLNamedType,
+    ArgumentNode, DocumentNode, FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLError, GraphQLList, GraphQLNamedType,
     GraphQLInputObjectType, GraphQLObjectType, GraphQLInterfaceType, GraphQLSchema, InlineFragmentNode, IntValueNode, ListValueNode,
     ObjectValueNode, OperationDefinitionNode, SelectionSetNode, ValueNode, VariableNode, get_named_type,
-    get_nullable_type, value_from_ast_untyped,
+    Visitor, get_nullable_type, value_from_ast_untyped, visit,
 )
-from strawberry.extensions import ValidationCache
-
 from hub.config import Settings
 
 # Brackets may nest this much deeper than fields: the operation's own braces, argument parentheses, input
@@ -293,20 +292,20 @@ def check_document(document: DocumentNode, schema: GraphQLSchema, variables: Map
                                                    f"{limits.max_fields} (HUB_MAX_FIELDS)")
 
 
+def first_variables(document: DocumentNode) -> frozenset[str]:
+    """The only variables `check_document` reads: those given as a `first` argument anywhere in the document (the
+    cost estimate sizes lists by them). With the same values, a document measures the same."""
+    names = set()
+
+    class Finder(Visitor):
+        def enter_argument(self, node: ArgumentNode, *_: Any) -> None:
+            if node.name.value == "first" and isinstance(node.value, VariableNode):
+                names.add(node.value.name.value)
+
+    visit(document, Finder())
+    return frozenset(names)
+
+
 def _shown(number: int) -> str:
     """Fragments spread inside each other can multiply a cost past any printable size."""
     return str(number) if number < 10**15 else "more than 10^15"
-
-
-class QueryBounds(ValidationCache):
-    """Checks the parsed document against the caller's limits, then validates it (cached) only if it passed."""
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        try:
-            check_document(context.graphql_document, context.schema._schema, context.variables, context.context.limits)
-        except LimitExceeded as refusal:
-            context.pre_execution_errors = [refusal]
-            yield
-            return
-        yield from super().on_validate()

@@ -29,7 +29,7 @@ CASE_ROLES_KEPT = 4096  # cases whose scoping roles a subscription remembers
 @strawberry.type(description="Something happened to one of your organisation's assignments.")
 class AssignmentEvent:
     cursor: str = strawberry.field(description="Resume with `after: <cursor>` to get only later events.")
-    kind: str = strawberry.field(description="ASSIGNMENT_CREATED, MATERIALS_ADDED, MATERIALS_SUPPLIED, ASSIGNMENT_RECEIVED, ASSIGNMENT_ACCEPTED, MATERIALS_REQUESTED, ASSIGNMENT_COMPLETED, ASSIGNMENT_REJECTED, TIME_LIMIT_WARNING, TIME_LIMIT_OVERDUE, DEADLINE_CHANGED, …")
+    kind: str = strawberry.field(description="ASSIGNMENT_CREATED, MATERIALS_ADDED, MATERIALS_SUPPLIED, ASSIGNMENT_RECEIVED, ASSIGNMENT_ACCEPTED, MATERIALS_REQUESTED, PRECONDITIONS_CONFIRMED, ASSIGNMENT_COMPLETED, ASSIGNMENT_REJECTED, TIME_LIMIT_WARNING, TIME_LIMIT_OVERDUE, DEADLINE_CHANGED, …")
     occurred_at: datetime
     assignment_ref: strawberry.Private[uuid.UUID | None]
 

@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from hub import clock_control
 from hub.calendar import service as calendar_service
-from hub.calendar.models import CalendarYear as CalendarYearRow
+from hub.calendar.models import CalendarDay, CalendarYear as CalendarYearRow
 from hub.enums import Role
 from hub.errors import HubError
 from hub.graphql import resolvers as r
@@ -160,7 +160,10 @@ class TimeLimitQuery:
     async def calendar_years(self, info: Info) -> list[CalendarYear]:
         async with info.context.db.read() as session:
             rows = (await session.scalars(select(CalendarYearRow).order_by(CalendarYearRow.year))).all()
-        return [CalendarYear(year=y.year, source=y.source, loaded_at=y.loaded_at, loaded_by=y.loaded_by) for y in rows]
+            days = (await session.scalars(select(CalendarDay).order_by(CalendarDay.day))).all()
+        return [CalendarYear(year=y.year, source=y.source, loaded_at=y.loaded_at, loaded_by=y.loaded_by,
+                             holidays=[d.day for d in days if d.day.year == y.year and not d.working],
+                             workdays=[d.day for d in days if d.day.year == y.year and d.working]) for y in rows]
 
 
 @strawberry.type

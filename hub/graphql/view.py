@@ -31,6 +31,7 @@ from hub.db import Database
 from hub.observability.metrics import HubMetrics
 from hub.errors import Unauthenticated
 from hub.graphql.context import HubContext, MaterialFiles
+from hub.graphql.documents import DocumentRefused, PersistedDocuments, names_a_document, refused
 from hub.graphql.http import GRAPHQL_RESPONSE_JSON, RequestError, request_error_response, response_media_type
 from hub.graphql.limits import QueryLimits
 from hub.graphql.schema import schema
@@ -44,7 +45,8 @@ class HubGraphQL(GraphQL):
     graphql_transport_ws_handler_class = HubTransportWS
 
     def __init__(self, *, db: Database, tokens: TokenService, policies: PolicyStore, feed: EventFeed, clock: Clock,
-                 metrics: HubMetrics, audit: AuditWriter, files: MaterialFiles, limits: QueryLimits):
+                 metrics: HubMetrics, audit: AuditWriter, files: MaterialFiles, limits: QueryLimits,
+                 documents: PersistedDocuments):
         super().__init__(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL], graphql_ide=None)
         self.db = db
         self.tokens = tokens
@@ -55,6 +57,7 @@ class HubGraphQL(GraphQL):
         self.audit = audit
         self.files = files
         self.limits = limits
+        self.documents = documents
         self.search_keys = SearchKeys.from_signing_key(tokens.key)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -93,6 +96,7 @@ class HubGraphQL(GraphQL):
         variables are already within the limits (GraphQLRequestLimits, ahead of authentication)."""
         allowed = {OperationType.QUERY} | ({OperationType.MUTATION} if request_adapter.method == "POST" else set())
         try:
+            request_data = await self.documents.resolve_http(request, request_data, context.principal)
             result = await self.schema.execute(
                 request_data.query, root_value=root_value, variable_values=request_data.variables,
                 context_value=context, operation_name=request_data.operation_name, allowed_operation_types=allowed,
@@ -103,9 +107,16 @@ class HubGraphQL(GraphQL):
             raise RequestError(400, "BAD_REQUEST", error.as_http_error_reason()) from None
         except MissingQueryError:
             raise RequestError(400, "BAD_REQUEST", "No GraphQL query found in the request") from None
+        except DocumentRefused as refusal:
+            result = refused(refusal, self.metrics)
         if not _executed(result) and sub_response.media_type == GRAPHQL_RESPONSE_JSON:
             sub_response.status_code = 400
         return result
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """A GET without `query` that names a persisted document is a request, not a page (GraphiQL's page is
+        answered in front of this view, hub/graphql/ide.py)."""
+        return super().should_render_graphql_ide(request) and not names_a_document(request.query_params)
 
     async def parse_http_body(self, request: Any) -> Any:
         data = await super().parse_http_body(request)

@@ -1,4 +1,6 @@
-"""graphql-transport-ws with well-formed frames only, and the same request limits as over HTTP.
+"""graphql-transport-ws with well-formed frames only, and the same request limits and persisted documents as over
+HTTP (a `subscribe` payload may name its document by `documentId` or `extensions.persistedQuery` instead of
+`query`; hub/graphql/documents.py).
 
 A malformed frame (not an object, a missing or non-string id, a subscribe without a payload object or with a
 query that is not a string, …) closes the socket with 4400 as the protocol requires, instead of reaching code
@@ -7,8 +9,12 @@ that assumes a well-formed one.
 
 from typing import Any
 
+from graphql import GraphQLError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 
+from hub.graphql.documents import DocumentRefused
+from hub.graphql.errors import log_refusals
+from hub.graphql.http import RequestError
 from hub.graphql.limits import LimitExceeded, check_request
 
 _NEEDS_ID = ("subscribe", "complete")
@@ -29,14 +35,20 @@ def frame_problem(message: Any) -> str | None:
     payload = message.get("payload")
     if not isinstance(payload, dict):
         return "a subscribe message needs a payload object"
-    if not isinstance(payload.get("query"), str):
-        return "payload.query must be a string"
+    query = payload.get("query")
+    if not isinstance(query, str) and not (query is None and _names_a_document(payload)):
+        return "payload.query must be a string, unless payload.documentId names the document"
     if not isinstance(payload.get("operationName"), str | None):
         return "payload.operationName must be a string or null"
     for name in _OPTIONAL_OBJECTS:
         if not isinstance(payload.get(name), dict | None):
             return f"payload.{name} must be an object or null"
     return None
+
+
+def _names_a_document(payload: dict) -> bool:
+    extensions = payload.get("extensions")
+    return payload.get("documentId") is not None or (isinstance(extensions, dict) and "persistedQuery" in extensions)
 
 
 class HubTransportWS(BaseGraphQLTransportWSHandler):
@@ -47,14 +59,22 @@ class HubTransportWS(BaseGraphQLTransportWSHandler):
         await super().handle_message(message)
 
     async def handle_subscribe(self, message: Any) -> None:
-        """Past the protocol's own checks (acknowledged, id free), refuse an operation over the limits with an
-        `error` message for its id, as for any operation refused before execution."""
+        """Past the protocol's own checks (acknowledged, id free), fill in the text of a persisted document, then
+        refuse an operation that names no servable document or is over the limits with an `error` message for
+        its id, as for any operation refused before execution."""
         if self.connection_acknowledged and message["id"] not in self.operations:
             payload = message["payload"]
             try:
+                await self.view.documents.resolve_payload(payload, self.context.principal)
                 check_request(payload["query"], payload.get("variables"), self.context.limits)
-            except LimitExceeded as refusal:
-                self.context.metrics.errors.labels(refusal.extensions["code"]).inc()
-                await self.send_message({"id": message["id"], "type": "error", "payload": [refusal.formatted]})
+            except (DocumentRefused, LimitExceeded, RequestError) as refusal:
+                await self._refuse(message["id"], refusal)
                 return
         await super().handle_subscribe(message)
+
+    async def _refuse(self, operation_id: str, refusal: GraphQLError | RequestError) -> None:
+        if isinstance(refusal, RequestError):
+            refusal = GraphQLError(refusal.reason, extensions={"code": refusal.code})
+        self.context.metrics.errors.labels(refusal.extensions["code"]).inc()
+        log_refusals([refusal])
+        await self.send_message({"id": operation_id, "type": "error", "payload": [refusal.formatted]})

@@ -154,3 +154,9 @@ def ensure_role(principal: Principal, role: Role) -> None:
     if role not in principal.roles:
         raise Forbidden(f"this needs the role {role.value}")
 
+
+
+def registered_documents_only(principal: Principal, restricted_roles: frozenset[Role]) -> bool:
+    """Whether the caller may send only registered documents (HUB_REGISTERED_DOCUMENTS_ONLY): so if any of its
+    roles is held to them, since the document runs with all of the caller's roles."""
+    return not principal.roles.isdisjoint(restricted_roles)

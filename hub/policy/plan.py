@@ -50,7 +50,7 @@ CATALOGUE_LANES = frozenset({RESULTS_LANE, ANY_WINDOW_LANE})
 # Types whose records belong to one assignment (and so to the utility that owns it); every other governed type
 # with a case belongs to the case itself.
 ASSIGNMENT_RECORDS = frozenset({
-    "Assignment", "AssignmentResult", "AssignmentClock", "MaterialsCheck", "MaterialsOverride",
+    "Assignment", "AssignmentResult", "AssignmentClock", "MaterialsCheck", "MaterialsOverride", "Precondition",
     "WaterSection", "ElectricitySection", "GasSection", "HeatingSection", "HeatingLoad", "TelecomSection",
 })
 

@@ -61,3 +61,16 @@ def mobile_number(value: str) -> str:
     ):
         raise ValueError("is not a mobile number (SMS must reach it)")
     return str(parsed.national_number)
+
+
+def phone_number(value: str) -> str:
+    """A mainland China mobile or fixed-line number (a contact may give an office line): a mobile as 11 digits,
+    a fixed line with its trunk 0 and area code, as dialled in China (037123456789)."""
+    try:
+        parsed = phonenumbers.parse(value, "CN")
+    except phonenumbers.NumberParseException:
+        raise ValueError("is not a phone number") from None
+    if parsed.country_code != 86 or not phonenumbers.is_valid_number(parsed):
+        raise ValueError("is not a valid mainland China number")
+    digits = str(parsed.national_number)
+    return digits if phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE else "0" + digits

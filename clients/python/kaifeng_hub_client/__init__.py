@@ -8,7 +8,7 @@ from kaifeng_hub_client.client import ASSIGNMENT_FIELDS, HubClient, idempotency_
 from kaifeng_hub_client.cursor_store import CursorStore, HandState, Handoff
 from kaifeng_hub_client.errors import (
     AccessRevoked, ConflictError, ForbiddenError, HubError, IllegalTransitionError, NotFoundError,
-    SubscriptionClosed, TokenError, UserError, ValidationError, WriteRefused,
+    PreconditionNotMetError, SubscriptionClosed, TokenError, UserError, ValidationError, WriteRefused,
 )
 from kaifeng_hub_client.subscribe import (
     SubscriptionEvent, subscribe, subscribe_assignment_events, subscribe_case_events, subscribe_result_events,
@@ -16,7 +16,8 @@ from kaifeng_hub_client.subscribe import (
 
 __all__ = [
     "ASSIGNMENT_FIELDS", "AccessRevoked", "ClientCredentials", "ConflictError", "CursorStore", "ForbiddenError",
-    "HandState", "Handoff", "HubClient", "HubError", "IllegalTransitionError", "NotFoundError", "StaticToken",
+    "HandState", "Handoff", "HubClient", "HubError", "IllegalTransitionError", "NotFoundError",
+    "PreconditionNotMetError", "StaticToken",
     "SubscriptionClosed", "SubscriptionEvent", "TokenError", "TokenSource", "UserError", "ValidationError",
     "WriteRefused", "idempotency_key", "subscribe", "subscribe_assignment_events", "subscribe_case_events",
     "subscribe_result_events",

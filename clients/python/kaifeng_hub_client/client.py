@@ -10,7 +10,7 @@ from kaifeng_hub_client.auth import TokenSource
 from kaifeng_hub_client.errors import HubError, UserError, WriteRefused
 
 JSON = dict[str, Any]
-WriteAction = Literal["acknowledge", "accept", "request_materials", "complete", "reject"]
+WriteAction = Literal["acknowledge", "accept", "request_materials", "complete", "reject", "confirm_preconditions"]
 
 ASSIGNMENT_FIELDS = """
 id version service status organisationCode accountNumber reason
@@ -122,6 +122,14 @@ class HubClient:
         result = {"accountNumber": account_number, "remarks": remarks}
         return await self._write("complete", "completeAssignment", "CompleteAssignmentInput",
                                  assignment_id, expected_version, idempotency_key, {"result": result})
+
+    async def confirm_preconditions(self, assignment_id: str, expected_version: int, met_on: Mapping[str, str],
+                                    idempotency_key: str | None = None) -> JSON:
+        """State that preconditions of the catalogue were met, code → ISO day (a gas transfer:
+        `{"GAS_SAFETY_CHECK_DONE": "2026-11-20", "GAS_FEES_SETTLED": "2026-11-21"}`); completing needs them all."""
+        items = [{"code": code, "on": day} for code, day in met_on.items()]
+        return await self._write("confirm_preconditions", "confirmPreconditions", "ConfirmPreconditionsInput",
+                                 assignment_id, expected_version, idempotency_key, {"preconditions": items})
 
     async def reject(self, assignment_id: str, expected_version: int, reason: str,
                      idempotency_key: str | None = None) -> JSON:

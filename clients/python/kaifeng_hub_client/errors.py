@@ -84,7 +84,13 @@ class ValidationError(WriteRefused):
     """INVALID, REQUIRED or OUT_OF_RANGE: an input field is wrong; see `user_errors[].field`."""
 
 
+class PreconditionNotMetError(WriteRefused):
+    """PRECONDITION_NOT_MET: the catalogue's preconditions (a gas transfer: safety check, fees settled) are not all
+    confirmed; `HubClient.confirm_preconditions` first."""
+
+
 _BY_CODE: dict[str, type[WriteRefused]] = {
+    "PRECONDITION_NOT_MET": PreconditionNotMetError,
     "CONFLICT": ConflictError,
     "ILLEGAL_TRANSITION": IllegalTransitionError,
     "FORBIDDEN": ForbiddenError,

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { before, describe, test } from "node:test";
 import { HubClient, type CaseDetailFragment, type CasePage, type NewCase, type Result } from "@kaifeng-hub/client";
-import { demoTokens, hubUrl, mintToken, newAccountNumber, newIdNumber, writeBack } from "./hub.js";
+import { commitmentFor, demoTokens, hubUrl, mintToken, newAccountNumber, newIdNumber, writeBack } from "./hub.js";
 
 /** The smallest files the hub takes: a one-page PDF and a 1×1 PNG (judged by their magic numbers). */
 const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
@@ -17,12 +17,18 @@ function value<T>(result: Result<T>): T {
   return result.value;
 }
 
+/** The commitments the applicant gives, at the window and online (set once the hub has answered). */
+const signed = { window: {} as NewCase["commitment"], online: {} as NewCase["commitment"] };
+
 /** A transfer of water and electricity; `subject` links the applicant's account when a clerk files it. */
 function application(idNumber: string, subject: string | null, changes: Partial<NewCase> = {}): NewCase {
+  const online = changes.channel === "MOBILE_APP" || changes.channel === "GOVERNMENT_PORTAL";
   return {
+    commitment: online ? signed.online : signed.window,
     caseType: "TRANSFER",
     channel: "CITIZEN_CENTRE_WINDOW",
     applicant: { kind: "INDIVIDUAL", name: "张伟", phone: "13800138000", idNumber, subject },
+    previousHolder: { kind: "INDIVIDUAL", name: "刘秀英", idNumber: "410203196505080063" },
     site: { address: "开封市龙亭区北门大街 12 号 3 单元 402", districtCode: "410202" },
     water: { accountNumber: newAccountNumber("W-") },
     electricity: { accountNumber: newAccountNumber("04") },
@@ -44,6 +50,8 @@ describe("an applicant's cases", () => {
   before(async () => {
     tokens = await demoTokens();
     clerk = new HubClient({ url: hubUrl(), token: tokens.CLERK! });
+    signed.window = await commitmentFor(clerk, "TRANSFER", false);
+    signed.online = await commitmentFor(clerk, "TRANSFER", true);
     let strangerToken: string;
     [applicantToken, strangerToken] = await Promise.all([
       mintToken("APPLICANT", { subject: idNumber }), mintToken("APPLICANT", { subject: strangerIdNumber })]);

@@ -7,6 +7,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 
+import type { CommitmentInput, HubClient } from "@kaifeng-hub/client";
+
 export const PACKAGE_DIR = resolve(import.meta.dirname, "../..");
 export const REPO = resolve(PACKAGE_DIR, "../..");
 const HUB_COMMAND = process.env.HUB_TEST_COMMAND ?? join(REPO, ".venv/bin/hub");
@@ -166,4 +168,20 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
     }
     await new Promise((done) => setTimeout(done, 20));
   }
+}
+
+/** The commitment a client sends once the applicant has seen the form's text and the notice: the text in force
+ * for the form (`form`, e.g. TRANSFER) and the notice's hash, agreed online or signed at the window. */
+export async function commitmentFor(client: { applicationForm: HubClient["applicationForm"] }, form: string,
+                                    online: boolean): Promise<CommitmentInput> {
+  const answer = await client.applicationForm("TRANSFER", "INDIVIDUAL");
+  if (!answer.ok) {
+    throw new Error(`no application form: ${JSON.stringify(answer.error)}`);
+  }
+  const text = answer.value.commitmentTexts.find((t) => t.form === form);
+  return {
+    version: text?.version ?? "", noticeSha256: answer.value.privacyNotice?.sha256 ?? "",
+    channel: online ? "ONLINE_CONSENT" : "WINDOW_SIGNATURE",
+    identityVerification: online ? "REAL_NAME_LOGIN" : "ID_CARD_CHECKED",
+  };
 }

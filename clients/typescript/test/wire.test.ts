@@ -50,6 +50,8 @@ const html = { "content-type": "text/html" };
 const NEW_CASE: NewCase = {
   caseType: "TRANSFER", channel: "MOBILE_APP", applicant: { kind: "INDIVIDUAL", name: "张伟" },
   site: { address: "开封市龙亭区北门大街 12 号", districtCode: "410202" }, water: { accountNumber: "W-100231" },
+  commitment: { version: "transfer-2022-01", channel: "ONLINE_CONSENT", identityVerification: "REAL_NAME_LOGIN",
+                noticeSha256: "0".repeat(64) },
 };
 const EMPTY_PAGE = JSON.stringify({ data: { cases: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } } });
 const client = (url: string, documents?: DocumentMode) => new HubClient({ url, token: "t0ken", documents, webSocketImpl: WebSocket });

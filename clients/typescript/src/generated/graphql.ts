@@ -35,6 +35,12 @@ export type ApplicantKind =
   | 'ENTERPRISE'
   | 'INDIVIDUAL';
 
+/** The printed form (申请表) a case is filed on. */
+export type ApplicationForm =
+  | 'CONNECTION_ENTERPRISE'
+  | 'CONNECTION_INDIVIDUAL'
+  | 'TRANSFER';
+
 export type AssignmentStatus =
   | 'ACCEPTED'
   | 'COMPLETED'
@@ -77,6 +83,35 @@ export type Channel =
   | 'MOBILE_APP'
   | 'UTILITY_HALL';
 
+/** How the agreement was given. */
+export type CommitmentChannel =
+  | 'ONLINE_CONSENT'
+  | 'SIGNATURE_PAD'
+  | 'WINDOW_SIGNATURE';
+
+/** 申请人签章/承诺: the applicant (or agent) agreed to the form's commitment text, having been shown the personal-information notice. */
+export type CommitmentInput = {
+  /** When (within the last 7 days); defaults to now. */
+  agreedAt?: string | null | undefined;
+  /** Who agreed; defaults to APPLICANT. */
+  agreedBy?: Signatory | null | undefined;
+  /** How it was agreed: signed at the window, on a signature pad, or online. */
+  channel: CommitmentChannel;
+  /** How the signer's identity was established. */
+  identityVerification: IdentityVerification;
+  /** `privacyNotice.sha256` of the notice shown, which must be the one in force. */
+  noticeSha256: string;
+  /** The version of the text shown (`commitmentTexts`), the one in force for the application's form. */
+  version: string;
+};
+
+/** 联系人 and 联系电话 of the 过户 form (whom to call; need not be the agent). */
+export type ContactInput = {
+  name: string;
+  /** Mainland mobile or fixed-line number. */
+  phone: string;
+};
+
 /** File the application although an open case asks for the same (疑似重复). */
 export type DuplicateOverrideInput = {
   /** Why (recorded in the audit log and shown on the case; at most 500 characters). */
@@ -92,6 +127,7 @@ export type ElectricityBusinessType =
 export type ElectricitySectionInput = {
   accountNumber?: string | null | undefined;
   businessType?: ElectricityBusinessType | null | undefined;
+  /** 申请容量 in kW: low voltage only (high voltage gives kVA per source). */
   capacityKw?: number | null | undefined;
   /** Low voltage with external line works (外线工程): a longer time limit. */
   externalLineWorks?: boolean | null | undefined;
@@ -139,6 +175,7 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'OUT_OF_RANGE'
   | 'POSSIBLE_DUPLICATE'
+  | 'PRECONDITION_NOT_MET'
   | 'REQUIRED'
   | 'UNAUTHENTICATED';
 
@@ -183,6 +220,24 @@ export type HeatingUse =
   | 'RESIDENTIAL_HEATING'
   | 'RESIDENTIAL_HOT_WATER';
 
+/** How the signer's identity was established. */
+export type IdentityVerification =
+  | 'ID_CARD_CHECKED'
+  | 'ID_CARD_READER'
+  | 'REAL_NAME_LOGIN';
+
+/** The accepting unit's boxes (受理单位填写); WRITE for clerks and the platform only. */
+export type IntakeInput = {
+  /** 受理单位: the window or hall; a clerk's defaults to its organisation. */
+  acceptingUnit?: string | null | undefined;
+  /** 受理说明. */
+  notes?: string | null | undefined;
+  /** 受理单位意见. */
+  opinion?: string | null | undefined;
+  /** 接件人; a clerk's defaults to the clerk's account. */
+  receivedBy?: string | null | undefined;
+};
+
 /** A file you uploaded with `POST /files`, named by the SHA-256 it answered. */
 export type MaterialFileInput = {
   sha256: string;
@@ -213,12 +268,33 @@ export type PersonInput = {
   subject?: string | null | undefined;
 };
 
+/** 原户主 of a transfer: who holds the accounts now (the applicant is the new holder, 新户主). */
+export type PreviousHolderInput = {
+  /** 统一社会信用代码; required for an enterprise. */
+  creditCode?: string | null | undefined;
+  /** 身份证号; required for an individual. */
+  idNumber?: string | null | undefined;
+  kind: ApplicantKind;
+  /** 法人代表; required for an enterprise. */
+  legalRepresentative?: PersonInput | null | undefined;
+  /** The person's or the enterprise's name. */
+  name: string;
+  /** Mobile number, if known. */
+  phone?: string | null | undefined;
+};
+
 export type Service =
   | 'ELECTRICITY'
   | 'GAS'
   | 'HEATING'
   | 'TELECOM'
   | 'WATER';
+
+/** Who agreed: the applicant (an enterprise by its seal), its legal representative, or the agent (经办人). */
+export type Signatory =
+  | 'AGENT'
+  | 'APPLICANT'
+  | 'LEGAL_REPRESENTATIVE';
 
 /** 用户地址 / 报装地址 / 项目地址. */
 export type SiteInput = {
@@ -234,6 +310,9 @@ export type SubmitCaseInput = {
   applicant: ApplicantInput;
   caseType: CaseType;
   channel: Channel;
+  /** 申请人签章/承诺, required. */
+  commitment: CommitmentInput;
+  contact?: ContactInput | null | undefined;
   /** An open case asks for the same 户号, or the same site and service: file this one all the same, saying why. Without it such a submission is refused with POSSIBLE_DUPLICATE. */
   duplicateOverride?: DuplicateOverrideInput | null | undefined;
   electricity?: ElectricitySectionInput | null | undefined;
@@ -241,13 +320,18 @@ export type SubmitCaseInput = {
   heating?: HeatingSectionInput | null | undefined;
   /** Retrying with the same key returns the case the first request filed and files nothing twice (kept per caller). */
   idempotencyKey?: string | null | undefined;
+  intake?: IntakeInput | null | undefined;
   materials?: Array<MaterialInput> | null | undefined;
-  /** 过户说明 / 其他要求. */
+  /** 过户说明: the applicant's own explanation (申请用户填写). */
   note?: string | null | undefined;
+  /** 原户主: required for a transfer. */
+  previousHolder?: PreviousHolderInput | null | undefined;
   site: SiteInput;
   telecom?: TelecomSectionInput | null | undefined;
   /** Only if a VAT invoice is wanted. */
   vatInvoice?: VatInvoiceInput | null | undefined;
+  /** 需要增值税发票 是/否: required for a connection. */
+  vatInvoiceWanted?: boolean | null | undefined;
   water?: WaterSectionInput | null | undefined;
 };
 
@@ -263,6 +347,8 @@ export type TelecomSectionInput = {
   /** 装机地址 (broadband, fixed line). */
   installAddress?: string | null | undefined;
   otherDescription?: string | null | undefined;
+  /** 其他要求. */
+  otherRequirements?: string | null | undefined;
   productTypes?: Array<TelecomProduct> | null | undefined;
 };
 
@@ -378,7 +464,7 @@ export type ApplicationFormQueryVariables = Exact<{
 }>;
 
 
-export type ApplicationFormQuery = { districts: Array<{ code: string | null, name: string | null, active: boolean | null }>, materialsCatalogue: Array<{ service: Service | null, requiredAtApplication: boolean | null, notes: Array<string> | null, conditions: Array<string> | null, groups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null }> };
+export type ApplicationFormQuery = { commitmentTexts: Array<{ form: ApplicationForm | null, version: string | null, title: string | null, signatureLabel: string | null, text: string | null }>, privacyNotice: { sha256: string | null, preamble: string | null, recipients: Array<{ name: string | null, services: Array<Service> | null, purposes: Array<string> | null, items: Array<{ name: string | null, masked: boolean | null }> | null }> | null } | null, districts: Array<{ code: string | null, name: string | null, active: boolean | null }>, materialsCatalogue: Array<{ service: Service | null, requiredAtApplication: boolean | null, notes: Array<string> | null, conditions: Array<string> | null, groups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null }> };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -594,4 +680,4 @@ export const CaseByNumberDocument = {"__meta__":{"operationName":"CaseByNumber",
 export const SubmitCaseDocument = {"__meta__":{"operationName":"SubmitCase","text":"fragment AssignmentDetail on Assignment { acceptedAt accountNumber createdAt finishedAt id materials { complete missingGroups { code name rule types { code name } } notes } organisation { name shortName } organisationCode reason receivedAt result { accountNumber remarks } service status timeLimit { correctionRounds deadline onTime paused workingDaysUsed } version } fragment CaseDetail on Case { agent { name phone } applicant { creditCode idNumber kind name phone } assignments { ...AssignmentDetail } caseType channel completedAt electricity { accountNumber businessType capacityKw voltage } gas { accountNumber hourlyM3 households } heating { accountNumber startDate systemType } id materials { addedAt file { contentType downloadUrl sha256 size uploadedAt } fileRef holder number type { name } typeCode verifiedAt } note number site { address district { name } districtCode projectName } status submittedAt telecom { installAddress productTypes } updatedAt version water { accountNumber category nature } } fragment UserErrorFields on UserError { code field message } mutation SubmitCase($input: SubmitCaseInput!) { submitCase(input: $input) { case { ...CaseDetail } errors { ...UserErrorFields } } }","hash":"sha256:68a406e5012830fe39a09e809f20f1a9be1c76804dbd36e87bcb8f666461670e"}} as unknown as TypedDocumentString<SubmitCaseMutation, SubmitCaseMutationVariables>;
 export const AddMaterialsDocument = {"__meta__":{"operationName":"AddMaterials","text":"fragment AssignmentDetail on Assignment { acceptedAt accountNumber createdAt finishedAt id materials { complete missingGroups { code name rule types { code name } } notes } organisation { name shortName } organisationCode reason receivedAt result { accountNumber remarks } service status timeLimit { correctionRounds deadline onTime paused workingDaysUsed } version } fragment CaseDetail on Case { agent { name phone } applicant { creditCode idNumber kind name phone } assignments { ...AssignmentDetail } caseType channel completedAt electricity { accountNumber businessType capacityKw voltage } gas { accountNumber hourlyM3 households } heating { accountNumber startDate systemType } id materials { addedAt file { contentType downloadUrl sha256 size uploadedAt } fileRef holder number type { name } typeCode verifiedAt } note number site { address district { name } districtCode projectName } status submittedAt telecom { installAddress productTypes } updatedAt version water { accountNumber category nature } } fragment UserErrorFields on UserError { code field message } mutation AddMaterials($input: AddMaterialsInput!) { addMaterials(input: $input) { case { ...CaseDetail } errors { ...UserErrorFields } } }","hash":"sha256:cc0f412bed2e0e50ff80a36beac1ac2d39b8ab2c2b87176ef6de05ad4060eeea"}} as unknown as TypedDocumentString<AddMaterialsMutation, AddMaterialsMutationVariables>;
 export const CaseEventsDocument = {"__meta__":{"operationName":"CaseEvents","text":"subscription CaseEvents($after: String, $caseId: ID!) { caseEvents(caseId: $caseId, after: $after) { case { assignments { id reason result { accountNumber remarks } service status version } completedAt id status version } cursor kind occurredAt } }","hash":"sha256:5138714627de4a9f22b61fc5b85553ec843d1e4c9c24ca52d6f0734ad3ebc220"}} as unknown as TypedDocumentString<CaseEventsSubscription, CaseEventsSubscriptionVariables>;
-export const ApplicationFormDocument = {"__meta__":{"operationName":"ApplicationForm","text":"query ApplicationForm($applicantKind: ApplicantKind!, $caseType: CaseType!) { districts { active code name } materialsCatalogue(caseType: $caseType, applicantKind: $applicantKind) { conditions groups { code name rule types { code name } } notes requiredAtApplication service } }","hash":"sha256:78010b79a495f50e4d33ce17afaaf4be14edc900475c23d9df4194d262581b14"}} as unknown as TypedDocumentString<ApplicationFormQuery, ApplicationFormQueryVariables>;
+export const ApplicationFormDocument = {"__meta__":{"operationName":"ApplicationForm","text":"query ApplicationForm($applicantKind: ApplicantKind!, $caseType: CaseType!) { commitmentTexts { form signatureLabel text title version } districts { active code name } materialsCatalogue(caseType: $caseType, applicantKind: $applicantKind) { conditions groups { code name rule types { code name } } notes requiredAtApplication service } privacyNotice { preamble recipients { items { masked name } name purposes services } sha256 } }","hash":"sha256:cd8154660a5f811d0148b3f842e75eb28a0f35a1da4a984a75eb7673eccddc44"}} as unknown as TypedDocumentString<ApplicationFormQuery, ApplicationFormQueryVariables>;
