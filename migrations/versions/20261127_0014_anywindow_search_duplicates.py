@@ -3,8 +3,8 @@
 Additive: two new tables, three nullable columns, one index. Cases taken before this revision have no search keys
 until `hub search-index` has run (the embedded default runs it on start).
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-27 17:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0013'
-down_revision = '0012'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
