@@ -9,7 +9,7 @@ import pytest
 from hub.enums import Role
 from tests import operations as ops
 from tests.factories import enterprise_connection, individual_transfer, unique
-from tests.steps import by_service, finish, submit, submit_errors
+from tests.steps import by_service, finish, signed, submit, submit_errors
 
 FILED = """mutation File($input: SubmitCaseInput!) { submitCase(input: $input) {
   case { id number duplicateOverride { reason overriddenBy overriddenAt } } errors { field code message } } }"""
@@ -46,8 +46,8 @@ async def test_filing_over_a_possible_duplicate_keeps_the_reason_on_the_case_and
     earlier = water_transfer()
     await submit(clerk, earlier)
     reason = "原户号由继承人另行办理，前一申请人已放弃"
-    payload = (await clerk_b.run(FILED, {"input": {**water_transfer(water=earlier["water"]),
-                                                   "duplicateOverride": {"reason": f"  {reason} "}}}))["submitCase"]
+    data = {**water_transfer(water=earlier["water"]), "duplicateOverride": {"reason": f"  {reason} "}}
+    payload = (await clerk_b.run(FILED, {"input": await signed(clerk_b, data)}))["submitCase"]
     assert payload["errors"] == []
     override = payload["case"]["duplicateOverride"]
     assert override["reason"] == reason and override["overriddenBy"] == "clerk-hall-sun" and override["overriddenAt"]
@@ -104,7 +104,8 @@ async def test_a_connection_at_the_same_site_for_the_same_service_is_flagged(cle
 async def test_two_windows_filing_one_errand_at_once_file_it_once(clerk, clerk_b):
     one = water_transfer()
     other = water_transfer(water=one["water"])
-    answers = await asyncio.gather(*(c.run(ops.SUBMIT, {"input": d}) for c, d in ((clerk, one), (clerk_b, other))))
+    inputs = [(clerk, await signed(clerk, one)), (clerk_b, await signed(clerk_b, other))]
+    answers = await asyncio.gather(*(c.run(ops.SUBMIT, {"input": d}) for c, d in inputs))
     outcomes = sorted(tuple(e["code"] for e in a["submitCase"]["errors"]) for a in answers)
     assert outcomes == [(), ("POSSIBLE_DUPLICATE",)]
 

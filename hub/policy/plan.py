@@ -37,10 +37,10 @@ RESULTS_LANE = "PLATFORM_RESULTS"
 # 无差别受理 (any window takes any case): a clerk finds a case taken at any window or hall (searchCases) and adds
 # materials to it (补正). Such a case is *reached* through this lane, never listed: the lane is not among the
 # plan's `lanes`, so it adds nothing to the rows `cases`, `caseByNumber`, `node`, the event feeds and file downloads
-# read. It covers every case and reads and writes with the grants to this name in the catalogue (grants.yaml
-# `grantee: {role: CLERK_ANY_WINDOW}`), never with CLERK's or the organisation's: a case taken at another window is
-# shown as far as those grants say (personal data masked). A case the clerk's own windows took is also in its
-# CLERK lane and read as before.
+# read. It covers every case the clerk's own CLERK lane does not, and reads and writes with the grants to this name
+# in the catalogue (grants.yaml `grantee: {role: CLERK_ANY_WINDOW}`), never with CLERK's or the organisation's: a
+# case taken at another window is shown as far as those grants say (personal data masked). A case the clerk's own
+# windows took is read with the CLERK grants alone, as before.
 ANY_WINDOW_LANE = "CLERK_ANY_WINDOW"
 # The intake side (who collected the data) may hold NOT_SHARED and CONDITIONAL items by role grant; a clerk
 # supplementing a case another window took is the intake side too.
@@ -129,10 +129,16 @@ class AccessPlan:
         `organisation` — given the roles whose rows include the case (`case_roles`); None when that is needed
         and not given. Lane.covers is the one rule behind record reads, writes and event delivery."""
         lanes, undecided = [], False
-        for lane in self.record_lanes:
+        for lane in self.lanes:
             covers = lane.covers(organisation, None if case_roles is None else lane.role in case_roles)
             if covers:
                 lanes.append(lane)
+            undecided = undecided or covers is None
+        if self.reach is not None:  # where the clerk's own windows' lane does not: a case another window took
+            own = next(lane for lane in self.lanes if lane.role == Role.CLERK)
+            covers = own.covers(organisation, None if case_roles is None else own.role in case_roles)
+            if covers is False:
+                lanes.append(self.reach)
             undecided = undecided or covers is None
         return None if undecided else tuple(lanes)
 
