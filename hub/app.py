@@ -43,6 +43,8 @@ from hub.forms.http import FormEndpoints, form_links
 from hub.files.links import FileLinks
 from hub.files.service import FileCollector
 from hub.files.store import build_store
+from hub.cases import search
+from hub.cases.search import SearchKeys
 from hub.catalogue.loader import load_sharing_catalogue
 from hub.timelimits.loader import load_time_limits
 from hub.timelimits.scheduler import TimeLimitScheduler
@@ -102,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await load_reference_data(session)
                 await load_sharing_catalogue(session, clock.now())
                 await load_time_limits(session, clock.now())
+            await search.index_all(db, SearchKeys.from_signing_key(key))  # cases taken before the search existed
             if generated:
                 demo.announce_tokens(tokens, settings)
         await feed.start()

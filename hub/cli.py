@@ -104,6 +104,23 @@ def load_catalogue(_: argparse.Namespace) -> None:
     asyncio.run(run())
 
 
+def search_index(args: argparse.Namespace) -> None:
+    from hub.cases.search import SearchKeys, index_all
+    from hub.db import Database
+
+    settings = get_settings()
+    keys = SearchKeys.from_signing_key(_signing_key(settings))
+
+    async def run() -> int:
+        db = Database(settings.database_url)
+        try:
+            return await index_all(db, keys, rebuild=args.rebuild)
+        finally:
+            await db.dispose()
+
+    print(f"search keys written for {asyncio.run(run())} cases")
+
+
 def token(args: argparse.Namespace) -> None:
     from hub.auth.tokens import TokenService
 
@@ -339,6 +356,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("revision", nargs="?", default="head", help="target revision, or -1 etc. to go down")
     p.set_defaults(run=run_migrations)
     commands.add_parser("load-catalogue", help="load schema/catalogue/*.yaml into the database (adds what is missing, never overwrites governance changes)").set_defaults(run=load_catalogue)
+    p = commands.add_parser("search-index", help="write the search keys (无差别受理) of cases that have none; "
+                                                 "--rebuild: of every case, after replacing the signing key")
+    p.add_argument("--rebuild", action="store_true")
+    p.set_defaults(run=search_index)
     p = commands.add_parser("token", help="print a token signed with the hub's key (for development)")
     p.add_argument("--role", required=True, choices=[r.value for r in Role])
     p.add_argument("--org", help="organisation code, e.g. KF-WATER")

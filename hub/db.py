@@ -5,6 +5,7 @@ recorded as the last step before commit (see hub/events/log.py for why).
 """
 
 import errno
+import hashlib
 import json
 import socket
 from collections.abc import AsyncIterator
@@ -229,3 +230,13 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+async def lock_names(session: AsyncSession, names: list[str]) -> None:
+    """Transaction-scoped locks on names (PostgreSQL advisory locks, taken in one order so that two writers
+    sharing names cannot deadlock); SQLite needs none, its writers run one at a time (BEGIN IMMEDIATE)."""
+    if session.bind.dialect.name != "postgresql":
+        return
+    for name in sorted(set(names)):
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})

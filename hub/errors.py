@@ -13,6 +13,7 @@ class ErrorCode(StrEnum):
     CONFLICT = "CONFLICT"
     ILLEGAL_TRANSITION = "ILLEGAL_TRANSITION"
     PRECONDITION_NOT_MET = "PRECONDITION_NOT_MET"
+    POSSIBLE_DUPLICATE = "POSSIBLE_DUPLICATE"
     UNAUTHENTICATED = "UNAUTHENTICATED"
 
 
@@ -42,6 +43,13 @@ class InvalidInput(HubError):
 
     def __post_init__(self) -> None:
         super().__init__("; ".join(f"{p.field}: {p.message}" for p in self.problems))
+
+
+@dataclass
+class PossibleDuplicate(InvalidInput):
+    """An open case already asks for the same (疑似重复); nothing was written. Resubmit with a reason to file it."""
+
+    code = ErrorCode.POSSIBLE_DUPLICATE
 
 
 class NotFound(HubError):

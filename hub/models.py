@@ -5,7 +5,7 @@ from hub.assignments.models import Assignment
 from hub.audit.models import AuditCheckpoint, AuditHead, AuditRecord
 from hub.auth.models import OAuthClient
 from hub.calendar.models import CalendarDay, CalendarYear
-from hub.cases.models import Agent, Applicant, Case, PreviousHolder, Site
+from hub.cases.models import Agent, Applicant, Case, CaseSearchKey, PreviousHolder, Site, SubmissionKey
 from hub.commitments.models import Commitment, CommitmentText
 from hub.catalogue.models import CatalogueItem, GovernanceChange, SharingGrant, SharingRequest
 from hub.documents.models import PersistedDocument
@@ -18,8 +18,8 @@ from hub.timelimits.models import TimeLimitRule
 
 __all__ = [
     "Agent", "Applicant", "Assignment", "AuditCheckpoint", "AuditHead", "AuditRecord", "CalendarDay", "CalendarYear",
-    "Case", "CatalogueItem", "Commitment", "CommitmentText", "District", "Event", "FileUpload", "GovernanceChange",
-    "IdempotencyKey", "Material", "MaterialRequirement", "MaterialType", "Notification", "OAuthClient", "Organisation",
-    "PersistedDocument", "PreviousHolder", "ServiceProvider", "SharingGrant", "SharingRequest", "Site", "StoredFile",
-    "TimeLimitRule",
+    "Case", "CaseSearchKey", "CatalogueItem", "Commitment", "CommitmentText", "District", "Event", "FileUpload",
+    "GovernanceChange", "IdempotencyKey", "Material", "MaterialRequirement", "MaterialType", "Notification",
+    "OAuthClient", "Organisation", "PersistedDocument", "PreviousHolder", "ServiceProvider", "SharingGrant",
+    "SharingRequest", "Site", "StoredFile", "SubmissionKey", "TimeLimitRule",
 ]

@@ -1,6 +1,8 @@
 """Valid inputs to start from; tests change one thing at a time."""
 
 import copy
+import itertools
+import uuid
 
 from stdnum.cn import ric, uscc
 
@@ -23,17 +25,27 @@ PREVIOUS_ENTERPRISE = credit_code("91410200MA44QRTU2")
 LETTER_FIRST_CODE = credit_code("N2410200MA0000007")  # co-operative: begins with a letter
 
 
+_RUN = uuid.uuid4().hex[:6].upper()
+_SERIAL = itertools.count(1)
+
+
+def unique(prefix: str) -> str:
+    """A value no other case of this run has: each filing is its own errand, not a possible duplicate of another
+    test's (hub.cases.duplicates)."""
+    return f"{prefix}{_RUN}{next(_SERIAL):05d}"
+
+
 def individual_transfer(**changes) -> dict:
     data = {
         "caseType": "TRANSFER",
         "channel": "CITIZEN_CENTRE_WINDOW",
         "applicant": {"kind": "INDIVIDUAL", "name": "张伟", "phone": "13800138000", "idNumber": PERSON_ID},
         "previousHolder": {"kind": "INDIVIDUAL", "name": "刘秀英", "idNumber": SELLER_ID},
-        "site": {"address": "开封市龙亭区北门大街 12 号 3 单元 402", "districtCode": "410202"},
-        "water": {"accountNumber": "W-100231"},
-        "electricity": {"accountNumber": "0410023344"},
-        "gas": {"accountNumber": "G-7781"},
-        "heating": {"accountNumber": "H-5520"},
+        "site": {"address": f"开封市龙亭区北门大街 12 号 {unique('')} 室", "districtCode": "410202"},
+        "water": {"accountNumber": unique("W-")},
+        "electricity": {"accountNumber": unique("04")},
+        "gas": {"accountNumber": unique("G-")},
+        "heating": {"accountNumber": unique("H-")},
         "materials": [
             {"typeCode": "RESIDENT_ID_CARD", "number": PERSON_ID, "holder": "张伟", "verified": True},
             {"typeCode": "PROPERTY_CERTIFICATE", "number": "豫(2024)开封市不动产权第0012345号", "verified": True},
@@ -63,7 +75,8 @@ def enterprise_connection(**changes) -> dict:
             "legalRepresentative": {"name": "李强", "phone": "13700137000", "idNumber": LEGAL_REP_ID},
         },
         "agent": {"name": "王芳", "phone": "13600136000", "idNumber": AGENT_ID},
-        "site": {"address": "开封市祥符区工业园 8 号厂房", "districtCode": "410212", "projectName": "宋都食品二期厂房"},
+        "site": {"address": f"开封市祥符区工业园 8 号厂房 {unique('')} 号", "districtCode": "410212",
+                 "projectName": "宋都食品二期厂房"},
         "water": {"nature": "NON_RESIDENTIAL", "category": "NEW", "supplyMode": "MUNICIPAL_DIRECT",
                   "userCategory": "INDUSTRY_COMMERCE"},
         "electricity": {

@@ -40,7 +40,7 @@ async def test_four_service_individual_transfer_runs_to_completion(clerk, utilit
     case = await submit(clerk, data)
     assignments = by_service(case)
     assert set(assignments) == {"WATER", "ELECTRICITY", "GAS", "HEATING"}
-    assert assignments["ELECTRICITY"]["accountNumber"] == "0410023344"
+    assert assignments["ELECTRICITY"]["accountNumber"] == data["electricity"]["accountNumber"]
     assert all(a["materials"]["complete"] for a in assignments.values()), assignments
 
     applicant = as_role(Role.APPLICANT, None, "citizen-zhang")

@@ -12,7 +12,7 @@ from graphql import GraphQLInputObjectType, GraphQLList, GraphQLNonNull, get_nam
 from hub.enums import Role
 from hub.graphql.governance_types import GOVERNANCE_TYPES
 from hub.graphql.schema import schema
-from hub.policy import filters
+from hub.policy import anywindow, filters
 from tests import operations as ops
 from tests.factories import enterprise_connection, individual_transfer
 from tests.steps import by_service, finish, move, submit
@@ -249,6 +249,7 @@ ROLE_GATED = {"catalogueItems", "sharingGrants", "sharingRequests", "governanceC
 SPECS = {
     ("cases", "filter"): filters.CASE_FILTER, ("workQueue", "filter"): filters.WORK_QUEUE_FILTER,
     ("caseByNumber", "number"): filters.CASE_LOOKUP,
+    ("searchCases", "by"): anywindow.CASE_SEARCH,  # a clerk's search: hub.policy.anywindow decides it
 }
 
 

@@ -48,7 +48,7 @@ async def test_a_window_case_reaches_the_platform_with_results_and_without_the_p
     assert applicant["phone"] is None  # withheld
     assert closed["case"]["agent"] is None and closed["case"]["site"] is None and closed["case"]["materials"] is None
     assert closed["case"]["water"] is None
-    assert completed["assignment"]["accountNumber"] != "W-100231"  # the old 户号: masked
+    assert completed["assignment"]["accountNumber"] != water["accountNumber"]  # the old 户号: masked
 
     replay = await Subscription.open(hub.port, token, RESULT_EVENTS, {"after": "0"})
     replayed = await _events_of(replay, case["number"], 3)
@@ -67,7 +67,7 @@ async def test_a_case_the_platform_pushed_is_still_read_in_full(hub, as_role, ut
     events = await _events_of(live, case["number"], 3)
     await live.close()
     assert events[2]["case"]["applicant"]["idNumber"] == PERSON_ID
-    assert events[2]["case"]["water"] == {"accountNumber": "W-100231"}
+    assert events[2]["case"]["water"] == {"accountNumber": by_service(case)["WATER"]["accountNumber"]}
 
 
 async def test_other_roles_get_no_results_feed_and_the_platform_no_other_events(hub, clerk, utilities):

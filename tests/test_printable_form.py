@@ -9,7 +9,7 @@ from hub.enums import Role
 from tests import operations as ops
 from tests.factories import (
     AGENT_ID, LEGAL_REP_ID, PERSON_ID, PREVIOUS_ENTERPRISE, PREVIOUS_LEGAL_REP_ID, SELLER_ID, enterprise_connection,
-    enterprise_power_transfer, individual_transfer,
+    enterprise_power_transfer, individual_transfer, unique,
 )
 from tests.steps import by_service, confirm_preconditions, move, submit, upload, write
 
@@ -27,7 +27,7 @@ REVOKE = "mutation ($input: RevokeGrantInput!) { revokeGrant(input: $input) { er
 def individual_connection() -> dict:
     return enterprise_connection(
         applicant={"kind": "INDIVIDUAL", "name": "赵敏", "phone": "13800138001", "idNumber": PERSON_ID},
-        site={"address": "开封市鼓楼区中山路 66 号 2 单元 301", "districtCode": "410204"},
+        site={"address": f"开封市鼓楼区中山路 66 号 2 单元 {unique('')}", "districtCode": "410204"},  # its own errand
         water={"nature": "RESIDENTIAL", "category": "NEW"},
         electricity={"businessType": "NEW", "capacityKw": 8, "supplyMode": "AC_220V"},
         gas={"households": 1, "hourlyM3": 2.5},

@@ -143,15 +143,17 @@ VERSION = "query ($id: ID!) { case(id: $id) { version } }"
 
 
 async def test_a_pair_of_roles_writes_only_as_the_role_that_acts(as_roles, cases):
-    """Writes follow the same rule: a hall clerk who is also a utility adds materials (补正) to the cases its
-    window took, not to those it was only assigned; a citizen who is also a clerk, filing in the app as the
-    applicant, cannot vouch for its own proofs."""
+    """Writes follow the same rule: a hall clerk who is also a utility adds materials (补正) as a clerk — to the
+    cases its window took and, any window taking any case (无差别受理), to one another window took — never as
+    the utility it also is; a citizen who is also a clerk, filing in the app as the applicant, cannot vouch for
+    its own proofs."""
     both = as_roles([Role.CLERK, Role.UTILITY], ORG, "hall-clerk")
+    utility = as_roles([Role.UTILITY], ORG, "water-operator")
     material = [{"typeCode": "PROPERTY_CERTIFICATE", "verified": True}]
-    for key, allowed in (("hall-water", True), ("window", False)):
+    for caller, key, allowed in ((both, "hall-water", True), (both, "window", True), (utility, "window", False)):
         version = (await both.run(VERSION, {"id": cases[key]["id"]}))["case"]["version"]
-        added = (await both.run(ADD, {"input": {"caseId": cases[key]["id"], "expectedVersion": version,
-                                                "materials": material}}))["addMaterials"]
+        added = (await caller.run(ADD, {"input": {"caseId": cases[key]["id"], "expectedVersion": version,
+                                                  "materials": material}}))["addMaterials"]
         assert (added["errors"] == []) == allowed, (key, added)
         if not allowed:
             assert [e["code"] for e in added["errors"]] == ["FORBIDDEN"]

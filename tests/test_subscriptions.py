@@ -45,7 +45,7 @@ async def test_live_events_reach_only_the_owning_utility(hub, clerk):
     event = (await water.next())["assignmentEvents"]
     assert event["kind"] == "ASSIGNMENT_CREATED"
     assert event["assignment"] == {"id": by_service(case)["WATER"]["id"], "service": "WATER", "status": "PENDING",
-                                   "accountNumber": "W-100231"}
+                                   "accountNumber": by_service(case)["WATER"]["accountNumber"]}
     with pytest.raises(asyncio.TimeoutError):
         await gas.next(timeout=1.5)
     await water.close()
@@ -127,8 +127,9 @@ async def test_results_feed_for_the_platform(hub, as_role, utilities, clerk):
 async def test_a_revoked_grant_disappears_from_the_live_payload(hub, clerk, as_role):
     governance = as_role(Role.GOVERNANCE, "KF-DATA")
     sub = await Subscription.open(hub.port, hub.token(Role.UTILITY, "KF-WATER"), ASSIGNMENT_EVENTS)
-    await submit(clerk, water_only())
-    assert (await sub.next())["assignmentEvents"]["assignment"]["accountNumber"] == "W-100231"
+    case = await submit(clerk, water_only())
+    account = case["water"]["accountNumber"]
+    assert (await sub.next())["assignmentEvents"]["assignment"]["accountNumber"] == account
     grants = (await governance.run('{ sharingGrants(itemCode: "Assignment.accountNumber", role: "UTILITY") { id } }'))
     grant_id = grants["sharingGrants"][0]["id"]
     await governance.run("mutation ($id: ID!) { revokeGrant(input: {grantId: $id, reason: \"收回\"}) { errors { code } } }",

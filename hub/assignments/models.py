@@ -20,6 +20,7 @@ class Assignment(Base):
         Index("ix_assignments_queue", "organisation_code", "status", "created_at", "id"),
         Index("ix_assignments_org_created", "organisation_code", "created_at", "id"),
         Index("ix_assignments_service_case", "service", "case_id"),
+        Index("ix_assignments_service_account", "service", "account_number"),  # possible duplicate transfers
         Index("ix_assignments_org_case", "organisation_code", "case_id"),  # a utility's row scope, index only
         Index("ix_assignments_warning_due", "warning_raised_at", "warning_at"),
         Index("ix_assignments_overdue_due", "overdue_raised_at", "deadline_at"),

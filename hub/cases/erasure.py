@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.assignments.models import Assignment
 from hub.auth.principal import Principal
-from hub.cases import repository
+from hub.cases import repository, search
 from hub.cases.models import Agent, Applicant, Case, PreviousHolder, Site
 from hub.cases.service import lock_assignments
 from hub.errors import Conflict, ErrorCode, FieldProblem, IllegalTransition, InvalidInput, NotFound
@@ -53,6 +53,7 @@ SECTION_ACCOUNTS = {f"{name}Section.accountNumber": Kept((Assignment.account_num
 ERASABLE: dict[str, Kept] = {
     "Case.note": Kept((Case.note,)),
     "Case.vatInvoice": Kept((Case.vat_invoice,)),  # every VatInvoice item with it
+    "DuplicateOverride.reason": Kept((Case.duplicate_override_reason,)),
     "Applicant.name": Kept((Applicant.name,)),
     "Applicant.phone": Kept((Applicant.phone,)),
     "Applicant.idNumber": Kept((Applicant.id_number,)),
@@ -119,6 +120,7 @@ async def erase_personal_data(session: AsyncSession, *, principal: Principal, ca
     files = {m.file_sha256 for m in case.materials if m.file_sha256}
     items = _erase(rows)
     await _scrub_events(session, case.id)
+    await search.forget(session, [case.id])  # no longer found by the ID number, phone or address it held
     await session.execute(update(Notification).where(Notification.case_id == case.id).values(recipient=None))
     await session.execute(update(Notification).where(Notification.case_id == case.id,
                                                      Notification.status.in_(("PENDING", "SENDING")))

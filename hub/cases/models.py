@@ -45,6 +45,10 @@ class Case(Base):
     acceptance_notes: Mapped[str | None] = mapped_column(String(1000))
     acceptance_opinion: Mapped[str | None] = mapped_column(String(1000))
     personal_data_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # PIPL erasure after retention
+    # Submitted although an open case had the same 户号 or site and service: why, by whom, when
+    duplicate_override_reason: Mapped[str | None] = mapped_column(String(500))
+    duplicate_override_by: Mapped[str | None] = mapped_column(String(200))
+    duplicate_override_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     applicant: Mapped["Applicant"] = relationship(lazy="raise", cascade="all, delete-orphan")
     agent: Mapped["Agent | None"] = relationship(lazy="raise", cascade="all, delete-orphan")
@@ -117,6 +121,32 @@ class Site(Base):
     address: Mapped[str | None] = mapped_column(String(300))
     district_code: Mapped[str] = mapped_column(ForeignKey("districts.code"))
     project_name: Mapped[str | None] = mapped_column(String(200))
+
+
+class CaseSearchKey(Base):
+    """A key a clerk at any window finds the case by (无差别受理): the keyed hash of a normalised ID number or
+    phone, or of one character pair of the site's address — never the value itself (hub.cases.search)."""
+
+    __tablename__ = "case_search_keys"
+    # newest first within one key, read from the index alone: a search never walks the cases table
+    __table_args__ = (Index("ix_case_search_keys_lookup", "kind", "digest", "submitted_at", "case_id"),)
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # ID_NUMBER | PHONE | ADDRESS
+    digest: Mapped[str] = mapped_column(String(32), primary_key=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the case's, for the page order
+
+
+class SubmissionKey(Base):
+    """An idempotency key of submitCase, per caller: the request it named (by hash) and the case it created."""
+
+    __tablename__ = "submission_keys"
+
+    subject: Mapped[str] = mapped_column(String(200), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 from hub.assignments.models import Assignment  # noqa: E402  (mapper needs it registered)

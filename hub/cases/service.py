@@ -9,9 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.assignments.models import Assignment
 from hub.auth.principal import Principal
-from hub.cases import repository
-from hub.cases.models import Agent, Applicant, Case, PreviousHolder, Site
+from hub.assignments.idempotency import request_hash
+from hub.cases import duplicates, repository, submissions
+from hub.cases.models import Agent, Applicant, Case, CaseSearchKey, PreviousHolder, Site
 from hub.cases.numbers import new_case_number
+from hub.cases.search import SearchKeys
 from hub.cases.status import derive_status
 from hub.commitments.models import Commitment
 from hub.catalogue import items
@@ -19,14 +21,14 @@ from hub.cases.validation import Reference, validate_materials, validate_submiss
 from hub.clock import local_day
 from hub.db import queue_insert, row_of
 from hub.enums import TERMINAL_ASSIGNMENT_STATUSES, AssignmentStatus, CaseStatus, Role
-from hub.errors import Conflict, ErrorCode, NotFound
+from hub.errors import Conflict, ErrorCode, FieldProblem, NotFound, PossibleDuplicate
 from hub.events import log
 from hub.files import service as files
 from hub.i18n import _l
 from hub.materials.completeness import missing_groups
 from hub.materials.models import Material
 from hub.notifications import service as notifications
-from hub.policy import access
+from hub.policy import access, anywindow
 from hub.policy.plan import AccessPlan, writes_of
 from hub.reference import snapshot as reference
 from hub.reference.snapshot import Requirement
@@ -34,6 +36,7 @@ from hub.timelimits.service import Clocks
 from hub.validation.checker import Checker
 
 
+DUPLICATE_OVERRIDE_ITEMS = frozenset({"Case.duplicateOverride", "DuplicateOverride.reason"})
 CLOSING_MESSAGES = {CaseStatus.COMPLETED: "CASE_COMPLETED", CaseStatus.PARTIALLY_COMPLETED: "CASE_CLOSED"}
 
 
@@ -45,15 +48,28 @@ async def _reference(session: AsyncSession, now: datetime, notice_sha256: str | 
 
 async def submit_case(
     session: AsyncSession, *, principal: Principal, plan: AccessPlan, data: dict, now: datetime, notice_sha256: str,
+    keys: SearchKeys,
 ) -> Case:
     """Validate a whole application, record it and create one assignment per requested service.
-    `notice_sha256`: the personal-information notice in force, which the applicant must have been shown."""
+    `notice_sha256`: the personal-information notice in force, which the applicant must have been shown.
+
+    A possible duplicate (hub.cases.duplicates) is refused unless `duplicate_override` gives a reason; with an
+    `idempotency_key`, a retry returns the case the first request filed."""
     role = access.submitting_role(principal, data.get("channel") or "")
+    key, override = data.pop("idempotency_key", None), data.pop("duplicate_override", None)
+    digest = request_hash(role=role, data=data, override=override)
     ref = await _reference(session, now, notice_sha256)
     valid = validate_submission(data, ref)
     valid["intake"] = _intake(valid["intake"] or {}, principal, role, await reference.current(session))
-    access.ensure_may_write(plan.lane(role).writes, items.submission_items(valid))  # as the role it submits in
+    reason = duplicates.override_reason(override)
+    written = items.submission_items(valid) | (DUPLICATE_OVERRIDE_ITEMS if reason else set())
+    access.ensure_may_write(plan.lane(role).writes, written)  # as the role it submits in
+    if key is not None and (filed := await submissions.earlier(session, principal.subject, key, digest)):
+        return filed
     uploads = await files.attachable(session, principal, valid["materials"], path="materials", now=now)
+    matches = await duplicates.find(session, keys, valid)  # a valid submission only: the flag asks to confirm it
+    if matches and reason is None:
+        raise await _possible_duplicate(session, plan, matches)
     case = Case(
         id=uuid.uuid4(),
         number=await _unused_number(session, now),
@@ -81,7 +97,13 @@ async def submit_case(
     case.commitment = _commitment(valid["commitment"], ref, principal, now, case.id)
     case.materials = [_material(item, principal, now, uploads, case.id) for item in valid["materials"]]
     case.assignments = await _route(session, case, valid["services"], now)
+    if matches:
+        _record_duplicate_override(case, reason, principal, now)
     _insert(session, case)
+    for key_row in keys.of_case(case):  # after the case: these rows name it
+        queue_insert(session, CaseSearchKey.__table__, row_of(key_row))
+    if key is not None:
+        submissions.remember(session, principal.subject, key, digest, case.id, now)
     _record(session, case, "CASE_SUBMITTED", principal, now, {"number": case.number, "status": case.status})
     await notifications.notify(session, case, "CASE_SUBMITTED", now)
     for assignment in case.assignments:
@@ -97,6 +119,30 @@ def _insert(session: AsyncSession, case: Case) -> None:
     for part in parts:
         if part is not None:
             queue_insert(session, type(part).__table__, row_of(part))
+
+
+async def _possible_duplicate(session: AsyncSession, plan: AccessPlan, matches: list[duplicates.Match]) -> PossibleDuplicate:
+    """POSSIBLE_DUPLICATE naming, per matching field, the other cases the caller may see by number (a clerk: any;
+    an applicant: only its own), and else saying only that an open case asks for the same."""
+    ids = {case_id for match in matches for case_id in match.case_ids}
+    shown = anywindow.shown_numbers(plan, await repository.scoped_by(session, plan.scopes, ids))
+    numbers = dict((await session.execute(select(Case.id, Case.number).where(Case.id.in_(shown)))).all()) if shown else {}
+    problems = []
+    for match in matches:
+        named = sorted(numbers[i] for i in match.case_ids if i in numbers)
+        which = f"open case {', '.join(named)}" if named else "an open case"
+        what = f"asks for {match.service} at this site" if match.field == "site.address" else \
+            f"transfers this {match.service} account"
+        problems.append(FieldProblem(match.field, ErrorCode.POSSIBLE_DUPLICATE,
+                                     f"possible duplicate: {which} already {what}; resubmit with "
+                                     "duplicateOverride { reason } to file it all the same"))
+    return PossibleDuplicate(problems)
+
+
+def _record_duplicate_override(case: Case, reason: str | None, principal: Principal, now: datetime) -> None:
+    """Filed over a possible duplicate: the reason is kept on the case and in the write's audit record."""
+    case.duplicate_override_reason, case.duplicate_override_by, case.duplicate_override_at = reason, principal.subject, now
+    case.audit_details = {"reason": reason, "items": sorted(DUPLICATE_OVERRIDE_ITEMS)}
 
 
 async def _unused_number(session: AsyncSession, now: datetime) -> str:
@@ -209,13 +255,13 @@ async def add_materials(
     session: AsyncSession, *, principal: Principal, plan: AccessPlan, case_id: uuid.UUID, expected_version: int,
     materials: list, now: datetime,
 ) -> Case:
-    """补正: add materials to a case, re-assess each open assignment and resume those waiting on them."""
-    case = await repository.lock_for_write(session, plan.rows, case_id)
+    """补正: add materials to a case, re-assess each open assignment and resume those waiting on them. A clerk
+    supplements a case taken at any window; events and audit name the clerk's organisation."""
+    case = await repository.lock_for_write(session, anywindow.supplement_scope(plan), case_id)
     if case is None:
         raise NotFound(_l("no such case"))
     case_roles = (await repository.scoped_by(session, plan.scopes, [case.id]))[case.id]
-    writers = [lane for lane in plan.covering(None, case_roles) or () if lane.role in access.SUBMITTING_ROLES]
-    access.ensure_may_supplement(lane.role for lane in writers)
+    writers = anywindow.supplementing_lanes(plan, case_roles)  # a clerk: at any window (无差别受理)
     if case.version != expected_version:
         raise Conflict(_l("the case is at version {current}, not {expected}; reload and retry",
                           current=case.version, expected=expected_version))

@@ -13,6 +13,7 @@ from strawberry.extensions import SchemaExtension
 
 from hub.audit.writer import AuditWriter
 from hub.auth.principal import Principal
+from hub.cases.search import SearchKeys
 from hub.clock import Clock
 from hub.db import Database
 from hub.errors import HubError, Unauthenticated
@@ -53,6 +54,7 @@ class HubContext:
     signing_key: ECKey  # checks the audit's signed checkpoints
     files: MaterialFiles
     limits: QueryLimits
+    search_keys: SearchKeys  # keyed hashes of the case search (无差别受理)
     principal: Principal | None = None
     snapshot: PolicySnapshot | None = None
     connection_params: dict | None = None  # set by the WebSocket transport at connection_init

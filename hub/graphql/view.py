@@ -26,6 +26,7 @@ from hub.audit.writer import AuditWriter
 from hub.auth.middleware import bearer_token
 from hub.auth.tokens import TokenService
 from hub.clock import Clock
+from hub.cases.search import SearchKeys
 from hub.db import Database
 from hub.observability.metrics import HubMetrics
 from hub.errors import Unauthenticated
@@ -60,6 +61,7 @@ class HubGraphQL(GraphQL):
         self.limits = limits
         self.documents = documents
         self.compiled = compiled  # hot reads as one statement (hub.graphql.compiled); None: the executor only
+        self.search_keys = SearchKeys.from_signing_key(tokens.key)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -76,7 +78,7 @@ class HubGraphQL(GraphQL):
         state = request.scope.get("state", {})
         return HubContext(request=request, response=response, db=self.db, policies=self.policies, feed=self.feed,
                           clock=self.clock, metrics=self.metrics, audit=self.audit, signing_key=self.tokens.key,
-                          files=self.files, limits=self.limits,
+                          files=self.files, limits=self.limits, search_keys=self.search_keys,
                           principal=state.get("principal"), snapshot=state.get("policy"))
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:

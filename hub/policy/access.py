@@ -5,7 +5,7 @@ turns into SQL, so a case the caller may not see never leaves the database and
 is indistinguishable from one that does not exist.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from hub.auth.principal import Principal
@@ -76,13 +76,6 @@ def submitting_role(principal: Principal, channel: str) -> Role:
     if any(role in principal.roles for role in SUBMITTING_ROLES):
         raise Forbidden(_l("your role may not submit through channel {channel}", channel=channel))
     raise Forbidden(_l("submitting cases needs the role APPLICANT, CLERK or PLATFORM"))
-
-
-def ensure_may_supplement(covering_roles: Iterable[Role]) -> None:
-    """补正: the applicant, a clerk or the platform may add materials to a case it sees in that role
-    (`covering_roles`: the caller's roles that scope the case)."""
-    if not any(r in SUBMITTING_ROLES for r in covering_roles):
-        raise Forbidden(_l("adding materials needs the role APPLICANT, CLERK or PLATFORM"))
 
 
 def ensure_may_write_assignment(principal: Principal, organisation_code: str) -> None:

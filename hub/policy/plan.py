@@ -35,8 +35,19 @@ from hub.policy.snapshot import Grant, Item, PolicySnapshot
 # its PLATFORM lane and read as before. Not an intake role, so NOT_SHARED items and full CONDITIONAL ones are
 # never granted to it.
 RESULTS_LANE = "PLATFORM_RESULTS"
-# The intake side (who collected the data) may hold NOT_SHARED and CONDITIONAL items by role grant.
-INTAKE_ROLES = frozenset({Role.APPLICANT.value, Role.CLERK.value, Role.PLATFORM.value})
+# 无差别受理 (any window takes any case): a clerk finds a case taken at any window or hall (searchCases) and adds
+# materials to it (补正). Such a case is *reached* through this lane, never listed: the lane is not among the
+# plan's `lanes`, so it adds nothing to the rows `cases`, `caseByNumber`, `node`, the event feeds and file downloads
+# read. It covers every case the clerk's own CLERK lane does not, and reads and writes with the grants to this name
+# in the catalogue (grants.yaml `grantee: {role: CLERK_ANY_WINDOW}`), never with CLERK's or the organisation's: a
+# case taken at another window is shown as far as those grants say (personal data masked). A case the clerk's own
+# windows took is read with the CLERK grants alone, as before.
+ANY_WINDOW_LANE = "CLERK_ANY_WINDOW"
+# The intake side (who collected the data) may hold NOT_SHARED and CONDITIONAL items by role grant; a clerk
+# supplementing a case another window took is the intake side too.
+INTAKE_ROLES = frozenset({Role.APPLICANT.value, Role.CLERK.value, Role.PLATFORM.value, ANY_WINDOW_LANE})
+# Lanes read only with the grants to their own name: an organisation's grants serve the rows its roles scope.
+CATALOGUE_LANES = frozenset({RESULTS_LANE, ANY_WINDOW_LANE})
 # Types whose records belong to one assignment (and so to the utility that owns it); every other governed type
 # with a case belongs to the case itself.
 ASSIGNMENT_RECORDS = frozenset({
@@ -62,7 +73,7 @@ class FieldAccess:
 class Lane:
     """One role of the caller: the rows it scopes and what it reads and writes on them."""
 
-    role: Role | str  # a Role, or RESULTS_LANE
+    role: Role | str  # a Role, RESULTS_LANE or ANY_WINDOW_LANE
     rows: CaseScope
     own_assignments_of: str | None  # a utility covers, within a case, only its own organisation's assignments
     reads: Mapping[str, FieldAccess]
@@ -90,7 +101,13 @@ class AccessPlan:
     reads: Mapping[str, FieldAccess]  # the best of the lanes: for data that belongs to no case (reference data)
     uniform_reads: Mapping[str, FieldAccess] | None  # what every record reads when all covering lanes agree
     valid_until: datetime | None
+    reach: Lane | None = None  # ANY_WINDOW_LANE: cases found by search or supplemented, never listed
     _merged: dict = field(default_factory=dict, compare=False, repr=False)  # covering roles → their reads
+
+    @property
+    def record_lanes(self) -> tuple[Lane, ...]:
+        """Every lane that may cover a record the caller holds: the listing lanes and the reach lane."""
+        return self.lanes + ((self.reach,) if self.reach else ())
 
     @property
     def row_lanes(self) -> tuple[Lane, ...]:
@@ -99,10 +116,10 @@ class AccessPlan:
 
     @property
     def scopes(self) -> dict[Role | str, CaseScope]:
-        return {lane.role: lane.rows for lane in self.lanes}
+        return {lane.role: lane.rows for lane in self.record_lanes}
 
-    def lane(self, role: Role) -> Lane | None:
-        return next((lane for lane in self.lanes if lane.role == role), None)
+    def lane(self, role: Role | str) -> Lane | None:
+        return next((lane for lane in self.record_lanes if lane.role == role), None)
 
     def read(self, code: str) -> FieldAccess | None:
         """Access to an item of data that belongs to no case (reference data): the best of the lanes."""
@@ -117,6 +134,12 @@ class AccessPlan:
             covers = lane.covers(organisation, None if case_roles is None else lane.role in case_roles)
             if covers:
                 lanes.append(lane)
+            undecided = undecided or covers is None
+        if self.reach is not None:  # where the clerk's own windows' lane does not: a case another window took
+            own = next(lane for lane in self.lanes if lane.role == Role.CLERK)
+            covers = own.covers(organisation, None if case_roles is None else own.role in case_roles)
+            if covers is False:
+                lanes.append(self.reach)
             undecided = undecided or covers is None
         return None if undecided else tuple(lanes)
 
@@ -164,7 +187,7 @@ def grant_is_effective(grant: Grant, item: Item) -> bool:
 
 def _matches(grant: Grant, organisation: str | None, role: Role | str) -> bool:
     if grant.organisation is not None:
-        return grant.organisation == organisation and role != RESULTS_LANE  # results read by catalogue role only
+        return grant.organisation == organisation and role not in CATALOGUE_LANES
     return grant.role == role
 
 
@@ -206,7 +229,8 @@ def _grants_for(snapshot: PolicySnapshot, organisation: str | None, role: Role |
 
 
 def decide(snapshot: PolicySnapshot, principal: Principal, now: datetime, *, results: bool = False) -> AccessPlan:
-    """The caller's plan; with `results`, for the results feed: a PLATFORM caller gains the RESULTS_LANE."""
+    """The caller's plan; with `results`, for the results feed: a PLATFORM caller gains the RESULTS_LANE. A clerk
+    of an organisation reaches every case through the ANY_WINDOW_LANE (search and 补正 only)."""
     lanes, bounds = [], []
     for role in sorted(principal.roles):
         grants = _grants_for(snapshot, principal.organisation, role, now)
@@ -219,11 +243,17 @@ def decide(snapshot: PolicySnapshot, principal: Principal, now: datetime, *, res
         lanes.append(Lane(role=RESULTS_LANE, rows=CaseScope(everything=True), own_assignments_of=None,
                           reads=grants.reads, writes={}))  # reads only: nothing is written through the feed
         bounds.append(grants.valid_until)
+    reach = None
+    if Role.CLERK in principal.roles and principal.organisation:
+        grants = _grants_for(snapshot, principal.organisation, ANY_WINDOW_LANE, now)
+        reach = Lane(role=ANY_WINDOW_LANE, rows=CaseScope(everything=True), own_assignments_of=None,
+                     reads=grants.reads, writes=grants.writes)
+        bounds.append(grants.valid_until)
     times = [t for t in bounds if t is not None]
-    row_reads = [lane.reads for lane in lanes if not lane.rows.empty]
+    row_reads = [lane.reads for lane in lanes + ([reach] if reach else []) if not lane.rows.empty]
     uniform = row_reads[0] if row_reads and all(r is row_reads[0] or r == row_reads[0] for r in row_reads) else None
     return AccessPlan(
         lanes=tuple(lanes), rows=union([lane.rows for lane in lanes]),
         reads=lanes[0].reads if len(lanes) == 1 else best_reads(lane.reads for lane in lanes),
-        uniform_reads={} if not row_reads else uniform, valid_until=min(times) if times else None,
+        uniform_reads={} if not row_reads else uniform, valid_until=min(times) if times else None, reach=reach,
     )

@@ -62,7 +62,7 @@ export function fail<T>(error: HubError): Result<T> {
 // A new code in the schema fails compilation here until it is listed.
 const HUB_CODES: Record<ErrorCode, true> = {
   INVALID: true, REQUIRED: true, OUT_OF_RANGE: true, NOT_FOUND: true, FORBIDDEN: true, CONFLICT: true,
-  ILLEGAL_TRANSITION: true, UNAUTHENTICATED: true, PRECONDITION_NOT_MET: true,
+  ILLEGAL_TRANSITION: true, UNAUTHENTICATED: true, PRECONDITION_NOT_MET: true, POSSIBLE_DUPLICATE: true,
 };
 
 function isHubCode(code: unknown): code is ErrorCode {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { before, describe, test } from "node:test";
 import { HubClient, type CaseDetailFragment, type CasePage, type NewCase, type Result } from "@kaifeng-hub/client";
-import { commitmentFor, demoTokens, hubUrl, mintToken, newIdNumber, writeBack } from "./hub.js";
+import { commitmentFor, demoTokens, hubUrl, mintToken, newAccountNumber, newIdNumber, writeBack } from "./hub.js";
 
 /** The smallest files the hub takes: a one-page PDF and a 1×1 PNG (judged by their magic numbers). */
 const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
@@ -30,8 +30,8 @@ function application(idNumber: string, subject: string | null, changes: Partial<
     applicant: { kind: "INDIVIDUAL", name: "张伟", phone: "13800138000", idNumber, subject },
     previousHolder: { kind: "INDIVIDUAL", name: "刘秀英", idNumber: "410203196505080063" },
     site: { address: "开封市龙亭区北门大街 12 号 3 单元 402", districtCode: "410202" },
-    water: { accountNumber: "W-100231" },
-    electricity: { accountNumber: "0410023344" },
+    water: { accountNumber: newAccountNumber("W-") },
+    electricity: { accountNumber: newAccountNumber("04") },
     materials: [{ typeCode: "RESIDENT_ID_CARD", number: idNumber, holder: "张伟", fileRef: "scan://id-card.jpg" }],
     ...changes,
   };

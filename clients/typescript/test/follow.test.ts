@@ -5,7 +5,7 @@ import WebSocket from "ws";
 import {
   HubClient, type CaseDetailFragment, type CaseEvent, type FollowError, type FollowStatus, type HubClientOptions,
 } from "@kaifeng-hub/client";
-import { commitmentFor, demoTokens, hubUrl, mintToken, newIdNumber, waitFor, writeBack } from "./hub.js";
+import { commitmentFor, demoTokens, hubUrl, mintToken, newAccountNumber, newIdNumber, waitFor, writeBack } from "./hub.js";
 import { FlakyNetwork } from "./proxy.js";
 
 interface Watch {
@@ -54,7 +54,7 @@ describe("following a case live", () => {
       applicant: { kind: "INDIVIDUAL", name: "李娜", phone: "13900139000", idNumber, subject: idNumber },
       previousHolder: { kind: "INDIVIDUAL", name: "刘秀英", idNumber: "410203196505080063" },
       site: { address: "开封市鼓楼区中山路 88 号", districtCode: "410204" },
-      water: { accountNumber: "W-200117" }, electricity: { accountNumber: "0410077001" },
+      water: { accountNumber: newAccountNumber("W-") }, electricity: { accountNumber: newAccountNumber("04") },
     });
     assert.ok(answer.ok);
     return answer.value;

@@ -128,6 +128,12 @@ export function newIdNumber(): string {
   return first17 + "10X98765432"[sum % 11];
 }
 
+/** An account number (户号) no other case of the run names: each filing is its own errand, not a possible
+ * duplicate of another test's (the hub refuses those with POSSIBLE_DUPLICATE). */
+export function newAccountNumber(prefix: string): string {
+  return `${prefix}${Date.now().toString(36).toUpperCase()}${Math.floor(Math.random() * 1e6)}`;
+}
+
 /** Plain GraphQL over fetch, as another system would (e.g. a utility writing back); fails on any error. */
 export async function graphql<T = Record<string, any>>(token: string, query: string, variables: object = {}): Promise<T> {
   const response = await fetch(`${hubUrl()}/graphql`, {

@@ -241,6 +241,15 @@ class Assignment(relay.Node):
         return await assignments_by_ids(info, list(node_ids))
 
 
+@strawberry.type(description="Filed although an open case asked for the same 户号, or the same site and service "
+                              "(疑似重复仍予受理), with the reason stated.")
+class DuplicateOverride:
+    reason: str | None = strawberry.field(description="Why, as the submitter stated it (also in the audit log).")
+    overridden_by: str | None = strawberry.field(description="The account that submitted the case.")
+    overridden_at: datetime | None
+    case_ref: strawberry.Private[uuid.UUID | None] = None
+
+
 @strawberry.type(description="一件事: one application for one or more utility services.")
 class Case(relay.Node):
     id: relay.NodeID[str]
@@ -259,6 +268,8 @@ class Case(relay.Node):
     vat_invoice: s.VatInvoice | None
     contact: Contact | None = strawberry.field(description="联系人 / 联系电话, if given.")
     intake: Intake | None = strawberry.field(description="受理单位, 接件人, 受理说明, 受理单位意见.")
+    duplicate_override: DuplicateOverride | None = strawberry.field(
+        description="Set when the case was filed over a possible duplicate, with `duplicateOverride`.")
     row_id: strawberry.Private[uuid.UUID]
 
     @property
@@ -339,6 +350,10 @@ class Case(relay.Node):
     @classmethod
     def from_row(cls, row) -> "Case":  # type: ignore[no-untyped-def]
         invoice = s.VatInvoice(**row.vat_invoice, case_ref=row.id) if row.vat_invoice else None
+        override = None
+        if row.duplicate_override_at is not None:
+            override = DuplicateOverride(reason=row.duplicate_override_reason, overridden_by=row.duplicate_override_by,
+                                         overridden_at=row.duplicate_override_at, case_ref=row.id)
         return cls(
             id=str(row.id), number=row.number, case_type=CaseType(row.case_type), channel=Channel(row.channel),
             status=CaseStatus(row.status), version=row.version, submitted_at=row.submitted_at,
@@ -347,7 +362,7 @@ class Case(relay.Node):
             vat_invoice_wanted=row.vat_invoice_wanted, vat_invoice=invoice,
             contact=Contact(name=row.contact_name, phone=row.contact_phone, case_ref=row.id)
             if row.contact_name or row.contact_phone else None,
-            intake=Intake.from_case(row), row_id=row.id,
+            intake=Intake.from_case(row), duplicate_override=override, row_id=row.id,
         )
 
     @classmethod

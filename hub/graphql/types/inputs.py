@@ -158,6 +158,11 @@ class CommitmentInput:
     agreed_at: datetime | None = strawberry.field(default=None, description="When (within the last 7 days); defaults to now.")
 
 
+@strawberry.input(description="File the application although an open case asks for the same (疑似重复).")
+class DuplicateOverrideInput:
+    reason: str = strawberry.field(description="Why (recorded in the audit log and shown on the case; at most 500 characters).")
+
+
 @strawberry.input(description="One application. Each section present asks for that service.")
 class SubmitCaseInput:
     case_type: CaseType
@@ -178,6 +183,9 @@ class SubmitCaseInput:
     vat_invoice_wanted: bool | None = strawberry.field(default=None, description="需要增值税发票 是/否: required for a connection.")
     vat_invoice: VatInvoiceInput | None = strawberry.field(default=None, description="Only if a VAT invoice is wanted.")
     note: str | None = strawberry.field(default=None, description="过户说明: the applicant's own explanation (申请用户填写).")
+    duplicate_override: DuplicateOverrideInput | None = strawberry.field(
+        default=None, description="An open case asks for the same 户号, or the same site and service: file this one all the same, saying why. Without it such a submission is refused with POSSIBLE_DUPLICATE.")
+    idempotency_key: str | None = strawberry.field(default=None, description="Retrying with the same key returns the case the first request filed and files nothing twice (kept per caller).")
 
 
 @strawberry.input(description="补正: materials added to an existing case.")
@@ -235,6 +243,14 @@ class ConfirmPreconditionsInput:
     expected_version: int
     preconditions: list[PreconditionInput]
     idempotency_key: str | None = strawberry.field(default=None, description="Retrying with the same key returns the first outcome and applies nothing twice (kept per caller).")
+
+
+@strawberry.input(description="无差别受理: find a case taken at any window by exactly one of these keys.")
+class CaseSearchInput:
+    case_number: str | None = strawberry.field(default=None, description="The human case number, exactly.")
+    id_number: str | None = strawberry.field(default=None, description="The applicant's or the agent's 身份证号, exactly.")
+    phone: str | None = strawberry.field(default=None, description="The applicant's or the agent's mobile number, exactly.")
+    address: str | None = strawberry.field(default=None, description="Part of the site's address, at least 4 letters or digits (spaces, punctuation and full-width forms ignored); every pair of adjacent characters in it must occur in the address.")
 
 
 @strawberry.input(description="All given conditions must hold.")

@@ -112,6 +112,12 @@ export type ContactInput = {
   phone: string;
 };
 
+/** File the application although an open case asks for the same (疑似重复). */
+export type DuplicateOverrideInput = {
+  /** Why (recorded in the audit log and shown on the case; at most 500 characters). */
+  reason: string;
+};
+
 /** 业务类型. */
 export type ElectricityBusinessType =
   | 'CAPACITY_INCREASE'
@@ -168,6 +174,7 @@ export type ErrorCode =
   | 'INVALID'
   | 'NOT_FOUND'
   | 'OUT_OF_RANGE'
+  | 'POSSIBLE_DUPLICATE'
   | 'PRECONDITION_NOT_MET'
   | 'REQUIRED'
   | 'UNAUTHENTICATED';
@@ -306,9 +313,13 @@ export type SubmitCaseInput = {
   /** 申请人签章/承诺, required. */
   commitment: CommitmentInput;
   contact?: ContactInput | null | undefined;
+  /** An open case asks for the same 户号, or the same site and service: file this one all the same, saying why. Without it such a submission is refused with POSSIBLE_DUPLICATE. */
+  duplicateOverride?: DuplicateOverrideInput | null | undefined;
   electricity?: ElectricitySectionInput | null | undefined;
   gas?: GasSectionInput | null | undefined;
   heating?: HeatingSectionInput | null | undefined;
+  /** Retrying with the same key returns the case the first request filed and files nothing twice (kept per caller). */
+  idempotencyKey?: string | null | undefined;
   intake?: IntakeInput | null | undefined;
   materials?: Array<MaterialInput> | null | undefined;
   /** 过户说明: the applicant's own explanation (申请用户填写). */
