@@ -17,7 +17,7 @@ OVERRIDE = "query ($id: ID!) { case(id: $id) { duplicateOverride { reason overri
 AUDIT = """query ($filter: AuditFilterInput) { auditRecords(filter: $filter, first: 50) {
   edges { node { kind operation outcome items reason } } } }"""
 SEARCH = "query ($by: CaseSearchInput!) { searchCases(by: $by) { edges { node { number } } } }"
-ADVICE = "resubmit with duplicateOverride { reason } to file it all the same"
+ADVICE = "resubmit with duplicateOverride.reason to file it all the same"
 
 
 def water_transfer(**changes) -> dict:  # type: ignore[no-untyped-def]

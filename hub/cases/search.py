@@ -34,6 +34,7 @@ from hub.cases.models import Case, CaseSearchKey
 from hub.db import Database
 from hub.errors import ErrorCode, FieldProblem, InvalidInput
 from hub.validation import identifiers
+from hub.i18n import _l
 
 ID_NUMBER, PHONE, ADDRESS, SITE = "ID_NUMBER", "PHONE", "ADDRESS", "SITE"
 ARGUMENTS = {"case_number": "caseNumber", "id_number": "idNumber", "phone": "phone", "address": "address"}  # API names
@@ -106,12 +107,13 @@ def term(keys: SearchKeys, by: dict, today: date) -> Term:
     given = {k: v for k, v in by.items() if v is not None}
     if len(given) != 1:
         raise InvalidInput([FieldProblem("by", ErrorCode.INVALID,
-                                         "give exactly one of caseNumber, idNumber, phone, address")])
+                                         _l("give exactly one of caseNumber, idNumber, phone, address"))])
     (argument, raw), = given.items()
     try:
         return _term(keys, argument, str(raw), today)
     except ValueError as error:
-        raise InvalidInput([FieldProblem(f"by.{ARGUMENTS[argument]}", ErrorCode.INVALID, str(error))]) from None
+        # the validators' messages are marked for translation: pass them on as they are
+        raise InvalidInput([FieldProblem(f"by.{ARGUMENTS[argument]}", ErrorCode.INVALID, error.args[0])]) from None
 
 
 def _term(keys: SearchKeys, argument: str, raw: str, today: date) -> Term:
@@ -124,7 +126,8 @@ def _term(keys: SearchKeys, argument: str, raw: str, today: date) -> Term:
         return Term(name, PHONE, (keys.digest(PHONE, e164(identifiers.mobile_number(raw))),))
     text = address_text(raw)
     if not MIN_ADDRESS_CHARACTERS <= len(text) <= MAX_ADDRESS_CHARACTERS:
-        raise ValueError(f"must have {MIN_ADDRESS_CHARACTERS} to {MAX_ADDRESS_CHARACTERS} letters or digits")
+        raise ValueError(_l("must have {least} to {most} letters or digits", least=MIN_ADDRESS_CHARACTERS,
+                            most=MAX_ADDRESS_CHARACTERS))
     return Term(name, ADDRESS, tuple(keys.digest(ADDRESS, gram) for gram in bigrams(text)))
 
 

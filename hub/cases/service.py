@@ -129,14 +129,22 @@ async def _possible_duplicate(session: AsyncSession, plan: AccessPlan, matches: 
     numbers = dict((await session.execute(select(Case.id, Case.number).where(Case.id.in_(shown)))).all()) if shown else {}
     problems = []
     for match in matches:
-        named = sorted(numbers[i] for i in match.case_ids if i in numbers)
-        which = f"open case {', '.join(named)}" if named else "an open case"
-        what = f"asks for {match.service} at this site" if match.field == "site.address" else \
-            f"transfers this {match.service} account"
+        named = ", ".join(sorted(numbers[i] for i in match.case_ids if i in numbers))
         problems.append(FieldProblem(match.field, ErrorCode.POSSIBLE_DUPLICATE,
-                                     f"possible duplicate: {which} already {what}; resubmit with "
-                                     "duplicateOverride { reason } to file it all the same"))
+                                     _duplicate_message(match.field == "site.address", named, match.service)))
     return PossibleDuplicate(problems)
+
+
+def _duplicate_message(same_site: bool, numbers: str, service: str) -> str:
+    if same_site:
+        return _l("possible duplicate: open case {numbers} already asks for {service} at this site; resubmit with "
+                  "duplicateOverride.reason to file it all the same", numbers=numbers, service=service) if numbers \
+            else _l("possible duplicate: an open case already asks for {service} at this site; resubmit with "
+                    "duplicateOverride.reason to file it all the same", service=service)
+    return _l("possible duplicate: open case {numbers} already transfers this {service} account; resubmit with "
+              "duplicateOverride.reason to file it all the same", numbers=numbers, service=service) if numbers \
+        else _l("possible duplicate: an open case already transfers this {service} account; resubmit with "
+                "duplicateOverride.reason to file it all the same", service=service)
 
 
 def _record_duplicate_override(case: Case, reason: str | None, principal: Principal, now: datetime) -> None:

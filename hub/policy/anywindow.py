@@ -18,6 +18,7 @@ from hub.enums import Role
 from hub.errors import Forbidden
 from hub.policy.access import SUBMITTING_ROLES, CaseScope, union
 from hub.policy.plan import ANY_WINDOW_LANE, AccessPlan, Lane
+from hub.i18n import _l
 
 Items = tuple[str, ...]
 
@@ -29,7 +30,7 @@ CASE_SEARCH: dict[str, Items] = {  # searchCases(by:)
 }
 OBJECTS = frozenset({"Case.applicant", "Case.agent", "Case.site"})  # gates on the way to the compared values
 SUPPLEMENTING = (*SUBMITTING_ROLES, ANY_WINDOW_LANE)
-SEARCH_REFUSAL = "searching cases needs the role CLERK"  # the same for every caller and every value
+SEARCH_REFUSAL = _l("searching cases needs the role CLERK")  # the same for every caller and every value
 
 
 def ensure_may_search(plan: AccessPlan) -> None:
@@ -45,7 +46,7 @@ def search_grants(plan: AccessPlan, argument: str) -> list[str]:
     reads = plan.lane(Role.CLERK).reads  # type: ignore[union-attr]
     accesses = [reads.get(code) for code in CASE_SEARCH[argument]]
     if any(access is None or not access.shows_value for access in accesses):
-        raise Forbidden(f"you may not search by {argument}")
+        raise Forbidden(_l("you may not search by {argument}", argument=argument))
     return sorted({access.grant_id for access in accesses if access is not None})
 
 
@@ -59,7 +60,7 @@ def supplementing_lanes(plan: AccessPlan, case_roles: frozenset) -> list[Lane]:
     clerk's any-window lane; FORBIDDEN when there is none."""
     lanes = [lane for lane in plan.covering(None, case_roles) or () if lane.role in SUPPLEMENTING]
     if not lanes:
-        raise Forbidden("adding materials needs the role APPLICANT, CLERK or PLATFORM")
+        raise Forbidden(_l("adding materials needs the role APPLICANT, CLERK or PLATFORM"))
     return lanes
 
 
