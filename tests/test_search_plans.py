@@ -99,4 +99,6 @@ async def test_an_address_search_walks_its_rarest_pair_not_the_table(filled):
     assert not any(n["Node Type"] == "Seq Scan" for n in _nodes(plan)), json.dumps(plan, indent=1)
     assert "cases" not in touched
     assert plan["Actual Rows"] == 1, json.dumps(plan, indent=1)
-    assert touched["case_search_keys"] <= CASES // 20, f"{touched}\n{json.dumps(plan, indent=1)}"
+    # the table holds ~14 pairs per case (~280,000 rows); the rarest pair of this street's numbers ("34", "45")
+    # is on about one case in sixteen, and the walk reads those and probes each for the other pairs
+    assert touched["case_search_keys"] <= CASES // 10, f"{touched}\n{json.dumps(plan, indent=1)}"
