@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.assignments.models import Assignment
@@ -63,10 +63,10 @@ async def submit_case(
         note=valid["note"],
         vat_invoice=valid["vat_invoice"],
     )
-    case.applicant = _applicant(valid["applicant"], principal, role, case.id)
-    case.agent = Agent(**valid["agent"], case_id=case.id) if valid["agent"] else None
-    case.site = Site(**valid["site"], case_id=case.id)
-    case.materials = [_material(item, principal, now, uploads, case.id) for item in valid["materials"]]
+    case.applicant = _applicant(valid["applicant"], principal, role)
+    case.agent = Agent(**valid["agent"]) if valid["agent"] else None
+    case.site = Site(**valid["site"])
+    case.materials = [_material(item, principal, now, uploads) for item in valid["materials"]]
     case.assignments = await _route(session, case, valid["services"], now)
     _insert(session, case)
     _record(session, case, "CASE_SUBMITTED", principal, now, {"number": case.number, "status": case.status})
@@ -77,11 +77,15 @@ async def submit_case(
 
 
 def _insert(session: AsyncSession, case: Case) -> None:
-    """The case and its parts as one INSERT per table with the unit of work's commit; the objects stay as
-    they are (not tracked by the session), so the answer is built from them without reading anything back."""
-    parts = [case, case.applicant, case.agent, case.site, *case.materials, *case.assignments]
-    for part in parts:
-        if part is not None:
+    """The case and every part of it (each relationship of Case: parties, site, materials, assignments, …),
+    one INSERT per table with the unit of work's commit. The objects are not tracked by the session and stay
+    as they are, so the answer is built from them without reading anything back."""
+    queue_insert(session, Case.__table__, row_of(case))
+    for relation in inspect(Case).relationships:
+        value = getattr(case, relation.key)
+        for part in value if relation.uselist else [] if value is None else [value]:
+            for column, foreign_key in relation.local_remote_pairs:
+                setattr(part, foreign_key.key, getattr(case, column.key))
             queue_insert(session, type(part).__table__, row_of(part))
 
 
@@ -92,10 +96,9 @@ async def _unused_number(session: AsyncSession, now: datetime) -> str:
             return number
 
 
-def _applicant(data: dict, principal: Principal, role: Role, case_id: uuid.UUID) -> Applicant:
+def _applicant(data: dict, principal: Principal, role: Role) -> Applicant:
     legal = data.get("legal_representative") or {}
     return Applicant(
-        case_id=case_id,
         kind=data["kind"],
         name=data["name"],
         phone=data.get("phone"),
@@ -111,13 +114,11 @@ def _applicant(data: dict, principal: Principal, role: Role, case_id: uuid.UUID)
     )
 
 
-def _material(item: dict, principal: Principal, now: datetime, uploads: dict, case_id: uuid.UUID) -> Material:
+def _material(item: dict, principal: Principal, now: datetime, uploads: dict) -> Material:
     verified = item.pop("verified")
     file = item.pop("file")
     return Material(
         **item,
-        id=uuid.uuid4(),
-        case_id=case_id,
         **(files.file_columns(uploads[file["sha256"]]) if file else {}),
         added_at=now,
         verified_by=principal.subject if verified else None,
@@ -134,7 +135,6 @@ async def _route(session: AsyncSession, case: Case, services: dict, now: datetim
         account_number = form.pop("account_number", None)
         assignment = Assignment(
             id=uuid.uuid4(),
-            case_id=case.id,
             service=service,
             organisation_code=snapshot.providers[service],
             status=AssignmentStatus.PENDING,
@@ -179,7 +179,7 @@ async def add_materials(
     checker.raise_if_any()
     access.ensure_may_write(writes_of(writers), {"Case.materials"}.union(*(items.material_items(m) for m in new_items)))
     uploads = await files.attachable(session, principal, new_items, path="materials", now=now)
-    added = [_material(item, principal, now, uploads, case.id) for item in new_items]
+    added = [_material(item, principal, now, uploads) for item in new_items]
     case.materials.extend(added)
     assignments = await lock_assignments(session, case.id)
     snapshot = await reference.current(session)
