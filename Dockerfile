@@ -12,6 +12,7 @@ COPY migrations ./migrations
 COPY schema ./schema
 COPY alembic.ini ./
 RUN pip install --no-cache-dir --no-deps -e . \
+    && pybabel compile -d hub/locale -D hub \
     && useradd --system --uid 10001 --home-dir /var/lib/hub --create-home hub
 
 USER hub

@@ -27,6 +27,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.factories import enterprise_connection  # noqa: E402
+from tests.steps import SHOWN, signed_as_shown  # noqa: E402
 from tests.harness import create_database, drop_database, free_port  # noqa: E402
 
 MY_CASES = """query { cases(first: 20) { edges { node { number status submittedAt
@@ -130,9 +131,10 @@ async def bench(http: httpx.AsyncClient, env: dict, args: argparse.Namespace) ->
     power = {"Authorization": f"Bearer {token(env, 'UTILITY', 'KF-POWER', 'bench-power')}"}
     applicant = {"Authorization": f"Bearer {token(env, 'APPLICANT', None, 'bench-applicant-0')}"}
     created: list[dict] = []
+    shown = (await http.post("/graphql", json={"query": SHOWN}, headers=clerk)).json()["data"]  # texts and notice
 
     async def submit(i: int) -> None:
-        data = enterprise_connection()
+        data = signed_as_shown(shown, enterprise_connection())
         data["applicant"]["subject"] = f"bench-applicant-{i % max(1, args.cases // 20)}"
         body = (await http.post("/graphql", json={"query": SUBMIT, "variables": {"input": data}}, headers=clerk)).json()
         assert not body.get("errors") and not body["data"]["submitCase"]["errors"], body

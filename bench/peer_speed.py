@@ -47,6 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from api_throughput import ACK, MY_CASES, SUBMIT  # noqa: E402
 from tests.factories import enterprise_connection  # noqa: E402
+from tests.steps import SHOWN, signed_as_shown  # noqa: E402
 
 KNOWN_APPLICANT = "peerbench-applicant"  # 40 cases spread over the whole period; the page is theirs
 HUB_WRITER = "peerbench-clerk"  # cases the write rounds add are removed again at the end
@@ -547,8 +548,11 @@ def read_phase(url: str, args: argparse.Namespace, tmp: Path) -> None:
               f"server CPU per request {ratio(hub_figures.cpu_per_request, figures[name].cpu_per_request):>7}")
 
 
-def hub_submit_body() -> str:
-    data = enterprise_connection()
+def hub_submit_body(hub: Hub) -> str:
+    """Signed as a window signs it: the commitment text and the notice the hub shows now."""
+    with httpx.Client(timeout=60) as http:
+        shown = http.post(hub.server.url, json={"query": SHOWN}, headers=bearer(hub.clerk)).json()["data"]
+    data = signed_as_shown(shown, enterprise_connection())
     data["applicant"]["subject"] = "peerbench-writer"
     return json.dumps({"query": SUBMIT, "variables": {"input": data}})
 
@@ -604,15 +608,15 @@ def write_phase(url: str, args: argparse.Namespace, tmp: Path) -> None:
         with Servers(tmp) as servers:
             hub = start_hub(servers, url)
             v5 = start_v5(servers, url)
-            hub_body, peer_body = hub_submit_body(), peer_submit_body()
             wait_ready({"hub": hub.server, "v5": v5}, {"hub": ({"query": MY_CASES}, bearer(hub.applicant)),
                                                        "v5": ({"query": "{ __typename }"}, {})})
+            hub_body, peer_body = hub_submit_body(hub), peer_submit_body()
             check_submissions(url, hub, v5, hub_body, peer_body)
             targets = {"hub": (hub.server, load.bodies([hub_body]), bearer(hub.clerk), '"errors":[]'),
                        "v5": (v5, load.bodies([peer_body]), {}, '"number"')}
             figures = interleaved(load, targets, args.write_rounds, args.seconds, args.warmup)
             print(f"\n  submitCase, 5 services, {args.concurrency} connections, {args.write_rounds} rounds of {args.seconds:.0f} s or longer:")
-            print(figures["hub"].row("hub (validated, 22 rows)"))
+            print(figures["hub"].row("hub (validated, 23 rows with the commitment)"))
             print(figures["v5"].row("PostGraphile v5 (13 rows)"))
             print(f"  hub/v5 req/s {ratio(figures['hub'].rate, figures['v5'].rate)}")
             acknowledge(load, hub, url, args)

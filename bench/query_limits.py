@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.api_throughput import token  # noqa: E402
 from tests.factories import individual_transfer  # noqa: E402
+from tests.steps import SHOWN, signed_as_shown  # noqa: E402
 from tests.harness import create_database, drop_database, free_port  # noqa: E402
 
 NORMAL = """query { cases(first: 20) { edges { node { number status submittedAt
@@ -138,8 +139,10 @@ async def main(args: argparse.Namespace) -> None:
 
 async def bench(http: httpx.AsyncClient, env: dict, pid: int, args: argparse.Namespace) -> None:
     clerk = {"Authorization": f"Bearer {token(env, 'CLERK', 'KF-DATA', 'bench-clerk')}"}
+    shown = (await http.post("/graphql", json={"query": SHOWN}, headers=clerk)).json()["data"]
+    application = signed_as_shown(shown, individual_transfer())
     for _ in range(40):
-        response = await http.post("/graphql", json={"query": SUBMIT, "variables": {"input": individual_transfer()}},
+        response = await http.post("/graphql", json={"query": SUBMIT, "variables": {"input": application}},
                                    headers=clerk)
         assert response.json()["data"]["submitCase"]["errors"] == [], response.text
     bodies = {name: make() for name, make in ATTACKS.items()}

@@ -26,6 +26,7 @@ import websockets
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.factories import individual_transfer  # noqa: E402
+from tests.steps import SHOWN, signed_as_shown  # noqa: E402
 from tests.harness import create_database, drop_database, free_port  # noqa: E402
 
 SUBSCRIBE = "subscription { assignmentEvents { cursor kind } }"
@@ -82,7 +83,9 @@ async def main(args: argparse.Namespace) -> None:
 
             live = await open_subscription(port, water)
             latencies = []
-            data = individual_transfer(electricity=None, gas=None, heating=None)
+            shown = (await http.post("/graphql", json={"query": SHOWN},
+                                     headers={"Authorization": f"Bearer {clerk}"})).json()["data"]
+            data = signed_as_shown(shown, individual_transfer(electricity=None, gas=None, heating=None))
             for _ in range(args.events):
                 await http.post("/graphql", json={"query": SUBMIT, "variables": {"input": data}},
                                 headers={"Authorization": f"Bearer {clerk}"})

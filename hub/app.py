@@ -13,7 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
-from hub import demo, migrate, readiness
+from hub import console, demo, migrate, readiness
 from hub.audit.checkpoints import checkpointer
 from hub.audit.writer import AuditWriter
 from hub.auth import keys
@@ -23,19 +23,23 @@ from hub.auth.tokens import TokenService
 from hub.config import Settings, get_settings
 from hub.db import Database
 from hub.faults import RETRY_AFTER, FaultMiddleware
+from hub.i18n import LocaleMiddleware
 from hub.events.feed import EventFeed
 from hub.observability.logs import RequestIdMiddleware
 from hub.observability.metrics import HubMetrics
 from hub.observability.timing import ServerTimingMiddleware
 from hub.notifications.senders import LogSender, Sender, WebhookSender
 from hub.notifications.worker import OutboxWorker
+from hub.graphql.compiled.runner import CompiledReads
 from hub.graphql.context import MaterialFiles
+from hub.graphql.documents import PersistedDocuments
 from hub.graphql.http import BodyLimitMiddleware, GraphQLRequestLimits
 from hub.graphql.limits import QueryLimits
 from hub.graphql.schema import schema
 from hub.graphql import ide
 from hub.graphql.view import HubGraphQL
 from hub.files.http import FileEndpoints
+from hub.forms.http import FormEndpoints, form_links
 from hub.files.links import FileLinks
 from hub.files.service import FileCollector
 from hub.files.store import build_store
@@ -76,12 +80,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
     store = build_store(settings)
     links = FileLinks(key, settings.issuer, settings.audience, settings.file_url_ttl_seconds)
     collector = FileCollector(db, store, clock.now, interval=settings.file_gc_seconds)
-    files = MaterialFiles(links=links, collector=collector,
+    forms = form_links(key, settings.issuer, settings.audience, settings.file_url_ttl_seconds)
+    files = MaterialFiles(links=links, form_links=forms, collector=collector,
                           retention=timedelta(days=settings.personal_data_retention_days))
     limits = QueryLimits.configured(settings, schema._schema)
+    documents = PersistedDocuments(db, limits, frozenset(settings.registered_documents_only))
+    compiled = CompiledReads(db, schema._schema, limits) if settings.compiled_reads else None
     graphql = HubGraphQL(db=db, tokens=tokens, policies=policies, feed=feed, clock=clock, metrics=metrics, audit=audit,
-                         files=files, limits=limits)
+                         files=files, limits=limits, documents=documents, compiled=compiled)
     file_endpoints = FileEndpoints(db=db, policies=policies, clock=clock, store=store, links=links, settings=settings)
+    form_endpoints = FormEndpoints(db=db, policies=policies, clock=clock, links=forms)
     outbox = OutboxWorker(db, sms_sender(settings), retry_base_seconds=settings.sms_retry_base_seconds,
                           max_attempts=settings.sms_max_attempts, now=clock.now)
     scheduler = TimeLimitScheduler(db, clock.now, scan_seconds=settings.time_limit_scan_seconds)
@@ -137,11 +145,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/readyz", readyz),
             Route("/metrics", prometheus),
             *file_endpoints.routes(),
+            *form_endpoints.routes(),
             *ide.routes(settings),
+            *console.routes(settings),
         ],
         middleware=[
             Middleware(ServerTimingMiddleware),
             Middleware(RequestIdMiddleware),
+            Middleware(LocaleMiddleware),  # outside the faults: their answers speak the caller's language too
             Middleware(FaultMiddleware),
             Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes, own_limits=("/files",)),  # within: its refusal is no fault
             Middleware(GraphQLRequestLimits, limits=limits, metrics=metrics),  # refusals cost no token check

@@ -1,4 +1,5 @@
-"""The `hub` command: serve, migrate, load-catalogue, token, keygen, audit verify/checkpoint, calendar import, export-schema."""
+"""The `hub` command: serve, migrate, load-catalogue, token, keygen, audit verify/checkpoint, calendar import,
+documents load/list, export-schema."""
 
 import argparse
 import asyncio
@@ -233,6 +234,68 @@ def calendar_import(args: argparse.Namespace) -> None:
     sys.exit(asyncio.run(run()))
 
 
+def documents_load(args: argparse.Namespace) -> None:
+    """Register a manifest of persisted documents (docs/read-path.md); exit 2 if it is refused."""
+    import hub.models  # noqa: F401  (every mapped class, so relationships resolve in this process)
+    from hub.auth.principal import Principal
+    from hub.clock import clock_for
+    from hub.db import Database
+    from hub.documents import service as document_service
+    from hub.errors import HubError
+    from hub.graphql.document_registry import inspect_document
+    from hub.graphql.limits import QueryLimits
+    from hub.graphql.schema import schema
+
+    settings = get_settings()
+    limits = QueryLimits.configured(settings, schema._schema)
+    operator = Principal(subject=f"cli:documents-load:{args.file.name}", organisation=None,
+                         roles=frozenset({Role.GOVERNANCE}))
+
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        sys.exit(f"hub documents load: cannot read {args.file}: {error}")
+
+    async def run() -> int:
+        db = Database(settings.database_url)
+        try:
+            async with db.write() as session:
+                done = await document_service.register(
+                    session, principal=operator, documents=text,
+                    client_name=args.client_name, client_version=args.client_version, now=clock_for(settings).now(),
+                    inspect=lambda text: inspect_document(text, schema._schema, limits))
+        except HubError as error:
+            print(f"hub documents load: {args.file}: refused: {_refusal(error)}", file=sys.stderr)
+            return 2
+        finally:
+            await db.dispose()
+        print(f"registered {len(done.added)} new documents; {done.already_registered} were registered already")
+        return 0
+
+    sys.exit(asyncio.run(run()))
+
+
+def documents_list(args: argparse.Namespace) -> None:
+    """One line per registered document, newest first: id, operations, client, when and by whom."""
+    from hub.db import Database
+    from hub.documents import repository
+    from hub.documents.manifest import PREFIX
+
+    async def run() -> None:
+        db = Database(get_settings().database_url)
+        try:
+            async with db.read() as session:
+                rows = await repository.page(session, first=None, after=None, client_name=args.client_name)
+        finally:
+            await db.dispose()
+        for row in rows:
+            client = " ".join(filter(None, (row.client_name, row.client_version))) or "-"
+            print(f"{PREFIX}{row.sha256}\t{','.join(row.operation_names) or '-'}\t{client}\t"
+                  f"{row.registered_at.isoformat()}\t{row.registered_by}")
+
+    asyncio.run(run())
+
+
 def _refusal(error) -> str:  # type: ignore[no-untyped-def]
     """Every problem of a refused input on one line: `holidays[2]: …; year: …`."""
     problems = getattr(error, "problems", None)
@@ -295,6 +358,18 @@ def main(argv: list[str] | None = None) -> None:
                                            "*.json: year, holidays, workdays, source; see docs/time-limits.md)")
     p.add_argument("file", type=Path)
     p.set_defaults(run=calendar_import)
+    documents = commands.add_parser("documents", help="persisted documents (registered GraphQL documents)")
+    documents = documents.add_subparsers(dest="documents_command", required=True)
+    p = documents.add_parser("load", help='register a manifest: a JSON object mapping "sha256:<hex>" (or <hex>) to '
+                                          "each document's text, e.g. the TypeScript client's persisted-documents.json")
+    p.add_argument("file", type=Path)
+    p.add_argument("--client-name", help="the client the documents belong to, e.g. bianjieban-app")
+    p.add_argument("--client-version")
+    p.set_defaults(run=documents_load)
+    p = documents.add_parser("list", help="the registered documents, newest first (tab-separated: id, operations, "
+                                          "client, registered at, by)")
+    p.add_argument("--client-name", help="only this client's")
+    p.set_defaults(run=documents_list)
     p = commands.add_parser("keygen", help="create a new ES256 signing key file (production set-up)")
     p.add_argument("out", type=Path)
     p.set_defaults(run=keygen)

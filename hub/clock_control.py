@@ -8,6 +8,7 @@ from hub.auth.principal import Principal
 from hub.catalogue import changes
 from hub.clock import Clock
 from hub.errors import ErrorCode, FieldProblem, Forbidden, InvalidInput
+from hub.i18n import _l
 from hub.policy import access
 
 
@@ -17,9 +18,9 @@ async def set_clock(session: AsyncSession, *, principal: Principal, now: datetim
     Process-local: it moves the clock of the instance that serves the request."""
     access.ensure_governance(principal)
     if not clock.movable:
-        raise Forbidden("the clock of a production hub is the system's and cannot be moved")
+        raise Forbidden(_l("the clock of a production hub is the system's and cannot be moved"))
     if at.tzinfo is None:
-        raise InvalidInput(problems=[FieldProblem("at", ErrorCode.INVALID, "must carry a UTC offset, e.g. +08:00")])
+        raise InvalidInput(problems=[FieldProblem("at", ErrorCode.INVALID, _l("must carry a UTC offset, e.g. +08:00"))])
     if frozen:
         clock.freeze_at(at)
     else:

@@ -9,6 +9,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from hub.auth.issuers import TrustedIssuer
+from hub.enums import Role
 
 
 class Settings(BaseSettings):
@@ -80,6 +81,12 @@ class Settings(BaseSettings):
     graphiql: bool | None = Field(
         None, description="Serve GraphiQL to browsers at /graphql (all its files from the hub itself); "
         "default on when `environment` is `embedded`, off in `production`.")
+    console: bool | None = Field(
+        None, description="Serve the governance console and the supervisors' dashboard at /console (all its files "
+        "from the hub itself); default on when `environment` is `embedded`, off in `production`.")
+    compiled_reads: bool = Field(
+        True, description="Answer the record's hot reads (cases, case, caseByNumber, workQueue over the record's "
+        "columns) with one SQL statement per request instead of the GraphQL executor; identical responses.")
     log_level: str = Field("INFO", description="Python log level.")
     max_body_bytes: int = Field(262_144, gt=0, description="Largest request body (and WebSocket message) accepted; larger ones are refused with 413 before they are read.")
     max_document_bytes: int = Field(32_768, gt=0, description="Largest GraphQL document, in UTF-8 bytes.")
@@ -90,6 +97,9 @@ class Settings(BaseSettings):
     max_query_cost: int = Field(50_000, gt=0, description="Highest estimated cost of an operation: fields resolved, each list counted at its `first` or HUB_DEFAULT_LIST_SIZE.")
     default_list_size: int = Field(10, gt=0, description="Items assumed for a list without `first` when estimating cost.")
     max_list_length: int = Field(500, gt=0, description="Most items in any list given as input (materials, item codes, …), in variables or in the document.")
+    registered_documents_only: list[Role] = Field(
+        default_factory=list, description="Roles whose callers may send only registered (persisted) documents, as "
+        'JSON, e.g. `["APPLICANT"]`; any other document text is refused with PERSISTED_DOCUMENT_REQUIRED.')
 
     @property
     def is_embedded(self) -> bool:

@@ -1,6 +1,10 @@
 """Ready-made tokens for a newcomer on the embedded default (never in production)."""
 
+import ipaddress
 from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from hub.auth.tokens import TokenService
 from hub.config import Settings
@@ -24,8 +28,8 @@ def announce_tokens(tokens: TokenService, settings: Settings) -> None:
     """Print a token per role and keep them in <data_dir>/demo-tokens.txt."""
     if not settings.is_embedded:
         raise RuntimeError("demo tokens exist only on the embedded default")
-    lines = ["# Demo tokens (embedded default only). GraphiQL at /graphql offers them as demo roles; other clients",
-             "# send the header  Authorization: Bearer <token>"]
+    lines = ["# Demo tokens (embedded default only). GraphiQL at /graphql and the console at /console/ offer them;",
+             "# other clients send the header  Authorization: Bearer <token>"]
     for subject, org, role in DEMO_PRINCIPALS:
         token = tokens.issue(subject=subject, organisation=org, roles=[role], ttl_seconds=settings.demo_token_ttl_seconds)
         lines.append(f"{role.value:<11} {org or '-':<11} {token}")
@@ -51,3 +55,34 @@ def read_tokens(settings: Settings) -> list[dict[str, str | None]]:
             role, org, token = line.split()
             found.append({"role": role, "organisation": None if org == "-" else org, "token": token})
     return found
+
+
+LOOPBACK_NAMES = {"localhost"}
+
+
+def is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def offered(settings: Settings) -> bool:
+    """Demo tokens exist only on the embedded default, and are offered only when nothing but this machine can ask."""
+    return settings.is_embedded and is_loopback(settings.host)
+
+
+def tokens_endpoint(settings: Settings):  # type: ignore[no-untyped-def]
+    """The saved demo tokens for a page of this hub (GraphiQL, the console)."""
+    async def demo_tokens(request: Request) -> Response:
+        # A page of another site (even one whose name resolves to 127.0.0.1) must not read them: loopback only,
+        # by the peer's address and by the name it asked for.
+        if not (is_loopback(request.client.host if request.client else None) and is_loopback(request.url.hostname)):
+            return PlainTextResponse("Not Found", status_code=404)
+        return JSONResponse(read_tokens(settings), headers={"Cache-Control": "no-store"})
+
+    return demo_tokens

@@ -13,12 +13,17 @@ import uuid
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub.db import is_unavailable
+from hub.i18n import _l, localise
 
 log = logging.getLogger("hub.faults")
 
 RETRY_AFTER_SECONDS = 5
 RETRY_AFTER = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-UNAVAILABLE_MESSAGE = "the database is unavailable; retry later"
+UNAVAILABLE_MESSAGE = _l("the database is unavailable; retry later")
+
+
+def internal_error(incident: str) -> str:
+    return _l("internal error (incident {incident})", incident=incident)
 
 
 def new_incident() -> str:
@@ -40,8 +45,8 @@ def log_fault(error: BaseException, where: str) -> str | None:
 
 def graphql_fault_body(incident: str | None) -> dict:
     if incident is None:
-        return {"errors": [{"message": UNAVAILABLE_MESSAGE, "extensions": {"code": "UNAVAILABLE"}}]}
-    return {"errors": [{"message": f"internal error (incident {incident})",
+        return {"errors": [{"message": localise(UNAVAILABLE_MESSAGE), "extensions": {"code": "UNAVAILABLE"}}]}
+    return {"errors": [{"message": localise(internal_error(incident)),
                         "extensions": {"code": "INTERNAL", "incident": incident}}]}
 
 
@@ -69,7 +74,7 @@ class FaultMiddleware:
                 raise  # an answer is under way; the server ends the connection
             incident = log_fault(error, f"{scope.get('method', 'WEBSOCKET')} {scope['path']}")
             if scope["type"] == "websocket":
-                reason = UNAVAILABLE_MESSAGE if incident is None else f"internal error (incident {incident})"
+                reason = close_reason(UNAVAILABLE_MESSAGE if incident is None else internal_error(incident))
                 await send({"type": "websocket.close", "code": 1013 if incident is None else 1011, "reason": reason})
                 return
             status, headers = (503, RETRY_AFTER) if incident is None else (500, {})
@@ -79,4 +84,11 @@ class FaultMiddleware:
 async def _send_json(send: Send, status: int, body: dict, headers: dict[str, str]) -> None:
     raw = [(b"content-type", b"application/json")] + [(k.lower().encode(), v.encode()) for k, v in headers.items()]
     await send({"type": "http.response.start", "status": status, "headers": raw})
-    await send({"type": "http.response.body", "body": json.dumps(body).encode()})
+    await send({"type": "http.response.body", "body": json.dumps(body, ensure_ascii=False).encode()})
+
+
+def close_reason(message: str) -> str:
+    """A WebSocket close reason in the caller's language; in English where the translation would pass the
+    protocol's 123 bytes."""
+    reason = localise(message)
+    return reason if len(reason.encode()) <= 123 else str(message)[:123]

@@ -7,10 +7,12 @@ from hub import migrate
 from hub.catalogue.models import CatalogueItem
 from hub.db import Database
 from hub.materials.models import MaterialRequirement
+from hub.notifications.models import SmsTemplate
 from hub.reference.models import District, Organisation, ServiceProvider
 from hub.timelimits.models import TimeLimitRule
 
-LOADED_BY_LOAD_CATALOGUE = (Organisation, ServiceProvider, District, MaterialRequirement, CatalogueItem, TimeLimitRule)
+LOADED_BY_LOAD_CATALOGUE = (Organisation, ServiceProvider, District, MaterialRequirement, CatalogueItem, TimeLimitRule,
+                            SmsTemplate)
 
 
 async def unready_reason(db: Database) -> str | None:

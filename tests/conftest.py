@@ -8,7 +8,7 @@ import pytest
 from hub.auth import keys
 from hub.config import Settings
 from hub.enums import Role
-from tests.harness import BACKEND, CHECKOUT, ExternalIssuer, GraphQLClient, RunningHub, ServerThread, create_database, drop_database
+from tests.harness import BACKEND, CHECKOUT, ENGLISH, ExternalIssuer, GraphQLClient, RunningHub, ServerThread, create_database, drop_database
 
 
 def pytest_report_header() -> str:
@@ -69,7 +69,7 @@ async def own_hub(tmp_path):  # type: ignore[no-untyped-def]
     keys.generate(tmp_path / "signing-key.json")
     running = RunningHub(Settings(environment="embedded", database_url=url, data_dir=tmp_path,
                                   sqlite_busy_timeout_seconds=0.3)).start()
-    async with httpx.AsyncClient(base_url=running.url, timeout=30) as client:
+    async with httpx.AsyncClient(headers=ENGLISH, base_url=running.url, timeout=30) as client:
         running.http = client
         yield running
     running.stop()
@@ -78,7 +78,7 @@ async def own_hub(tmp_path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 async def http(hub):  # type: ignore[no-untyped-def]
-    async with httpx.AsyncClient(base_url=hub.url, timeout=30) as client:
+    async with httpx.AsyncClient(headers=ENGLISH, base_url=hub.url, timeout=30) as client:
         yield client
 
 

@@ -19,6 +19,8 @@ from hub.enums import Role
 
 BACKEND = os.environ.get("HUB_TEST_DATABASE", "sqlite")
 POSTGRES_ADMIN_URL = os.environ.get("HUB_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres")
+# The suite's callers read the hub's messages in English; Chinese, the default, is tested in test_messages_locale.py.
+ENGLISH = {"Accept-Language": "en"}
 
 
 def free_port() -> int:

@@ -41,6 +41,10 @@ ACCEPT = "mutation ($input: AssignmentWriteInput!) { acceptAssignment(input: $in
 REQUEST_MATERIALS = "mutation ($input: AssignmentReasonInput!) { requestMaterials(input: $input) { %s } }" % _ASSIGNMENT
 COMPLETE = "mutation ($input: CompleteAssignmentInput!) { completeAssignment(input: $input) { %s } }" % _ASSIGNMENT
 REJECT = "mutation ($input: AssignmentReasonInput!) { rejectAssignment(input: $input) { %s } }" % _ASSIGNMENT
+CONFIRM_PRECONDITIONS = ("mutation ($input: ConfirmPreconditionsInput!) { confirmPreconditions(input: $input) { %s } }"
+                         % _ASSIGNMENT)
+PRECONDITIONS = """query ($id: ID!) { node(id: $id) { ... on Assignment { version updatedAt
+  preconditions { code met on confirmedBy confirmedAt } } } }"""
 
 CASES = """
 query Cases($filter: CaseFilterInput, $first: Int!, $after: String) {

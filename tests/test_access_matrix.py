@@ -17,8 +17,8 @@ from tests.steps import submit, uploaded
 INTAKE = {"APPLICANT", "CLERK", "PLATFORM"}
 RAW_ONLY = {"id", "number", "channel", "submittedAt", "updatedAt", "createdAt", "addedAt", "verifiedAt", "verifiedBy",
             "receivedAt", "acceptedAt", "finishedAt", "completedAt", "startedAt", "deadline", "warningAt",
-            "uploadedAt", "uploadedBy"}  # differ between twin cases
-MOVING = {"workingDaysUsed", "downloadUrl"}  # grows while the clock runs, or is signed per caller: compared by presence
+            "uploadedAt", "uploadedBy", "agreedAt", "recordedAt", "recordedBy", "identityVerification"}  # differ between twin cases
+MOVING = {"workingDaysUsed", "downloadUrl", "applicationFormUrl"}  # grows while the clock runs, or is signed per caller: compared by presence
 GRAPHQL = schema._schema
 
 
@@ -124,6 +124,10 @@ async def full_case(submitter) -> dict:  # type: ignore[no-untyped-def]
     data["materials"][0]["fileRef"] = "doc://licence/0001"
     data["materials"][0]["file"] = {"sha256": (await uploaded(submitter, LICENCE_SCAN))["sha256"]}
     data["materials"][0]["holder"] = "开封市宋都食品有限公司"
+    data["contact"] = {"name": "陈静", "phone": "0371-23456789"}
+    data["intake"] = {"acceptingUnit": "开封市民之家二楼 3 号窗口", "receivedBy": "王丽", "notes": "原件已核验",
+                      "opinion": "同意受理"}
+    data["telecom"]["otherRequirements"] = "周末施工"
     return data
 
 

@@ -19,7 +19,7 @@ from hub.db import Database
 from hub.enums import Role
 from hub.events.models import Event
 from tests.factories import individual_transfer
-from tests.harness import GraphQLClient, RunningHub, create_database, drop_database
+from tests.harness import ENGLISH, GraphQLClient, RunningHub, create_database, drop_database
 from tests.steps import by_service, submit
 
 COMPANY = textwrap.dedent('''
@@ -36,7 +36,11 @@ COMPANY = textwrap.dedent('''
         seen[key] = {"key": key, "assignment": request["id"], "account": "GAS-" + request["id"][-6:]}
         with applied.open("a") as handle:
             handle.write(json.dumps(seen[key]) + "\\n")
-    print(json.dumps({"action": "complete", "accountNumber": seen[key]["account"], "remarks": "燃气过户完成"}))
+    # 需安检完毕，结清所有费用: the gas company's records say both were done the day it was assigned
+    day = request["createdAt"][:10]
+    met = {p["code"]: day for p in request["preconditions"]}
+    print(json.dumps({"action": "complete", "accountNumber": seen[key]["account"], "remarks": "燃气过户完成",
+                      "preconditions": met}))
 ''')
 
 
@@ -53,7 +57,7 @@ async def test_agent_killed_and_restarted_handles_each_assignment_once(tmp_path)
     company.write_text(COMPANY)
     applied = tmp_path / "applied.jsonl"
     try:
-        async with httpx.AsyncClient(base_url=hub.url, timeout=30) as http:
+        async with httpx.AsyncClient(headers=ENGLISH, base_url=hub.url, timeout=30) as http:
             clerk = GraphQLClient(http, hub.token(Role.CLERK, "KF-DATA", "clerk-agent"))
             governance = GraphQLClient(http, hub.token(Role.GOVERNANCE, "KF-DATA"))
             client = (await governance.run('mutation { registerOAuthClient(input: {name: "燃气营业系统", '

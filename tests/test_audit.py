@@ -18,8 +18,8 @@ from hub.db import Database
 from hub.enums import Role
 from tests import operations as ops
 from tests.factories import individual_transfer
-from tests.harness import GraphQLClient, RunningHub, create_database, drop_database
-from tests.steps import submit
+from tests.harness import ENGLISH, GraphQLClient, RunningHub, create_database, drop_database
+from tests.steps import signed, submit
 from tests.ws import Subscription
 
 AUDIT = """query ($filter: AuditFilterInput) { auditRecords(filter: $filter, first: 50) {
@@ -74,7 +74,9 @@ async def test_personal_reads_and_writes_are_recorded(clerk, utilities, as_role)
 async def test_refused_writes_are_recorded_too(as_role):
     water = as_role(Role.UTILITY, "KF-WATER", "water-bot")
     await water.run("mutation { submitCase(input: {caseType: TRANSFER, channel: MOBILE_APP, "
-                    "applicant: {kind: INDIVIDUAL, name: \"x\"}, site: {address: \"x\", districtCode: \"410202\"}}) "
+                    "applicant: {kind: INDIVIDUAL, name: \"x\"}, site: {address: \"x\", districtCode: \"410202\"}, "
+                    "commitment: {version: \"x\", channel: ONLINE_CONSENT, identityVerification: REAL_NAME_LOGIN, "
+                    "noticeSha256: \"x\"}}) "
                     "{ errors { code } } }")
     records = (await as_role(Role.GOVERNANCE, "KF-DATA").run(AUDIT, {"filter": {"subject": "water-bot"}}))["auditRecords"]
     assert [(e["node"]["operation"], e["node"]["outcome"]) for e in records["edges"]] == [("submitCase", "FORBIDDEN")]
@@ -185,13 +187,14 @@ async def test_two_instances_auditing_at_once_form_one_chain(hub, http, clerk, a
                                 signing_key_file=hub.settings.key_file, data_dir=tmp_path, db_pool_size=4)).start()
     try:
         case = await submit(clerk, water_only())
-        async with httpx.AsyncClient(base_url=other.url, timeout=60) as other_http:
+        async with httpx.AsyncClient(headers=ENGLISH, base_url=other.url, timeout=60) as other_http:
             readers = [GraphQLClient(http, hub.token(Role.UTILITY, "KF-WATER", "reader-here")),
                        GraphQLClient(other_http, hub.token(Role.UTILITY, "KF-WATER", "reader-there"))]
             refused = [GraphQLClient(http, hub.token(Role.UTILITY, "KF-WATER", "refused-here")),
                        GraphQLClient(other_http, hub.token(Role.UTILITY, "KF-WATER", "refused-there"))]
             jobs = [c.run(READ_APPLICANT, {"id": case["id"]}) for c in readers for _ in range(25)]
-            jobs += [c.run(ops.SUBMIT, {"input": water_only()}) for c in refused for _ in range(10)]  # FORBIDDEN
+            application = await signed(clerk, water_only())
+            jobs += [c.run(ops.SUBMIT, {"input": application}) for c in refused for _ in range(10)]  # FORBIDDEN
             jobs += [submit(GraphQLClient(h, clerk.token), water_only()) for h in (http, other_http) for _ in range(5)]
             await _at_most(12, jobs)  # concurrent, within the test database's connection limit
         governance = as_role(Role.GOVERNANCE, "KF-DATA")

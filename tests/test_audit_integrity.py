@@ -23,8 +23,8 @@ from hub.db import Database
 from hub.enums import Role
 from tests import operations as ops
 from tests.factories import individual_transfer
-from tests.harness import GraphQLClient, RunningHub, create_database, drop_database
-from tests.steps import submit
+from tests.harness import ENGLISH, GraphQLClient, RunningHub, create_database, drop_database
+from tests.steps import signed, submit
 from tests.ws import Subscription
 
 VERIFY = "{ verifyAuditChain { intact records firstBadId problem checkpoints } }"
@@ -178,7 +178,7 @@ async def own_hub(tmp_path):  # type: ignore[no-untyped-def]
     keys.generate(tmp_path / "signing-key.json")
     running = RunningHub(Settings(environment="embedded", database_url=url, data_dir=tmp_path,
                                   audit_checkpoint_seconds=0.2)).start()
-    async with httpx.AsyncClient(base_url=running.url, timeout=30) as http:
+    async with httpx.AsyncClient(headers=ENGLISH, base_url=running.url, timeout=30) as http:
         yield running, http
     running.stop()
     await drop_database(url)
@@ -244,7 +244,8 @@ async def test_when_the_audit_cannot_be_written_nothing_personal_is_delivered_an
         assert "audit_records" not in str(message)
         await socket.close()
 
-        refused = await clerk.raw(ops.SUBMIT, {"input": individual_transfer(electricity=None, gas=None, heating=None)})
+        application = await signed(clerk, individual_transfer(electricity=None, gas=None, heating=None))
+        refused = await clerk.raw(ops.SUBMIT, {"input": application})
         assert "audit_records" not in refused.text and refused.json()["errors"][0]["extensions"]["code"] == "INTERNAL"
         cases = (await clerk.run("{ cases(first: 100) { edges { node { id } } } }"))["cases"]["edges"]
         assert [e["node"]["id"] for e in cases] == [case["id"]], "a write whose audit failed is not written either"

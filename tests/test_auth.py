@@ -9,6 +9,7 @@ from joserfc import jwt
 from joserfc.jwk import ECKey
 
 from hub.enums import Role
+from tests.harness import ENGLISH
 
 VIEWER = "query { viewer { subject organisation roles } }"
 
@@ -77,7 +78,7 @@ async def test_jwks_publishes_the_public_key_only(http):
 
 
 async def _ws(hub, token: str | None):  # type: ignore[no-untyped-def]
-    socket = await websockets.connect(f"ws://127.0.0.1:{hub.port}/graphql", subprotocols=["graphql-transport-ws"])
+    socket = await websockets.connect(f"ws://127.0.0.1:{hub.port}/graphql", subprotocols=["graphql-transport-ws"], additional_headers=ENGLISH)
     await socket.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"} if token else {}}))
     return socket
 

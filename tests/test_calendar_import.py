@@ -22,6 +22,7 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "calendar-2027.examp
 IMPORT = """mutation ($input: ImportCalendarYearInput!) { importCalendarYear(input: $input) {
   year recomputedDeadlines movedDeadlines errors { field code message } } }"""
 YEARS = "{ calendarYears { year source } }"
+DAYS = "{ calendarYears { year holidays workdays } }"
 
 # (what is wrong, the file, the field reported, the code). 2040 is never loaded by any test.
 MALFORMED = [
@@ -141,6 +142,8 @@ async def test_files_loaded_by_the_command_govern_the_served_hub(hub, clock, cle
     done = run_hub(hub.settings.database_url, "calendar", "import", str(yaml_file), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (await _loaded_years(governance))[2004] == "开封测试安排 2004"
+    year = next(y for y in (await governance.run(DAYS))["calendarYears"] if y["year"] == 2004)
+    assert year["holidays"] == ["2004-05-11"] and year["workdays"] == ["2004-05-15"]
 
     clock.freeze_at(datetime(2004, 5, 10, 9, 0, tzinfo=LOCAL))  # Monday
     water = by_service(await submit(clerk, water_connection()))["WATER"]

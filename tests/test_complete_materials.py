@@ -3,7 +3,7 @@
 from hub.enums import Role
 from tests import operations as ops
 from tests.factories import individual_transfer
-from tests.steps import by_service, move, submit, write
+from tests.steps import by_service, confirm_preconditions, move, submit, write
 
 AUDIT = """query ($filter: AuditFilterInput) { auditRecords(filter: $filter, first: 50) {
   edges { node { kind operation items outcome reason } } } }"""
@@ -25,7 +25,7 @@ async def _accepted(clerk, gas_bot, data: dict) -> tuple[dict, dict]:  # type: i
     case = await submit(clerk, data)
     gas = by_service(case)["GAS"]
     gas = await move(gas_bot, ops.ACKNOWLEDGE, gas)
-    return case, await move(gas_bot, ops.ACCEPT, gas)
+    return case, await confirm_preconditions(gas_bot, await move(gas_bot, ops.ACCEPT, gas))
 
 
 async def test_incomplete_materials_refuse_completion_and_write_nothing(clerk, as_role):

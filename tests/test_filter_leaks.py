@@ -244,7 +244,8 @@ async def test_statistics_group_only_by_what_supervisors_read(world, as_role):
 
 
 PAGING = {"first", "after"}
-ROLE_GATED = {"catalogueItems", "sharingGrants", "sharingRequests", "governanceChanges", "auditRecords"}
+ROLE_GATED = {"catalogueItems", "sharingGrants", "sharingRequests", "governanceChanges", "auditRecords",
+              "persistedDocuments"}
 SPECS = {
     ("cases", "filter"): filters.CASE_FILTER, ("workQueue", "filter"): filters.WORK_QUEUE_FILTER,
     ("caseByNumber", "number"): filters.CASE_LOOKUP,

@@ -6,6 +6,7 @@ import pytest
 
 from hub.enums import Role
 from tests.factories import PERSON_ID, individual_transfer
+from tests.harness import ENGLISH
 from tests.steps import submit
 
 WATER_VIEW = "query ($id: ID!) { case(id: $id) { water { accountNumber } applicant { name idNumber phone } } }"
@@ -160,7 +161,7 @@ async def test_a_change_made_through_one_instance_applies_on_another(hub, water_
     other = RunningHub(Settings(environment="production", database_url=hub.settings.database_url,
                                 signing_key_file=hub.settings.key_file, data_dir=hub.settings.data_dir)).start()
     try:
-        async with httpx.AsyncClient(base_url=other.url, timeout=30) as http_b:
+        async with httpx.AsyncClient(headers=ENGLISH, base_url=other.url, timeout=30) as http_b:
             water_b = GraphQLClient(http_b, hub.token(Role.UTILITY, "KF-WATER", "water-b"))
             assert (await water_b.run(WATER_VIEW, {"id": water_case["id"]}))["case"]["applicant"]["phone"] is not None
             grant = (await governance.run(GRANTS, {"item": "Applicant.phone", "org": None}))["sharingGrants"]
@@ -172,3 +173,50 @@ async def test_a_change_made_through_one_instance_applies_on_another(hub, water_
             assert (await water_b.run(WATER_VIEW, {"id": water_case["id"]}))["case"]["applicant"]["phone"] is not None
     finally:
         other.stop()
+
+
+REVOKE_MANY = """mutation ($input: RevokeGrantsInput!) { revokeGrants(input: $input) {
+  grants { id revokedAt revokeReason } errors { field code message } } }"""
+REQUESTABLE = "query { requestableItems { code name held heldUntil pendingRequest } }"
+
+
+async def test_revoke_grants_is_all_or_nothing(governance, as_role):
+    granted = (await governance.run(GRANT, {"input": {
+        "itemCodes": ["Site.address", "Site.projectName"], "grantee": {"organisation": "KF-TELECOM"},
+        "access": "READ_MASKED", "purpose": "通信报装核对地址"}}))["grantAccess"]["grants"]
+    ids = [g["id"] for g in granted]
+    refused = (await governance.run(REVOKE_MANY, {"input": {"grantIds": [ids[0], "not-a-grant"], "reason": "清理"}}))["revokeGrants"]
+    assert refused["grants"] == [] and refused["errors"] == [{"field": "grantIds[1]", "code": "NOT_FOUND", "message": "no such grant"}]
+    held = {g["id"] for g in (await governance.run(GRANTS, {"org": "KF-TELECOM"}))["sharingGrants"]}
+    assert set(ids) <= held  # nothing was revoked
+
+    revoked = (await governance.run(REVOKE_MANY, {"input": {"grantIds": ids, "reason": "通信不需要项目地址"}}))["revokeGrants"]
+    assert revoked["errors"] == [] and {g["id"] for g in revoked["grants"]} == set(ids)
+    assert all(g["revokeReason"] == "通信不需要项目地址" for g in revoked["grants"])
+    held = {g["id"] for g in (await governance.run(GRANTS, {"org": "KF-TELECOM"}))["sharingGrants"]}
+    assert not set(ids) & held
+    again = (await governance.run(REVOKE_MANY, {"input": {"grantIds": ids[:1], "reason": "再次"}}))["revokeGrants"]
+    assert again["errors"][0]["field"] == "grantIds[0]" and again["errors"][0]["code"] == "ILLEGAL_TRANSITION"
+    utility = await as_role(Role.UTILITY, "KF-TELECOM").raw(REVOKE_MANY, {"input": {"grantIds": ids, "reason": "x"}})
+    assert utility.json()["data"]["revokeGrants"]["errors"][0]["code"] == "FORBIDDEN"
+
+
+async def test_a_utility_sees_what_it_may_request_and_its_own_standing_only(governance, as_role):
+    heat = as_role(Role.UTILITY, "KF-HEAT", "operator-heat-console")
+    before = {i["code"]: i for i in (await heat.run(REQUESTABLE))["requestableItems"]}
+    assert "LegalRepresentative.idNumber" in before and "Applicant.name" not in before  # CONDITIONAL items only
+    assert not before["LegalRepresentative.idNumber"]["held"]
+    asked = (await heat.run(REQUEST, {"input": {"itemCodes": ["LegalRepresentative.idNumber"], "purpose": "供热报装核验法定代表人"}}))["requestSharing"]
+    pending = {i["code"]: i for i in (await heat.run(REQUESTABLE))["requestableItems"]}
+    assert pending["LegalRepresentative.idNumber"]["pendingRequest"] is True
+    until = (datetime.now(timezone.utc) + timedelta(days=90)).replace(microsecond=0)
+    await governance.run(APPROVE, {"input": {"requestId": asked["request"]["id"], "validUntil": until.isoformat()}})
+    held = {i["code"]: i for i in (await heat.run(REQUESTABLE))["requestableItems"]}["LegalRepresentative.idNumber"]
+    assert held["held"] is True and held["pendingRequest"] is False
+    assert datetime.fromisoformat(held["heldUntil"]) == until
+    # another utility's standing is its own: KF-GAS holds nothing from KF-HEAT's approval
+    gas = {i["code"]: i for i in (await as_role(Role.UTILITY, "KF-GAS").run(REQUESTABLE))["requestableItems"]}
+    assert gas["LegalRepresentative.idNumber"]["held"] is False
+    for role, org in ((Role.SUPERVISOR, "KF-CGJ"), (Role.CLERK, "KF-DATA")):
+        errors = await as_role(role, org).errors(REQUESTABLE)
+        assert errors[0]["extensions"]["code"] == "FORBIDDEN"

@@ -13,7 +13,7 @@ from hub.auth import keys
 from hub.config import Settings
 from hub.enums import Role
 from tests import factories
-from tests.harness import GraphQLClient, RunningHub, create_database, drop_database
+from tests.harness import ENGLISH, GraphQLClient, RunningHub, create_database, drop_database
 from tests.steps import submit
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -70,6 +70,7 @@ class OwnOriginOnly:
         self.netloc = urlsplit(origin).netloc
         self.elsewhere: list[str] = []
         self.console_errors: list[str] = []
+        self.failed: list[str] = []  # responses of 400 and above, to say which request a console error is about
 
     async def open(self, browser):  # type: ignore[no-untyped-def]
         context = await browser.new_context(viewport={"width": 1400, "height": 900})
@@ -77,6 +78,8 @@ class OwnOriginOnly:
         page = await context.new_page()
         page.on("websocket", lambda ws: self._check(ws.url))
         page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.status} {r.request.method} {r.url} "
+                                                                          f"{r.request.post_data or ''}"[:400]))
         return page
 
     def _check(self, url: str) -> bool:
@@ -133,7 +136,7 @@ async def test_demo_role_runs_a_query_and_a_reload_keeps_the_page(first_start, b
     result = await run_and_read(page, "demo-clerk")
     assert '"CLERK"' in result
     await page.screenshot(path=tmp_path / "graphiql-reloaded.png")
-    assert tab.elsewhere == [] and tab.console_errors == []
+    assert tab.elsewhere == [] and tab.console_errors == [], tab.failed
 
 
 async def run_until_shown(page, shown) -> None:  # type: ignore[no-untyped-def]
@@ -170,7 +173,7 @@ async def test_pasted_token_runs_a_subscription_over_the_websocket(hub, clerk, b
     await run_until_shown(page, response.filter(has_text=case["number"]))
     assert '"kind": "' in await response.inner_text()
     await page.screenshot(path=tmp_path / "graphiql-subscription.png")
-    assert tab.elsewhere == [] and tab.console_errors == []
+    assert tab.elsewhere == [] and tab.console_errors == [], tab.failed
 
 
 @needs_chromium
@@ -186,11 +189,11 @@ async def test_production_with_graphiql_on_offers_no_demo_tokens(production, bro
     result = await run_and_read(page, "inspector-zhao")
     assert '"SUPERVISOR"' in result
     await page.screenshot(path=tmp_path / "graphiql-production.png")
-    assert tab.elsewhere == [] and tab.console_errors == []
+    assert tab.elsewhere == [] and tab.console_errors == [], tab.failed
 
 
 async def test_page_needs_no_token_but_the_api_does(hub):
-    async with httpx.AsyncClient(base_url=hub.url, timeout=30) as http:
+    async with httpx.AsyncClient(headers=ENGLISH, base_url=hub.url, timeout=30) as http:
         for path in ("/graphql", f"/graphql?query={quote(VIEWER)}"):
             page = await http.get(path, headers=HTML)
             assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
@@ -202,7 +205,7 @@ async def test_page_needs_no_token_but_the_api_does(hub):
 
 
 async def test_demo_tokens_are_offered_to_this_machine_only(first_start):
-    async with httpx.AsyncClient(base_url=first_start.url, timeout=30) as http:
+    async with httpx.AsyncClient(headers=ENGLISH, base_url=first_start.url, timeout=30) as http:
         offered = (await http.get("/graphiql/demo-tokens")).json()
         assert {(d["role"], d["organisation"]) for d in offered} >= {("CLERK", "KF-DATA"), ("APPLICANT", None)}
         clerk = next(d["token"] for d in offered if d["role"] == "CLERK")
@@ -214,7 +217,7 @@ async def test_demo_tokens_are_offered_to_this_machine_only(first_start):
 
 async def test_production_serves_no_page_by_default(production):
     running = production()
-    async with httpx.AsyncClient(base_url=running.url, timeout=30) as http:
+    async with httpx.AsyncClient(headers=ENGLISH, base_url=running.url, timeout=30) as http:
         page = await http.get(f"/graphql?query={quote(VIEWER)}", headers=HTML)
         assert page.status_code == 404 and "graphiql.min.js" not in page.text
         assert (await http.get("/static/graphiql/graphiql.min.js")).status_code == 404
@@ -224,6 +227,6 @@ async def test_production_serves_no_page_by_default(production):
 
 async def test_production_with_graphiql_on_has_no_demo_token_endpoint(production):
     running = production(graphiql=True)
-    async with httpx.AsyncClient(base_url=running.url, timeout=30) as http:
+    async with httpx.AsyncClient(headers=ENGLISH, base_url=running.url, timeout=30) as http:
         assert (await http.get("/graphql", headers=HTML)).status_code == 200
         assert (await http.get("/graphiql/demo-tokens")).status_code == 404

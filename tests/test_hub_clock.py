@@ -9,7 +9,7 @@ from hub.auth import keys
 from hub.clock import LOCAL
 from hub.config import Settings
 from hub.enums import Role
-from tests.harness import GraphQLClient, RunningHub, create_database, drop_database
+from tests.harness import ENGLISH, GraphQLClient, RunningHub, create_database, drop_database
 from tests.steps import by_service, submit
 from tests.test_calendar_corrections import scan
 from tests.test_calendar_import import run_hub
@@ -73,7 +73,7 @@ async def test_hub_clock_start_and_its_refusal_in_production(tmp_path):
         demo = RunningHub(Settings(environment="embedded", database_url=url, data_dir=data_dir,
                                    clock_start="2035-03-05T09:00:00")).start()  # no offset: Kaifeng local time
         try:
-            async with httpx.AsyncClient(base_url=demo.url, timeout=30) as http:
+            async with httpx.AsyncClient(headers=ENGLISH, base_url=demo.url, timeout=30) as http:
                 clerk = GraphQLClient(http, demo.token(Role.CLERK, "KF-DATA", "clerk-li"))
                 submitted = parse((await submit(clerk, water_connection()))["submittedAt"])
         finally:
@@ -83,7 +83,7 @@ async def test_hub_clock_start_and_its_refusal_in_production(tmp_path):
         production = RunningHub(Settings(environment="production", database_url=url, data_dir=data_dir,
                                           signing_key_file=data_dir / "signing-key.json")).start()
         try:
-            async with httpx.AsyncClient(base_url=production.url, timeout=30) as http:
+            async with httpx.AsyncClient(headers=ENGLISH, base_url=production.url, timeout=30) as http:
                 governance = GraphQLClient(http, production.token(Role.GOVERNANCE, "KF-DATA"))
                 refused = await _set(governance, "2035-03-05T09:00:00+08:00")
         finally:

@@ -10,7 +10,7 @@ from hub.enums import Role
 from hub.events.models import Event
 from tests import operations as ops
 from tests.factories import individual_transfer
-from tests.harness import GraphQLClient, RunningHub
+from tests.harness import ENGLISH, GraphQLClient, RunningHub
 from tests.steps import by_service, submit, write
 
 
@@ -51,7 +51,7 @@ async def test_a_retry_through_another_instance_after_a_restart(hub, clerk, util
     other = RunningHub(Settings(environment="production", database_url=hub.settings.database_url,
                                 signing_key_file=hub.settings.key_file, data_dir=hub.settings.data_dir)).start()
     try:
-        async with httpx.AsyncClient(base_url=other.url, timeout=30) as http:
+        async with httpx.AsyncClient(headers=ENGLISH, base_url=other.url, timeout=30) as http:
             client = GraphQLClient(http, utilities["WATER"].token)
             retry = await write(client, ops.REJECT, assignmentId=water["id"], expectedVersion=water["version"],
                                 reason="地址不在供水范围", idempotencyKey="reject-77")

@@ -23,7 +23,7 @@ from hub.enums import Role
 from hub.files.store import object_name
 from tests import operations as ops
 from tests.factories import individual_transfer
-from tests.harness import GraphQLClient, RunningHub, create_database, drop_database, free_port
+from tests.harness import ENGLISH, GraphQLClient, RunningHub, create_database, drop_database, free_port
 from tests.steps import by_service, finish, move, submit, submit_errors, upload, uploaded, write
 
 LIMIT = 64 * 1024
@@ -129,8 +129,8 @@ async def hubs(request, tmp_path_factory):  # type: ignore[no-untyped-def]
     # On S3 the second instance has a disk of its own: only the bucket is shared.
     second_dir = shared_dir if request.param == "local" else tmp_path_factory.mktemp("var-b")
     second = RunningHub(Settings(**common, data_dir=second_dir)).start()
-    async with httpx.AsyncClient(base_url=first.url, timeout=30) as a, \
-            httpx.AsyncClient(base_url=second.url, timeout=30) as b:
+    async with httpx.AsyncClient(headers=ENGLISH, base_url=first.url, timeout=30) as a, \
+            httpx.AsyncClient(headers=ENGLISH, base_url=second.url, timeout=30) as b:
         yield Hubs(first, second, (a, b), request.param, bucket, s3)
     second.stop()
     first.stop()

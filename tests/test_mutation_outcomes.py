@@ -9,7 +9,7 @@ import uuid
 
 from hub.enums import Role
 from tests.faults import drop_insert_failure, fail_inserts
-from tests.steps import cases_of, with_account
+from tests.steps import cases_of, signed, with_account
 
 TWO = """mutation ($a: SubmitCaseInput!, $b: SubmitCaseInput!) {
   first: submitCase(input: $a) { case { number } errors { field code } }
@@ -23,7 +23,8 @@ async def test_a_later_unexpected_failure_keeps_the_earlier_payload(own_hub):
     url = own_hub.settings.database_url
     await fail_inserts(url, "cases", "NEW.note = 'boom-5521'", "storage refused marker-5521")
 
-    response = await clerk.raw(TWO, {"a": with_account(account), "b": with_account(account, note="boom-5521")})
+    response = await clerk.raw(TWO, {"a": await signed(clerk, with_account(account)),
+                                     "b": await signed(clerk, with_account(account, note="boom-5521"))})
     assert response.status_code == 200
     body = response.json()
     first = body["data"]["first"]
@@ -37,7 +38,7 @@ async def test_a_later_unexpected_failure_keeps_the_earlier_payload(own_hub):
 
     # The client retries just the one that failed, once the fault is gone: one more case, not two.
     await drop_insert_failure(url, "cases")
-    retried = (await clerk.run(ONE, {"b": with_account(account, note="boom-5521")}))["second"]
+    retried = (await clerk.run(ONE, {"b": await signed(clerk, with_account(account, note="boom-5521"))}))["second"]
     assert retried["errors"] == []
     assert len(await cases_of(applicant)) == 2
 
@@ -46,7 +47,7 @@ async def test_a_later_refusal_keeps_the_earlier_payload(hub, clerk, as_role):
     account = f"app-{uuid.uuid4().hex[:8]}"
     bad = with_account(account)
     bad["applicant"]["idNumber"] = "410202198803120039"  # wrong check character
-    response = await clerk.raw(TWO, {"a": with_account(account), "b": bad})
+    response = await clerk.raw(TWO, {"a": await signed(clerk, with_account(account)), "b": await signed(clerk, bad)})
     assert response.status_code == 200
     body = response.json()
     assert "errors" not in body  # refusals are data

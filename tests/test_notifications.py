@@ -15,7 +15,7 @@ from hub.enums import Role
 from hub.notifications.models import Notification
 from tests import operations as ops
 from tests.factories import enterprise_connection, individual_transfer
-from tests.harness import GraphQLClient, RunningHub, ServerThread, create_database, drop_database
+from tests.harness import ENGLISH, GraphQLClient, RunningHub, ServerThread, create_database, drop_database
 from tests.steps import by_service, move, submit
 
 
@@ -87,7 +87,7 @@ async def test_a_down_gateway_then_a_restart_delivers_everything_exactly_once(tm
                         sms_sender="webhook", sms_webhook_url=f"{server.url}/sms", sms_retry_base_seconds=0.2)
     first = RunningHub(settings).start()
     try:
-        async with httpx.AsyncClient(base_url=first.url, timeout=30) as http:
+        async with httpx.AsyncClient(headers=ENGLISH, base_url=first.url, timeout=30) as http:
             clerk = GraphQLClient(http, first.token(Role.CLERK, "KF-DATA", "clerk-sms"))
             cases = [await submit(clerk, enterprise_connection()) for _ in range(3)]
         for _ in range(150):

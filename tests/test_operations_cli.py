@@ -13,10 +13,10 @@ import pytest
 
 from hub import migrate
 from hub.auth import keys
-from tests import factories
+from tests import factories, steps
 from tests import operations as ops
 from tests.faults import fail_inserts
-from tests.harness import create_database, drop_database, free_port
+from tests.harness import ENGLISH, create_database, drop_database, free_port
 
 HUB = str(Path(sys.executable).parent / "hub")
 
@@ -163,22 +163,23 @@ async def test_callers_mistakes_are_info_and_faults_are_errors(tmp_path, empty_d
     served = Served(tmp_path, env)
     try:
         def post(role: str | None, query: str, variables: dict | None = None) -> dict:
-            headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
+            headers = {**ENGLISH, "Authorization": f"Bearer {tokens[role]}"} if role else ENGLISH
             return httpx.post(f"{served.url}/graphql", json={"query": query, "variables": variables or {}},
                               headers=headers, timeout=30).json()
 
-        invalid = factories.individual_transfer()
+        shown = post("CLERK", steps.SHOWN)["data"]
+        invalid = steps.signed_as_shown(shown, factories.individual_transfer())
         invalid["applicant"]["idNumber"] = "410202198803120039"
         assert post("CLERK", ops.SUBMIT, {"input": invalid})["data"]["submitCase"]["errors"][0]["code"] == "INVALID"
-        forbidden = post("UTILITY", ops.SUBMIT, {"input": factories.individual_transfer()})
+        forbidden = post("UTILITY", ops.SUBMIT, {"input": steps.signed_as_shown(shown, factories.individual_transfer())})
         assert forbidden["data"]["submitCase"]["errors"][0]["code"] == "FORBIDDEN"
         unknown = {"assignmentId": "QXNzaWdubWVudDox", "expectedVersion": 1}
         assert post("UTILITY", ops.ACKNOWLEDGE, {"input": unknown})["data"]["acknowledgeAssignment"]["errors"][0]["code"] == "NOT_FOUND"
         assert post(None, "{ viewer { subject } }")["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
         assert post("CLERK", "{ viewer { nonsense } }")["errors"]
         assert post("CLERK", "{ cases(first: 500) { edges { cursor } } }")["errors"]
-        assert post("CLERK", ops.SUBMIT, {"input": factories.individual_transfer(note="a\x00")})["errors"][0]["extensions"]["code"] == "INVALID"
-        fault = post("CLERK", ops.SUBMIT, {"input": factories.individual_transfer(note="fault-3307")})
+        assert post("CLERK", ops.SUBMIT, {"input": steps.signed_as_shown(shown, factories.individual_transfer(note="a\x00"))})["errors"][0]["extensions"]["code"] == "INVALID"
+        fault = post("CLERK", ops.SUBMIT, {"input": steps.signed_as_shown(shown, factories.individual_transfer(note="fault-3307"))})
         incident = fault["errors"][0]["extensions"]["incident"]
     finally:
         lines = served.stop()

@@ -19,8 +19,8 @@ from tests import operations as ops
 from tests.faults import (
     drop_insert_failure, fail_inserts, postgres_refusing_connections, server_kills_inserts, sqlite_write_lock,
 )
-from tests.harness import BACKEND
-from tests.steps import cases_of, with_account
+from tests.harness import BACKEND, ENGLISH
+from tests.steps import cases_of, signed, with_account
 
 DRIVER_WORDS = ("asyncpg", "sqlalchemy", "sqlite3", "accepting connections", "Traceback", "database is locked", "SQL")
 READ_PERSONAL = "query ReadApplicant($id: ID!) { case(id: $id) { number applicant { name idNumber } } }"
@@ -49,7 +49,8 @@ def assert_unavailable_graphql(response: httpx.Response) -> None:
 
 async def websocket_answer(hub, token: str) -> str:  # type: ignore[no-untyped-def]
     """What the hub answers a WebSocket's connection_init with."""
-    async with websockets.connect(f"ws://127.0.0.1:{hub.port}/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+    async with websockets.connect(f"ws://127.0.0.1:{hub.port}/graphql", subprotocols=["graphql-transport-ws"],
+                                  additional_headers=ENGLISH) as ws:
         await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}))
         return json.loads(await asyncio.wait_for(ws.recv(), 10))["type"]
 
@@ -67,12 +68,13 @@ async def test_postgres_refusing_connections_is_503_everywhere_then_recovers(own
         REGISTER, {"input": {"name": "水务营业系统", "organisation": "KF-WATER", "roles": ["UTILITY"]}}))["registerOAuthClient"]
     credentials = {"grant_type": "client_credentials", "client_id": registered["client"]["clientId"],
                    "client_secret": registered["clientSecret"]}
-    case = (await clerk.run(ops.SUBMIT, {"input": with_account(account)}))["submitCase"]["case"]
+    application = await signed(clerk, with_account(account))
+    case = (await clerk.run(ops.SUBMIT, {"input": application}))["submitCase"]["case"]
 
     async with postgres_refusing_connections(own_hub.settings.database_url):
         assert (await clerk.run(VIEWER))["viewer"]["subject"] == "clerk-li"  # needs no database: the policy is in memory
         assert_unavailable_graphql(await clerk.raw(READ_PERSONAL, {"id": case["id"]}))
-        assert_unavailable_graphql(await clerk.raw(ops.SUBMIT, {"input": with_account(account)}))
+        assert_unavailable_graphql(await clerk.raw(ops.SUBMIT, {"input": application}))
         assert_unavailable_graphql(await own_hub.http.get("/graphql", params={"query": FIRST_CASE},
                                                        headers={"Authorization": f"Bearer {clerk.token}"}))
         assert_unavailable(await own_hub.http.get("/metrics"))
@@ -83,7 +85,7 @@ async def test_postgres_refusing_connections_is_503_everywhere_then_recovers(own
 
     # Back, with no restart: the very first requests succeed (dead pooled connections are replaced).
     assert (await clerk.run(VIEWER))["viewer"]["subject"] == "clerk-li"
-    assert (await clerk.run(ops.SUBMIT, {"input": with_account(account)}))["submitCase"]["errors"] == []
+    assert (await clerk.run(ops.SUBMIT, {"input": application}))["submitCase"]["errors"] == []
     assert len(await cases_of(own_hub.client(Role.APPLICANT, None, account))) == 2  # the one before and the one after; none during
     assert (await own_hub.http.post("/oauth/token", data=credentials)).status_code == 200
     assert (await own_hub.http.get("/readyz")).status_code == 200
@@ -98,21 +100,23 @@ async def test_postgres_session_ending_mid_write_and_mid_audit(own_hub):
     account = f"app-{uuid.uuid4().hex[:8]}"
     url = own_hub.settings.database_url
     await server_kills_inserts(url, "cases", "NEW.note = 'session-ends'")
+    application = await signed(clerk, with_account(account))
+    ending = {**application, "note": "session-ends"}
 
-    assert_unavailable_graphql(await clerk.raw(ops.SUBMIT, {"input": with_account(account, note="session-ends")}))
+    assert_unavailable_graphql(await clerk.raw(ops.SUBMIT, {"input": ending}))
     assert await cases_of(own_hub.client(Role.APPLICANT, None, account)) == []
 
     two = """mutation ($a: SubmitCaseInput!, $b: SubmitCaseInput!) {
                first: submitCase(input: $a) { case { number } errors { field } }
                second: submitCase(input: $b) { case { number } errors { field } } }"""
-    response = await clerk.raw(two, {"a": with_account(account), "b": with_account(account, note="session-ends")})
+    response = await clerk.raw(two, {"a": application, "b": ending})
     assert response.status_code == 200 and "retry-after" not in response.headers  # the first committed: no blind retry
     body = response.json()
     assert body["data"]["first"]["case"]["number"] and body["data"]["second"] is None
     assert [(e["path"], e["extensions"]["code"]) for e in body["errors"]] == [(["second"], "UNAVAILABLE")]
     assert [e["node"]["number"] for e in await cases_of(own_hub.client(Role.APPLICANT, None, account))] == [body["data"]["first"]["case"]["number"]]
 
-    case_id = (await clerk.run(ops.SUBMIT, {"input": with_account(account)}))["submitCase"]["case"]["id"]
+    case_id = (await clerk.run(ops.SUBMIT, {"input": application}))["submitCase"]["case"]["id"]
     await server_kills_inserts(url, "audit_records", "NEW.kind = 'READ'")
     assert_unavailable_graphql(await clerk.raw(READ_PERSONAL, {"id": case_id}))  # unaudited, so not shown
     assert (await clerk.run("query ($id: ID!) { case(id: $id) { status } }", {"id": case_id}))["case"]["status"]
@@ -124,14 +128,15 @@ async def test_sqlite_write_lock_held_elsewhere(own_hub, caplog):
     caplog.set_level(logging.INFO)
     clerk = own_hub.client(Role.CLERK, "KF-DATA", "clerk-li")
     account = f"app-{uuid.uuid4().hex[:8]}"
-    case = (await clerk.run(ops.SUBMIT, {"input": with_account(account)}))["submitCase"]["case"]
+    application = await signed(clerk, with_account(account))
+    case = (await clerk.run(ops.SUBMIT, {"input": application}))["submitCase"]["case"]
 
     with sqlite_write_lock(own_hub.settings.database_url):
-        assert_unavailable_graphql(await clerk.raw(ops.SUBMIT, {"input": with_account(account)}))
+        assert_unavailable_graphql(await clerk.raw(ops.SUBMIT, {"input": application}))
         assert_unavailable_graphql(await clerk.raw(READ_PERSONAL, {"id": case["id"]}))  # its audit cannot be written
         assert (await clerk.run(VIEWER))["viewer"]["subject"] == "clerk-li"  # nothing to write: served
 
-    assert (await clerk.run(ops.SUBMIT, {"input": with_account(account)}))["submitCase"]["errors"] == []
+    assert (await clerk.run(ops.SUBMIT, {"input": application}))["submitCase"]["errors"] == []
     assert len(await cases_of(own_hub.client(Role.APPLICANT, None, account))) == 2
     read = (await clerk.run(READ_PERSONAL, {"id": case["id"]}))["case"]
     assert read["applicant"]["idNumber"] == factories.PERSON_ID
@@ -141,7 +146,7 @@ async def test_sqlite_write_lock_held_elsewhere(own_hub, caplog):
 async def test_a_failing_audit_flush_is_masked_and_withholds_the_data(own_hub, caplog):
     caplog.set_level(logging.INFO)
     clerk = own_hub.client(Role.CLERK, "KF-DATA")
-    case = (await clerk.run(ops.SUBMIT, {"input": factories.individual_transfer()}))["submitCase"]["case"]
+    case = (await clerk.run(ops.SUBMIT, {"input": await signed(clerk, factories.individual_transfer())}))["submitCase"]["case"]
     url = own_hub.settings.database_url
     await fail_inserts(url, "audit_records", "NEW.kind = 'READ'", "audit store refused marker-7731")
 

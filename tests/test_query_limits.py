@@ -13,7 +13,8 @@ from hub.auth import keys
 from hub.config import Settings
 from hub.enums import Role
 from tests.factories import individual_transfer
-from tests.harness import RunningHub
+from tests.steps import signed
+from tests.harness import ENGLISH, RunningHub
 from tests import operations as ops
 from tests.ws import Subscription
 
@@ -216,14 +217,14 @@ async def test_a_refused_submission_writes_nothing(clerk, as_role):
     assert error["message"].startswith("variable $input.materials has")
     assert (await applicant.run(ops.CASES, {"first": 10}))["cases"]["edges"] == []
     data["materials"] = materials[:DEFAULTS.max_list_length]
-    assert (await clerk.run(ops.SUBMIT, {"input": data}))["submitCase"]["errors"] == []
+    assert (await clerk.run(ops.SUBMIT, {"input": await signed(clerk, data)}))["submitCase"]["errors"] == []
     assert len((await applicant.run(ops.CASES, {"first": 10}))["cases"]["edges"]) == 1
 
 
 async def test_a_body_over_the_limit_is_refused_with_413_before_it_is_read(hub, clerk):
     headers = {"Authorization": f"Bearer {clerk.token}", "Content-Type": "application/json"}
     big = json.dumps({"query": "{ __typename }", "variables": {"pad": "x" * DEFAULTS.max_body_bytes}})
-    async with httpx.AsyncClient(base_url=hub.url, timeout=30) as fresh:
+    async with httpx.AsyncClient(headers=ENGLISH, base_url=hub.url, timeout=30) as fresh:
         declared = await fresh.post("/graphql", content=big, headers=headers)
 
         async def chunks():  # type: ignore[no-untyped-def]
@@ -330,7 +331,7 @@ def tight_hub(database_url, tmp_path_factory):  # type: ignore[no-untyped-def]
 ])
 async def test_each_limit_is_set_by_its_hub_setting(tight_hub, query, variables, code, message):
     token = tight_hub.token(Role.SUPERVISOR, None, "supervisor-tight")
-    async with httpx.AsyncClient(base_url=tight_hub.url, timeout=30) as http:
+    async with httpx.AsyncClient(headers=ENGLISH, base_url=tight_hub.url, timeout=30) as http:
         response = await http.post("/graphql", json={"query": query, "variables": variables},
                                    headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200, response.text
@@ -344,7 +345,7 @@ async def test_each_limit_is_set_by_its_hub_setting(tight_hub, query, variables,
 
 async def test_the_body_limit_is_set_by_its_hub_setting(tight_hub):
     token = tight_hub.token(Role.SUPERVISOR, None, "supervisor-tight")
-    async with httpx.AsyncClient(base_url=tight_hub.url, timeout=30) as http:
+    async with httpx.AsyncClient(headers=ENGLISH, base_url=tight_hub.url, timeout=30) as http:
         response = await http.post("/graphql", json={"query": "{ __typename }", "variables": {"x": "y" * 2000}},
                                    headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 413

@@ -13,7 +13,7 @@ from hub.policy.plan import ASSIGNMENT_RECORDS
 from tests.factories import AGENT_ID, LEGAL_REP_ID, enterprise_connection
 from tests.harness import GraphQLClient
 from tests import operations as ops
-from tests.steps import submit
+from tests.steps import signed, submit
 from tests.test_access_matrix import CASE_QUERY, MOVING
 
 ORG = "KF-WATER"  # every principal here belongs to the water company (a utility; its hall has clerks)
@@ -159,12 +159,13 @@ async def test_a_pair_of_roles_writes_only_as_the_role_that_acts(as_roles, cases
     citizen_clerk = as_roles([Role.APPLICANT, Role.CLERK], "KF-DATA", SUBJECT)
     data = _from_app(water=None)
     data["materials"][0]["verified"] = True
-    refused = (await citizen_clerk.run(ops.SUBMIT, {"input": data}))["submitCase"]
+    refused = (await citizen_clerk.run(ops.SUBMIT, {"input": await signed(citizen_clerk, data)}))["submitCase"]
     assert refused["case"] is None and refused["errors"][0]["code"] == "FORBIDDEN"
     assert "Material.verifiedBy" in refused["errors"][0]["message"]
 
 
-REFERENCE_DATA = {"Organisation", "District", "MaterialType", "MaterialRequirement", "RequirementGroup"}
+REFERENCE_DATA = {"Organisation", "District", "MaterialType", "MaterialRequirement", "RequirementGroup",
+                  "CommitmentText", "PrivacyNotice", "NoticeRecipient", "NoticeItem"}
 
 
 def test_every_object_of_case_data_names_its_record():

@@ -84,3 +84,35 @@ async def test_an_application_no_one_can_be_texted_about_is_refused(clerk, as_ro
     platform = as_role(Role.PLATFORM, "KF-DATA")
     assert [(e["field"], e["code"]) for e in await submit_errors(platform, {**data, "channel": "GOVERNMENT_PORTAL"})] == [
         ("applicant.phone", "REQUIRED")]
+
+
+async def test_edited_templates_take_effect_once_loaded_like_the_rest_of_the_catalogue(own_hub, tmp_path):
+    """An operator edits schema/catalogue/sms_templates.yaml and runs `hub load-catalogue` (its loader, on a copy
+    of the folder): the next message uses the new words; a template with an unknown placeholder is refused."""
+    import shutil
+
+    import pytest
+
+    from hub.db import Database
+    from hub.reference.loader import CATALOGUE_DIR, load_reference_data
+
+    edited = tmp_path / "catalogue"
+    shutil.copytree(CATALOGUE_DIR, edited)
+    path = edited / "sms_templates.yaml"
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace("可在汴捷办查询办理进度。", "请留意后续短信。"), encoding="utf-8")
+    db = Database(own_hub.settings.database_url)
+    try:
+        async with db.write() as session:
+            await load_reference_data(session, edited)
+        clerk = own_hub.client(Role.CLERK, "KF-DATA")
+        case = await submit(clerk, individual_transfer(electricity=None, gas=None, heating=None))
+        [submitted] = _texts(await _sms_for(own_hub, case["number"], {"CASE_SUBMITTED"}), "CASE_SUBMITTED")
+        assert submitted.endswith("请留意后续短信。") and "汴捷办" not in submitted
+
+        path.write_text(original.replace("{reason}。请到", "{reasons}。请到"), encoding="utf-8")
+        with pytest.raises(ValueError, match=r"MATERIALS_REQUESTED uses \['reasons'\]"):
+            async with db.write() as session:
+                await load_reference_data(session, edited)
+    finally:
+        await db.dispose()

@@ -17,8 +17,8 @@ STATS = """query ($by: StatisticsGroup!) { timeLimitStatistics(groupBy: $by, sub
 
 
 def connection(**sections) -> dict:  # type: ignore[no-untyped-def]
-    data = individual_transfer(caseType="CONNECTION", **{"water": None, "electricity": None, "gas": None, "heating": None,
-                                                         **sections})
+    data = individual_transfer(caseType="CONNECTION", previousHolder=None, vatInvoiceWanted=False,
+                               **{"water": None, "electricity": None, "gas": None, "heating": None, **sections})
     data["materials"] = [{"typeCode": t, "verified": True} for t in ("RESIDENT_ID_CARD", "PROPERTY_CERTIFICATE", "OWNER_ID")]
     return data
 

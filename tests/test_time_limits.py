@@ -30,7 +30,8 @@ def iso(moment: datetime) -> str:
 
 
 def water_connection(**changes) -> dict:  # type: ignore[no-untyped-def]
-    data = individual_transfer(caseType="CONNECTION", electricity=None, gas=None, heating=None,
+    data = individual_transfer(caseType="CONNECTION", previousHolder=None, vatInvoiceWanted=False,
+                               electricity=None, gas=None, heating=None,
                                water={"nature": "RESIDENTIAL", "category": "NEW"}, **changes)
     data["materials"] = [{"typeCode": "RESIDENT_ID_CARD", "verified": True},
                          {"typeCode": "PROPERTY_CERTIFICATE", "verified": True}]

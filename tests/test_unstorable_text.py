@@ -64,6 +64,7 @@ async def test_every_string_of_a_submission_is_checked(clerk, as_role):
     account = f"app-{uuid.uuid4().hex[:8]}"
     data = factories.enterprise_connection()
     data["applicant"]["subject"] = account
+    data = await steps.signed(clerk, data)
     leaves = list(string_leaves(data))
     assert len(leaves) > 40  # names, codes, enums, dates, nested lists: every kind of string input
     for number, (path, keys) in enumerate(leaves):

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from hub.enums import Role
-from tests.harness import BACKEND, GraphQLClient, free_port
+from tests.harness import BACKEND, ENGLISH, GraphQLClient, free_port
 from tests.steps import by_service, submit
 from tests.test_operations_cli import (  # noqa: F401  (empty_database, key_file: fixtures)
     Served, empty_database, environment, hub, key_file, one_line_refusal,
@@ -47,7 +47,7 @@ async def test_two_workers_answer_and_share_live_events(tmp_path, empty_database
     try:
         deadline = time.monotonic() + 120  # the second worker may still be starting
         while len(clients) < 2 and time.monotonic() < deadline:  # a new connection: whichever worker accepts it
-            client = httpx.AsyncClient(base_url=served.url, timeout=30, limits=httpx.Limits(max_connections=1))
+            client = httpx.AsyncClient(headers=ENGLISH, base_url=served.url, timeout=30, limits=httpx.Limits(max_connections=1))
             process = await _process_of(client)
             if process in clients:
                 await client.aclose()

@@ -9,6 +9,7 @@ import pytest
 import websockets
 
 from hub.enums import Role
+from tests.harness import ENGLISH
 from tests.ws import Subscription
 
 PROTOCOL_ERROR = 4400
@@ -16,7 +17,7 @@ QUERY = "subscription { assignmentEvents { cursor } }"
 
 
 async def _acknowledged(hub):  # type: ignore[no-untyped-def]
-    socket = await websockets.connect(f"ws://127.0.0.1:{hub.port}/graphql", subprotocols=["graphql-transport-ws"])
+    socket = await websockets.connect(f"ws://127.0.0.1:{hub.port}/graphql", subprotocols=["graphql-transport-ws"], additional_headers=ENGLISH)
     token = hub.token(Role.UTILITY, "KF-WATER")
     await socket.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}))
     assert json.loads(await socket.recv())["type"] == "connection_ack"
@@ -79,7 +80,7 @@ async def test_a_malformed_frame_closes_with_4400_without_a_traceback(hub, frame
 @pytest.mark.parametrize("frame", [MALFORMED["array"], MALFORMED["number"], MALFORMED["JSON nested 10000 deep"]],
                          ids=["array", "number", "deep"])
 async def test_a_malformed_frame_before_connection_init_closes_with_4400(hub, frame):
-    socket = await websockets.connect(f"ws://127.0.0.1:{hub.port}/graphql", subprotocols=["graphql-transport-ws"])
+    socket = await websockets.connect(f"ws://127.0.0.1:{hub.port}/graphql", subprotocols=["graphql-transport-ws"], additional_headers=ENGLISH)
     await socket.send(frame)
     assert await _close_code(socket) == PROTOCOL_ERROR
 

@@ -5,20 +5,25 @@ import json
 
 import websockets
 
+from tests.harness import ENGLISH
+
 
 class Subscription:
     def __init__(self, socket):  # type: ignore[no-untyped-def]
         self.socket = socket
 
     @classmethod
-    async def open(cls, port: int, token: str, query: str, variables: dict | None = None) -> "Subscription":
+    async def open(cls, port: int, token: str, query: str | None, variables: dict | None = None,
+                   **payload: object) -> "Subscription":
+        """`payload`: more of the subscribe payload, e.g. `documentId` (then `query` may be None)."""
         socket = await websockets.connect(f"ws://127.0.0.1:{port}/graphql", subprotocols=["graphql-transport-ws"],
+                                          additional_headers=ENGLISH,
                                           max_queue=None)
         await socket.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}))
         ack = json.loads(await socket.recv())
         assert ack["type"] == "connection_ack", ack
         await socket.send(json.dumps({"id": "1", "type": "subscribe",
-                                      "payload": {"query": query, "variables": variables or {}}}))
+                                      "payload": {"query": query, "variables": variables or {}, **payload}}))
         return cls(socket)
 
     async def next(self, timeout: float = 10.0) -> dict:

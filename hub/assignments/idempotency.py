@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from hub.db import Base, UTCDateTime
 from hub.errors import Conflict
+from hub.i18n import _l
 
 
 class IdempotencyKey(Base):
@@ -37,7 +38,7 @@ async def seen(session: AsyncSession, subject: str, key: str, digest: str) -> bo
     if row is None:
         return False
     if row.request_hash != digest:
-        raise Conflict("this idempotency key was already used for a different request")
+        raise Conflict(_l("this idempotency key was already used for a different request"))
     return True
 
 

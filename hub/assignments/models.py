@@ -44,6 +44,9 @@ class Assignment(Base):
     materials_override_reason: Mapped[str | None] = mapped_column(String(500))
     materials_override_by: Mapped[str | None] = mapped_column(String(200))
     materials_override_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Preconditions of the catalogue (e.g. gas transfer: 安检完毕, 费用结清) the utility confirmed:
+    # {code: {"on": ISO date, "by": subject, "at": ISO time}}; None when none was confirmed.
+    preconditions: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import Select, select, tuple_
 from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -66,6 +66,12 @@ async def queue_page(
     session: AsyncSession, flt: QueueFilter, *, first: int, after: uuid.UUID | None
 ) -> tuple[list[Assignment], bool]:
     """A utility's work queue, oldest first (first in, first handled), by keyset."""
+    rows = list((await session.scalars(queue_query(flt, first=first, after=after))).all())
+    return rows[:first], len(rows) > first
+
+
+def queue_query(flt: QueueFilter, *, first: int, after: uuid.UUID | None) -> Select:
+    """One row more than `first`, to tell if more follow."""
     stmt = select(Assignment).where(Assignment.organisation_code == flt.organisation_code)
     if flt.statuses:
         stmt = stmt.where(Assignment.status.in_(flt.statuses), *flt.looks("statuses"))
@@ -80,6 +86,4 @@ async def queue_page(
         position = select(anchor.created_at).where(
             anchor.id == after, anchor.organisation_code == flt.organisation_code).scalar_subquery()
         stmt = stmt.where(tuple_(Assignment.created_at, Assignment.id) > tuple_(position, after))
-    stmt = stmt.order_by(Assignment.created_at, Assignment.id).limit(first + 1)
-    rows = list((await session.scalars(stmt)).all())
-    return rows[:first], len(rows) > first
+    return stmt.order_by(Assignment.created_at, Assignment.id).limit(first + 1)

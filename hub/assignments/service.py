@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.assignments import idempotency, repository
+from hub.assignments import idempotency, preconditions, repository
 from hub.assignments.models import Assignment
 from hub.auth.principal import Principal
 from hub.cases import repository as case_repository
@@ -17,6 +17,7 @@ from hub.enums import AssignmentStatus as S
 from hub.enums import Role
 from hub.errors import Conflict, ErrorCode, FieldProblem, IllegalTransition, InvalidInput, NotFound
 from hub.catalogue import items
+from hub.i18n import _l
 from hub.notifications import service as notifications
 from hub.policy import access
 from hub.policy.plan import AccessPlan
@@ -63,7 +64,7 @@ async def transition(
     """
     seen = await repository.get(session, plan.lanes, assignment_id)
     if seen is None:
-        raise NotFound("no such assignment")
+        raise NotFound(_l("no such assignment"))
     access.ensure_may_write_assignment(principal, seen.organisation_code)
     access.ensure_may_write(plan.lane(Role.UTILITY).writes, items.transition_items(action.value))  # as the utility
     case = await case_repository.lock_for_write(session, plan.rows, seen.case_id, materials=False)
@@ -74,12 +75,15 @@ async def transition(
     if idempotency_key and await idempotency.seen(session, principal.subject, idempotency_key, digest):
         return assignment
     if assignment.version != expected_version:
-        raise Conflict(f"the assignment is at version {assignment.version}, not {expected_version}; reload and retry")
+        raise Conflict(_l("the assignment is at version {current}, not {expected}; reload and retry",
+                          current=assignment.version, expected=expected_version))
     move = MOVES[action]
     if assignment.status not in move.allowed_from:
-        raise IllegalTransition(f"cannot {action.value} an assignment that is {assignment.status}")
+        raise IllegalTransition(_l("cannot {action} an assignment that is {status}", action=action.value,
+                                   status=assignment.status))
     details = _details(action, reason, result or {}, override)
     if action == Action.COMPLETE:
+        preconditions.ensure_met(await preconditions.conditions_of(session, case, assignment), assignment)
         await _ensure_materials_complete(session, case, assignment, details["override"])
     _apply(assignment, move.to, details, now)
     if details["override"]:
@@ -87,9 +91,9 @@ async def transition(
     await Clocks(session).moved(assignment, now)
     record_assignment_event(session, assignment, case, move.event, principal, now, _event_extra(details))
     if move.event in APPLICANT_MESSAGES:
-        notifications.notify(session, case, APPLICANT_MESSAGES[move.event], now, service=assignment.service,
-                             reason=details["reason"])
-    refresh_status(session, case, assignments, principal, now)
+        await notifications.notify(session, case, APPLICANT_MESSAGES[move.event], now, service=assignment.service,
+                                   reason=details["reason"])
+    await refresh_status(session, case, assignments, principal, now)
     if idempotency_key:
         idempotency.remember(session, principal.subject, idempotency_key, digest, assignment.id, now)
     return assignment
@@ -105,7 +109,7 @@ def _details(action: Action, reason: str | None, result: dict, override: dict | 
         out["account_number"] = c.text(result, "account_number", "result.account_number", max_len=40, required=True)
         out["remarks"] = c.text(result, "remarks", "result.remarks", max_len=1000)
     elif result:
-        c.fail("result", ErrorCode.INVALID, "a result is given only when completing")
+        c.fail("result", ErrorCode.INVALID, _l("a result is given only when completing"))
     c.raise_if_any()
     return out
 
@@ -119,12 +123,12 @@ async def _ensure_materials_complete(session: AsyncSession, case: Case, assignme
     incomplete = not assignment.materials_complete and (requirement is None or requirement.required_at_application)
     if incomplete and override is None:
         names = "、".join(group["name"] for group in assignment.missing_groups)
-        raise InvalidInput(problems=[FieldProblem("input", ErrorCode.INVALID, (
-            f"materials incomplete (材料不齐全), missing: {names}; add them (补正) or complete with "
-            "overrideIncompleteMaterials and a reason"))])
+        raise InvalidInput(problems=[FieldProblem("input", ErrorCode.INVALID, _l(
+            "materials incomplete (材料不齐全), missing: {names}; add them (补正) or complete with "
+            "overrideIncompleteMaterials and a reason", names=names))])
     if not incomplete and override is not None:
         raise InvalidInput(problems=[FieldProblem("overrideIncompleteMaterials", ErrorCode.INVALID,
-                                                  "the materials are complete; there is nothing to override")])
+                                                  _l("the materials are complete; there is nothing to override"))])
 
 
 def _record_override(assignment: Assignment, reason: str, principal: Principal, now: datetime) -> None:

@@ -25,6 +25,7 @@ from hub.audit.models import AuditCheckpoint
 from hub.audit.service import lock_head
 from hub.background import Periodic
 from hub.db import Database
+from hub.i18n import _l
 
 TYPE = "hub-audit-checkpoint+jws"
 log = logging.getLogger("hub.audit")
@@ -51,11 +52,11 @@ def read(token: str, key: ECKey) -> Checkpoint:
     try:
         signed = jws.deserialize_compact(token.strip(), key, algorithms=["ES256"])
         if signed.protected.get("typ") != TYPE:
-            raise BadCheckpoint("not an audit checkpoint")
+            raise BadCheckpoint(_l("not an audit checkpoint"))
         data = json.loads(signed.payload)
         return Checkpoint(int(data["lastId"]), str(data["hash"]), datetime.fromisoformat(data["at"]))
     except (JoseError, ValueError, KeyError, TypeError) as error:
-        raise BadCheckpoint("not signed by this hub's key") from None
+        raise BadCheckpoint(_l("not signed by this hub's key")) from None
 
 
 async def stored(session: AsyncSession) -> list[tuple[int, str]]:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.audit import checkpoints
 from hub.audit.models import AuditHead, AuditRecord
 from hub.audit.service import GENESIS, HEAD_ID, content, digest
+from hub.i18n import _l
 
 
 @dataclass(frozen=True)
@@ -52,16 +53,16 @@ async def verify(session: AsyncSession, *, key: ECKey | None, saved: Sequence[st
 
 async def _checkpoints(session: AsyncSession, key: ECKey | None,
                        saved: Sequence[str]) -> tuple[list[_Expected], str | None]:
-    tokens = [(f"checkpoint {row_id}", token) for row_id, token in await checkpoints.stored(session)]
-    tokens += [(f"saved checkpoint {n}", token) for n, token in enumerate(saved, 1)]
+    tokens = [(_l("checkpoint {id}", id=row_id), token) for row_id, token in await checkpoints.stored(session)]
+    tokens += [(_l("saved checkpoint {n}", n=n), token) for n, token in enumerate(saved, 1)]
     if tokens and key is None:
-        return [], "signed checkpoints exist but the hub's signing key is not available to check them"
+        return [], _l("signed checkpoints exist but the hub's signing key is not available to check them")
     expected = []
     for source, token in tokens:
         try:
             expected.append(_Expected(checkpoints.read(token, key), source))
         except checkpoints.BadCheckpoint as error:
-            return [], f"{source} is {error}: forged or altered"
+            return [], _l("{source} is {error}: forged or altered", source=source, error=error.args[0])
     return sorted(expected, key=lambda e: e.checkpoint.last_id), None
 
 
@@ -72,15 +73,18 @@ async def _walk(session: AsyncSession, head: AuditHead | None, expected: list[_E
             select(AuditRecord).where(AuditRecord.id > last_id).order_by(AuditRecord.id).limit(batch))).all():
         for row in rows:
             if row.prev_hash != previous:
-                return ChainReport(count, row.id, "does not link to the record before it (removed or re-ordered)", passed)
+                return ChainReport(count, row.id, _l("does not link to the record before it (removed or re-ordered)"),
+                                   passed)
             if digest(previous, content(row)) != row.hash:
-                return ChainReport(count, row.id, "content does not match its hash (changed)", passed)
+                return ChainReport(count, row.id, _l("content does not match its hash (changed)"), passed)
             while next_cp < len(expected) and expected[next_cp].checkpoint.last_id <= row.id:
                 wanted = expected[next_cp]
                 if wanted.checkpoint.last_id < row.id:
-                    return ChainReport(count, wanted.checkpoint.last_id, f"is missing, though {_source(wanted)} names it (removed)", passed)
+                    return ChainReport(count, wanted.checkpoint.last_id,
+                                       _l("is missing, though {source} names it (removed)", source=_source(wanted)), passed)
                 if wanted.checkpoint.last_hash != row.hash:
-                    return ChainReport(count, row.id, f"does not match {_source(wanted)}: the chain was rewritten", passed)
+                    return ChainReport(count, row.id,
+                                       _l("does not match {source}: the chain was rewritten", source=_source(wanted)), passed)
                 next_cp, passed = next_cp + 1, passed + 1
             if head is not None and past_head is None and row.id > head.last_id:
                 past_head = row.id
@@ -92,23 +96,25 @@ def _end(count: int, last_id: int, last_hash: str, head: AuditHead | None, past_
          beyond: list[_Expected], passed: int) -> ChainReport:
     """The chain's end against its head and the checkpoints not yet reached."""
     if head is None:
-        return ChainReport(count, None, "the chain head (audit_head) is missing", passed)
-    end, removed = ((f"the chain ends at record {last_id}", "the newest records were removed") if count
-                    else ("the chain is empty", "every record was removed"))
+        return ChainReport(count, None, _l("the chain head (audit_head) is missing"), passed)
+    end, removed = ((_l("the chain ends at record {id}", id=last_id), _l("the newest records were removed")) if count
+                    else (_l("the chain is empty"), _l("every record was removed")))
     if head.last_id > last_id:
-        return ChainReport(count, head.last_id, f"is missing: {end} but its head names record {head.last_id} "
-                                                f"({removed})", passed)
+        return ChainReport(count, head.last_id, _l("is missing: {end} but its head names record {id} ({removed})",
+                                                   end=end, id=head.last_id, removed=removed), passed)
     if beyond:
         wanted = beyond[0]
-        return ChainReport(count, wanted.checkpoint.last_id, f"is missing: {end}, though {_source(wanted)} names it ({removed})",
+        return ChainReport(count, wanted.checkpoint.last_id, _l("is missing: {end}, though {source} names it ({removed})",
+                                                                end=end, source=_source(wanted), removed=removed),
                            passed)
     if past_head is not None:
-        return ChainReport(count, past_head, f"is past the chain head (record {head.last_id}): "
-                                             "written outside the hub, or the head was set back", passed)
+        return ChainReport(count, past_head, _l("is past the chain head (record {id}): written outside the hub, or the "
+                                                "head was set back", id=head.last_id), passed)
     if head.last_hash != last_hash:
-        return ChainReport(count, last_id, "does not match the chain head's hash (the newest record was replaced)", passed)
+        return ChainReport(count, last_id, _l("does not match the chain head's hash (the newest record was replaced)"),
+                           passed)
     return ChainReport(count, None, None, passed)
 
 
 def _source(wanted: _Expected) -> str:
-    return f"{wanted.source} (signed {wanted.checkpoint.at.isoformat(timespec='seconds')})"
+    return _l("{source} (signed {at})", source=wanted.source, at=wanted.checkpoint.at.isoformat(timespec="seconds"))

@@ -11,6 +11,7 @@ from hub.auth.principal import Principal
 from hub.catalogue import changes
 from hub.enums import Role
 from hub.errors import ErrorCode, IllegalTransition, NotFound
+from hub.i18n import _l
 from hub.policy import access
 from hub.reference.models import Organisation
 from hub.validation.checker import Checker
@@ -27,11 +28,11 @@ async def register(session: AsyncSession, *, principal: Principal, name: str, or
     c.text({"name": name}, "name", "name", max_len=200, required=True)
     org = await session.get(Organisation, organisation)
     if org is None:
-        c.fail("organisation", ErrorCode.INVALID, "is not a known organisation")
+        c.fail("organisation", ErrorCode.INVALID, _l("is not a known organisation"))
     if not roles or not set(roles) <= MACHINE_ROLES:
-        c.fail("roles", ErrorCode.INVALID, "a client holds UTILITY and/or PLATFORM")
+        c.fail("roles", ErrorCode.INVALID, _l("a client holds UTILITY and/or PLATFORM"))
     elif org is not None and Role.UTILITY.value in roles and org.kind != "UTILITY":
-        c.fail("roles", ErrorCode.INVALID, "the UTILITY role belongs to a utility organisation")
+        c.fail("roles", ErrorCode.INVALID, _l("the UTILITY role belongs to a utility organisation"))
     c.raise_if_any()
     secret = secrets.new_secret()
     client = OAuthClient(client_id=f"hub-{pysecrets.token_hex(8)}", name=name.strip(), organisation_code=organisation,
@@ -47,7 +48,7 @@ async def rotate(session: AsyncSession, *, principal: Principal, client_id: str,
     """A new secret; the old one and every token issued under it stop working."""
     client = await _locked(session, principal, client_id)
     if not client.enabled:
-        raise IllegalTransition("the client is disabled")
+        raise IllegalTransition(_l("the client is disabled"))
     before = changes.snapshot_of(client, CLIENT_FIELDS)
     secret = secrets.new_secret()
     client.secret_hash, client.rotated_at = secrets.hash_secret(secret), now
@@ -60,7 +61,7 @@ async def rotate(session: AsyncSession, *, principal: Principal, client_id: str,
 async def disable(session: AsyncSession, *, principal: Principal, client_id: str, now: datetime) -> OAuthClient:
     client = await _locked(session, principal, client_id)
     if not client.enabled:
-        raise IllegalTransition("the client is already disabled")
+        raise IllegalTransition(_l("the client is already disabled"))
     before = changes.snapshot_of(client, CLIENT_FIELDS)
     client.enabled, client.disabled_at = False, now
     changes.record(session, principal, now, entity="CLIENT", entity_id=client_id, action="DISABLE",
@@ -72,7 +73,7 @@ async def _locked(session: AsyncSession, principal: Principal, client_id: str) -
     access.ensure_governance(principal)
     client = await session.get(OAuthClient, client_id, with_for_update=True)
     if client is None:
-        raise NotFound("no such client")
+        raise NotFound(_l("no such client"))
     return client
 
 

@@ -9,14 +9,22 @@ from joserfc.jwk import KeySet
 from pydantic import BaseModel
 
 from hub.errors import Unauthenticated
+from hub.i18n import _l
 
 
 class TrustedIssuer(BaseModel):
-    """One entry of HUB_OIDC_ISSUERS."""
+    """One entry of HUB_OIDC_ISSUERS. With `console_client_id` the console (/console) signs people in at this
+    issuer (authorization code + PKCE, a public client); its endpoints are discovered from
+    `<issuer>/.well-known/openid-configuration` unless given."""
 
     issuer: str
     jwks_url: str
     audience: str | None = None  # default: HUB_AUDIENCE
+    name: str | None = None  # shown on the console's sign-in button
+    console_client_id: str | None = None
+    authorization_endpoint: str | None = None
+    token_endpoint: str | None = None
+    scope: str = "openid"
 
 
 @dataclass
@@ -59,7 +67,8 @@ class JWKSCache:
                 response.raise_for_status()
                 return KeySet.import_key_set(response.json())
         except (httpx.HTTPError, ValueError) as exc:
-            raise Unauthenticated(f"cannot fetch the signing keys of issuer {issuer.issuer} ({type(exc).__name__})") from None
+            raise Unauthenticated(_l("cannot fetch the signing keys of issuer {issuer} ({error})", issuer=issuer.issuer,
+                                     error=type(exc).__name__)) from None
 
 
 def _has(keys: KeySet, kid: str) -> bool:

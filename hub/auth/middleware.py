@@ -7,6 +7,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hub.auth.tokens import TokenService
 from hub.errors import Unauthenticated
+from hub.i18n import _l, localise
 from hub.policy.access import ensure_client_active
 from hub.policy.snapshot import PolicyStore
 
@@ -15,10 +16,10 @@ log = logging.getLogger("hub.auth")
 
 def bearer_token(header: str | None) -> str:
     if not header:
-        raise Unauthenticated("missing Authorization: Bearer <token> header")
+        raise Unauthenticated(_l("missing Authorization: Bearer <token> header"))
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated("Authorization header must be 'Bearer <token>'")
+        raise Unauthenticated(_l("Authorization header must be 'Bearer <token>'"))
     return token.strip()
 
 
@@ -27,19 +28,23 @@ class BearerAuthMiddleware:
 
     The GraphiQL page itself (a browser GET asking for HTML, with or without `?query=`) is served without a token
     (hub/graphql/ide.py answers every such request, so none reaches the API); so are file downloads
-    (`/files/{link}`), whose signed link names the caller.
+    (`/files/{link}`) and printed forms by link (`/forms/{link}`), whose signed link names the caller.
+    Paths under a protected prefix (`/cases/…`, the printed form by number) need a token.
     """
 
     def __init__(self, app: ASGIApp, *, tokens: TokenService, policies: PolicyStore,
-                 protected_paths: frozenset[str] = frozenset({"/graphql", "/files"})):
+                 protected_paths: frozenset[str] = frozenset({"/graphql", "/files"}),
+                 protected_prefixes: tuple[str, ...] = ("/cases/",)):
         self.app = app
         self.tokens = tokens
         self.policies = policies
         self.protected_paths = protected_paths
+        self.protected_prefixes = protected_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope["path"].rstrip("/") if scope["type"] == "http" else None
-        if path not in self.protected_paths or (path == "/graphql" and is_page_request(scope)):
+        protected = path is not None and (path in self.protected_paths or path.startswith(self.protected_prefixes))
+        if not protected or (path == "/graphql" and is_page_request(scope)):
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -65,7 +70,9 @@ def is_page_request(scope: Scope) -> bool:
 
 
 async def _unauthorised(send: Send, reason: str) -> None:
-    body = json.dumps({"errors": [{"message": reason, "extensions": {"code": "UNAUTHENTICATED"}}]}).encode()
+    """401 with the reason in the caller's language; the header keeps it in English (headers are Latin-1)."""
+    body = json.dumps({"errors": [{"message": localise(reason), "extensions": {"code": "UNAUTHENTICATED"}}]},
+                      ensure_ascii=False).encode()
     await send({
         "type": "http.response.start",
         "status": 401,

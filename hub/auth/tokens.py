@@ -7,13 +7,14 @@ import uuid
 from dataclasses import dataclass, field
 
 from joserfc import jwt
-from joserfc.errors import JoseError
+from joserfc.errors import ExpiredTokenError, InvalidClaimError, JoseError, MissingClaimError
 from joserfc.jwk import ECKey, KeySet
 
 from hub.auth.issuers import JWKSCache, TrustedIssuer
 from hub.auth.principal import Principal
 from hub.enums import Role
 from hub.errors import Unauthenticated
+from hub.i18n import _l
 from hub.validation.text import unstorable
 
 OWN_ALGORITHMS = ["ES256"]
@@ -28,7 +29,7 @@ def _unverified(token: str) -> tuple[dict, dict]:
         decode = lambda part: json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))  # noqa: E731
         return decode(header), decode(payload)
     except (ValueError, UnicodeDecodeError):
-        raise Unauthenticated("token is not a JWT") from None
+        raise Unauthenticated(_l("token is not a JWT")) from None
 
 
 @dataclass
@@ -62,7 +63,7 @@ class TokenService:
         else:
             trusted = next((t for t in self.trusted if t.issuer == issuer), None)
             if trusted is None:
-                raise Unauthenticated("token rejected: Invalid claim: 'iss' (issuer not trusted)")
+                raise Unauthenticated(_l("token rejected: claim 'iss' names an issuer that is not trusted"))
             keys, algorithms = await self.jwks.keys_for(trusted, header.get("kid")), EXTERNAL_ALGORITHMS
             audience = trusted.audience or self.audience
         decoded = self._decode(token, keys, algorithms)
@@ -76,7 +77,7 @@ class TokenService:
         try:
             registry.validate(decoded.claims)
         except JoseError as exc:
-            raise Unauthenticated(f"token rejected: {exc.description or exc.error}") from None
+            raise Unauthenticated(_claim_refusal(exc)) from None
         return principal_from_claims(decoded.claims)
 
     @staticmethod
@@ -84,7 +85,20 @@ class TokenService:
         try:
             return jwt.decode(token, keys, algorithms=algorithms)
         except (JoseError, ValueError) as exc:
-            raise Unauthenticated(f"token signature or format is invalid ({type(exc).__name__})") from None
+            raise Unauthenticated(_l("token signature or format is invalid ({error})", error=type(exc).__name__)) from None
+
+
+def _claim_refusal(exc: JoseError) -> str:
+    """Why the claims were refused, in words a caller can act on (the token library's own are English only)."""
+    if isinstance(exc, ExpiredTokenError):
+        return _l("token rejected: it has expired")
+    if isinstance(exc, InvalidClaimError) and exc.claim == "nbf":
+        return _l("token rejected: it is not yet valid")
+    if isinstance(exc, MissingClaimError):
+        return _l("token rejected: claim '{claim}' is missing", claim=exc.claim)
+    if isinstance(exc, InvalidClaimError):
+        return _l("token rejected: claim '{claim}' is invalid", claim=exc.claim)
+    return _l("token rejected: {reason}", reason=exc.description or exc.error)
 
 
 def principal_from_claims(claims: dict) -> Principal:
@@ -92,9 +106,9 @@ def principal_from_claims(claims: dict) -> Principal:
     try:
         roles = frozenset(Role(r) for r in raw_roles)
     except ValueError:
-        raise Unauthenticated("token names an unknown role") from None
+        raise Unauthenticated(_l("token names an unknown role")) from None
     for claim in ("sub", "org", "client_id"):  # recorded with every write and audited read
         if isinstance(claims.get(claim), str) and (reason := unstorable(claims[claim])):
-            raise Unauthenticated(f"token claim '{claim}' {reason}")
+            raise Unauthenticated(_l("token claim '{claim}' {reason}", claim=claim, reason=reason))
     return Principal(subject=str(claims["sub"]), organisation=claims.get("org"), roles=roles,
                      client_id=claims.get("client_id"), client_generation=claims.get("gen"), expires_at=claims.get("exp"))

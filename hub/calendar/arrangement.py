@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from hub.errors import ErrorCode, FieldProblem, InvalidInput
+from hub.i18n import _l
 from hub.validation.checker import Checker
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -24,7 +25,7 @@ KEYS = ("year", "holidays", "workdays", "source")
 SOURCE_MAX = 200
 MAX_DAYS = 366
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAYS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"))
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,11 @@ def parse(data: Any) -> Arrangement:
     """The checked arrangement, or InvalidInput naming every problem."""
     if not isinstance(data, dict):
         raise InvalidInput(problems=[FieldProblem(
-            "", ErrorCode.INVALID, "must be a mapping with the keys year, holidays, workdays and source")])
+            "", ErrorCode.INVALID, _l("must be a mapping with the keys year, holidays, workdays and source"))])
     c = Checker()
     for key in data:
         if key not in KEYS:
-            c.fail(str(key), ErrorCode.INVALID, f"unknown key; the keys are {', '.join(KEYS)}")
+            c.fail(str(key), ErrorCode.INVALID, _l("unknown key; the keys are {keys}", keys=", ".join(KEYS)))
     year = _year(c, data.get("year"))
     holidays = _days(c, data, "holidays", year)
     workdays = _days(c, data, "workdays", year)
@@ -59,11 +60,12 @@ def parse(data: Any) -> Arrangement:
 
 def _year(c: Checker, value: Any) -> int | None:
     if value is None:
-        c.fail("year", ErrorCode.REQUIRED, "is required")
+        c.fail("year", ErrorCode.REQUIRED, _l("is required"))
     elif isinstance(value, bool) or not isinstance(value, int):
-        c.fail("year", ErrorCode.INVALID, "must be a whole number, e.g. 2027")
+        c.fail("year", ErrorCode.INVALID, _l("must be a whole number, e.g. 2027"))
     elif not FIRST_YEAR <= value <= LAST_YEAR:
-        c.fail("year", ErrorCode.OUT_OF_RANGE, f"must be between {FIRST_YEAR} and {LAST_YEAR}")
+        c.fail("year", ErrorCode.OUT_OF_RANGE, _l("must be between {earliest} and {latest}", earliest=FIRST_YEAR,
+                                                   latest=LAST_YEAR))
     else:
         return value
     return None
@@ -73,13 +75,13 @@ def _days(c: Checker, data: dict, key: str, year: int | None) -> list[tuple[str,
     """(path, day) of every well-formed entry in the year; the others are reported."""
     value = data.get(key)
     if value is None:
-        c.fail(key, ErrorCode.REQUIRED, "is required (an empty list if there are none)")
+        c.fail(key, ErrorCode.REQUIRED, _l("is required (an empty list if there are none)"))
         return []
     if not isinstance(value, list):
-        c.fail(key, ErrorCode.INVALID, "must be a list of dates (YYYY-MM-DD)")
+        c.fail(key, ErrorCode.INVALID, _l("must be a list of dates (YYYY-MM-DD)"))
         return []
     if len(value) > MAX_DAYS:
-        c.fail(key, ErrorCode.OUT_OF_RANGE, f"a year has at most {MAX_DAYS} days")
+        c.fail(key, ErrorCode.OUT_OF_RANGE, _l("a year has at most {most} days", most=MAX_DAYS))
         return []
     days = []
     for path, item in _indexed(key, value):
@@ -87,7 +89,7 @@ def _days(c: Checker, data: dict, key: str, year: int | None) -> list[tuple[str,
         if day is None:
             continue
         if year is not None and day.year != year:
-            c.fail(path, ErrorCode.OUT_OF_RANGE, f"{day} is not in {year}")
+            c.fail(path, ErrorCode.OUT_OF_RANGE, _l("{day} is not in {year}", day=day, year=year))
             continue
         days.append((path, day))
     return days
@@ -102,12 +104,12 @@ def _day(c: Checker, path: str, item: Any) -> date | None:
     if type(item) is date:  # a caller that parsed the date already (not a datetime)
         return item
     if not isinstance(item, str) or not ISO_DAY.fullmatch(item):
-        c.fail(path, ErrorCode.INVALID, f"{item!r} is not a date written YYYY-MM-DD")
+        c.fail(path, ErrorCode.INVALID, _l("{item} is not a date written YYYY-MM-DD", item=repr(item)))
         return None
     try:
         return date.fromisoformat(item)
     except ValueError:
-        c.fail(path, ErrorCode.INVALID, f"{item} is not a date in the calendar")
+        c.fail(path, ErrorCode.INVALID, _l("{item} is not a date in the calendar", item=item))
         return None
 
 
@@ -116,27 +118,29 @@ def _check_weekdays(c: Checker, days: list[tuple[str, date]], key: str, *, weeke
     for path, day in days:
         name = WEEKDAYS[day.weekday()]
         if weekend and day.weekday() < 5:
-            c.fail(path, ErrorCode.INVALID, f"{day} is a {name}, a working day already: "
-                                            "workdays lists only weekend make-up working days (调休)")
+            c.fail(path, ErrorCode.INVALID, _l("{day} is a {weekday}, a working day already: "
+                                               "workdays lists only weekend make-up working days (调休)",
+                                               day=day, weekday=name))
         elif not weekend and day.weekday() >= 5:
-            c.fail(path, ErrorCode.INVALID, f"{day} is a {name}, a rest day already: "
-                                            "a weekend day can only be listed under workdays (调休)")
+            c.fail(path, ErrorCode.INVALID, _l("{day} is a {weekday}, a rest day already: "
+                                               "a weekend day can only be listed under workdays (调休)",
+                                               day=day, weekday=name))
 
 
 def _check_repeats(c: Checker, holidays: list[tuple[str, date]], workdays: list[tuple[str, date]]) -> None:
     first: dict[date, str] = {}
     for path, day in holidays + workdays:
         if day in first:
-            c.fail(path, ErrorCode.INVALID, f"{day} is listed twice (also at {first[day]})")
+            c.fail(path, ErrorCode.INVALID, _l("{day} is listed twice (also at {other})", day=day, other=first[day]))
         else:
             first[day] = path
 
 
 def _source(c: Checker, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        c.fail("source", ErrorCode.INVALID, "must be text naming the official notice")
+        c.fail("source", ErrorCode.INVALID, _l("must be text naming the official notice"))
     elif len(value.strip()) > SOURCE_MAX:
-        c.fail("source", ErrorCode.OUT_OF_RANGE, f"must be at most {SOURCE_MAX} characters")
+        c.fail("source", ErrorCode.OUT_OF_RANGE, _l("must be at most {most} characters", most=SOURCE_MAX))
     else:
         return value.strip()
     return ""

@@ -18,11 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.assignments.models import Assignment
 from hub.auth.principal import Principal
 from hub.cases import repository
-from hub.cases.models import Agent, Applicant, Case, Site
+from hub.cases.models import Agent, Applicant, Case, PreviousHolder, Site
 from hub.cases.service import lock_assignments
 from hub.errors import Conflict, ErrorCode, FieldProblem, IllegalTransition, InvalidInput, NotFound
 from hub.events import log
 from hub.events.models import Event
+from hub.i18n import _l
 from hub.materials.models import Material
 from hub.notifications.models import Notification
 from hub.policy import access
@@ -62,6 +63,16 @@ ERASABLE: dict[str, Kept] = {
     "Agent.name": Kept((Agent.name,)),
     "Agent.phone": Kept((Agent.phone,)),
     "Agent.idNumber": Kept((Agent.id_number,)),
+    "PreviousHolder.name": Kept((PreviousHolder.name,)),
+    "PreviousHolder.phone": Kept((PreviousHolder.phone,)),
+    "PreviousHolder.idNumber": Kept((PreviousHolder.id_number,)),
+    "PreviousLegalRepresentative.name": Kept((PreviousHolder.legal_rep_name,)),
+    "PreviousLegalRepresentative.phone": Kept((PreviousHolder.legal_rep_phone,)),
+    "PreviousLegalRepresentative.idNumber": Kept((PreviousHolder.legal_rep_id_number,)),
+    "Case.contact": Kept((Case.contact_name, Case.contact_phone)),  # every Contact item with it
+    "Intake.receivedBy": Kept((Case.received_by,)),
+    "Intake.notes": Kept((Case.acceptance_notes,)),
+    "Intake.opinion": Kept((Case.acceptance_opinion,)),
     "Site.address": Kept((Site.address,)),
     "Material.number": Kept((Material.number,)),
     "Material.holder": Kept((Material.holder,)),
@@ -71,6 +82,7 @@ ERASABLE: dict[str, Kept] = {
     "AssignmentResult.accountNumber": Kept((Assignment.result_account_number,)),
     **SECTION_ACCOUNTS,
     "TelecomSection.installAddress": Kept(form_key="install_address", service="TELECOM"),
+    "TelecomSection.otherRequirements": Kept(form_key="other_requirements", service="TELECOM"),
 }
 EVENT_PAYLOAD_KEYS = ("account_number",)  # the result's 户号, copied into ASSIGNMENT_COMPLETED events
 
@@ -97,10 +109,12 @@ async def erase_personal_data(session: AsyncSession, *, principal: Principal, ca
     checker.raise_if_any()
     case = await repository.lock_for_write(session, CaseScope(everything=True), case_id)
     if case is None:
-        raise NotFound("no such case")
+        raise NotFound(_l("no such case"))
     _ensure_due(case, retention, now)
     site = await session.get(Site, case.id)
+    holder = await session.get(PreviousHolder, case.id)
     rows = {Case: [case], Applicant: [case.applicant], Agent: [case.agent] if case.agent else [], Site: [site],
+            PreviousHolder: [holder] if holder else [],
             Material: case.materials, Assignment: await lock_assignments(session, case.id)}
     files = {m.file_sha256 for m in case.materials if m.file_sha256}
     items = _erase(rows)
@@ -117,13 +131,15 @@ async def erase_personal_data(session: AsyncSession, *, principal: Principal, ca
 
 def _ensure_due(case: Case, retention: timedelta, now: datetime) -> None:
     if case.personal_data_erased_at is not None:
-        raise Conflict(f"the case's personal data was erased at {case.personal_data_erased_at.isoformat()}")
+        raise Conflict(_l("the case's personal data was erased at {erased_at}",
+                          erased_at=case.personal_data_erased_at.isoformat()))
     if case.completed_at is None:
-        raise IllegalTransition(f"the case is {case.status}: only a finished case's personal data may be erased")
+        raise IllegalTransition(_l("the case is {status}: only a finished case's personal data may be erased",
+                                   status=case.status))
     due = case.completed_at + retention
     if now < due:
-        raise InvalidInput([FieldProblem("case_id", ErrorCode.OUT_OF_RANGE, f"is kept until {due.isoformat()} "
-                                         f"({retention.days} days after it was finished)")])
+        raise InvalidInput([FieldProblem("case_id", ErrorCode.OUT_OF_RANGE, _l(
+            "is kept until {due} ({days} days after it was finished)", due=due.isoformat(), days=retention.days))])
 
 
 def _rows(rows: dict, kept: Kept) -> list:

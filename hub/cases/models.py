@@ -3,10 +3,11 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Uuid
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from hub.db import Base, UTCDateTime
+from hub.commitments.models import Commitment
 from hub.materials.models import Material
 
 
@@ -33,14 +34,24 @@ class Case(Base):
     submitted_by_subject: Mapped[str] = mapped_column(String(200))
     submitted_by_organisation: Mapped[str | None] = mapped_column(String(32))
     submitted_by_role: Mapped[str] = mapped_column(String(20))
-    note: Mapped[str | None] = mapped_column(String(1000))  # 过户说明 / 其他要求
+    note: Mapped[str | None] = mapped_column(String(1000))  # 过户说明 (the applicant's own explanation)
+    vat_invoice_wanted: Mapped[bool | None] = mapped_column(Boolean)  # 需要增值税发票 是/否 (None: not asked)
     vat_invoice: Mapped[dict | None] = mapped_column(JSON)
+    contact_name: Mapped[str | None] = mapped_column(String(100))  # 联系人 of the 过户 form, not the agent
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    # The accepting unit's part of the form: 受理单位, 接件人, 受理说明, 受理单位意见.
+    accepting_unit: Mapped[str | None] = mapped_column(String(200))
+    received_by: Mapped[str | None] = mapped_column(String(200))
+    acceptance_notes: Mapped[str | None] = mapped_column(String(1000))
+    acceptance_opinion: Mapped[str | None] = mapped_column(String(1000))
     personal_data_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # PIPL erasure after retention
 
     applicant: Mapped["Applicant"] = relationship(lazy="raise", cascade="all, delete-orphan")
     agent: Mapped["Agent | None"] = relationship(lazy="raise", cascade="all, delete-orphan")
+    previous_holder: Mapped["PreviousHolder | None"] = relationship(lazy="raise", cascade="all, delete-orphan")
     site: Mapped["Site"] = relationship(lazy="raise", cascade="all, delete-orphan")
     materials: Mapped[list[Material]] = relationship(lazy="raise", cascade="all, delete-orphan")
+    commitment: Mapped[Commitment | None] = relationship(lazy="raise", cascade="all, delete-orphan")
     assignments: Mapped[list["Assignment"]] = relationship(  # noqa: F821
         lazy="raise", cascade="all, delete-orphan", back_populates="case"
     )
@@ -78,6 +89,22 @@ class Agent(Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     id_number: Mapped[str | None] = mapped_column(String(18))
     subject: Mapped[str | None] = mapped_column(String(200))
+
+
+class PreviousHolder(Base):
+    """原户主: who holds the accounts a transfer (过户) moves to the applicant (新户主)."""
+
+    __tablename__ = "previous_holders"
+
+    case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str | None] = mapped_column(String(200))  # None once erased, like every personal column
+    phone: Mapped[str | None] = mapped_column(String(20))
+    id_number: Mapped[str | None] = mapped_column(String(18))
+    credit_code: Mapped[str | None] = mapped_column(String(18))
+    legal_rep_name: Mapped[str | None] = mapped_column(String(100))
+    legal_rep_phone: Mapped[str | None] = mapped_column(String(20))
+    legal_rep_id_number: Mapped[str | None] = mapped_column(String(18))
 
 
 class Site(Base):

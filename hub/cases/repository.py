@@ -118,8 +118,11 @@ async def get(session: AsyncSession, scope: CaseScope, case_id: uuid.UUID) -> Ca
 async def get_by_number(session: AsyncSession, scope: CaseScope, number: str,
                         readable: Readable = EVERYWHERE) -> Case | None:
     """`readable`: where the caller reads the number in full (a lookup is a filter too)."""
-    stmt = visible(scope).where(Case.number == number, *readable_clauses(readable))
-    return (await session.scalars(stmt)).one_or_none()
+    return (await session.scalars(by_number_query(scope, number, readable))).one_or_none()
+
+
+def by_number_query(scope: CaseScope, number: str, readable: Readable = EVERYWHERE) -> Select:
+    return visible(scope).where(Case.number == number, *readable_clauses(readable))
 
 
 async def lock_for_write(session: AsyncSession, scope: CaseScope, case_id: uuid.UUID, *,

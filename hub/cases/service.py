@@ -6,13 +6,15 @@ from datetime import datetime
 
 from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ONETOMANY
 
 from hub.assignments.models import Assignment
 from hub.auth.principal import Principal
 from hub.cases import repository
-from hub.cases.models import Agent, Applicant, Case, Site
+from hub.cases.models import Agent, Applicant, Case, PreviousHolder, Site
 from hub.cases.numbers import new_case_number
 from hub.cases.status import derive_status
+from hub.commitments.models import Commitment
 from hub.catalogue import items
 from hub.cases.validation import Reference, validate_materials, validate_submission
 from hub.clock import local_day
@@ -21,6 +23,7 @@ from hub.enums import TERMINAL_ASSIGNMENT_STATUSES, AssignmentStatus, CaseStatus
 from hub.errors import Conflict, ErrorCode, NotFound
 from hub.events import log
 from hub.files import service as files
+from hub.i18n import _l
 from hub.materials.completeness import missing_groups
 from hub.materials.models import Material
 from hub.notifications import service as notifications
@@ -35,17 +38,21 @@ from hub.validation.checker import Checker
 CLOSING_MESSAGES = {CaseStatus.COMPLETED: "CASE_COMPLETED", CaseStatus.PARTIALLY_COMPLETED: "CASE_CLOSED"}
 
 
-async def _reference(session: AsyncSession, now: datetime) -> Reference:
+async def _reference(session: AsyncSession, now: datetime, notice_sha256: str | None = None) -> Reference:
     snapshot = await reference.current(session)
-    return Reference(today=local_day(now), districts=snapshot.active_districts, material_types=snapshot.material_types)
+    return Reference(today=local_day(now), districts=snapshot.active_districts, material_types=snapshot.material_types,
+                     now=now, commitment_texts=snapshot.commitment_texts, notice_sha256=notice_sha256)
 
 
 async def submit_case(
-    session: AsyncSession, *, principal: Principal, plan: AccessPlan, data: dict, now: datetime
+    session: AsyncSession, *, principal: Principal, plan: AccessPlan, data: dict, now: datetime, notice_sha256: str,
 ) -> Case:
-    """Validate a whole application, record it and create one assignment per requested service."""
+    """Validate a whole application, record it and create one assignment per requested service.
+    `notice_sha256`: the personal-information notice in force, which the applicant must have been shown."""
     role = access.submitting_role(principal, data.get("channel") or "")
-    valid = validate_submission(data, await _reference(session, now))
+    ref = await _reference(session, now, notice_sha256)
+    valid = validate_submission(data, ref)
+    valid["intake"] = _intake(valid["intake"] or {}, principal, role, await reference.current(session))
     access.ensure_may_write(plan.lane(role).writes, items.submission_items(valid))  # as the role it submits in
     uploads = await files.attachable(session, principal, valid["materials"], path="materials", now=now)
     case = Case(
@@ -61,16 +68,23 @@ async def submit_case(
         submitted_by_organisation=principal.organisation,
         submitted_by_role=role,
         note=valid["note"],
+        vat_invoice_wanted=valid["vat_invoice_wanted"],
         vat_invoice=valid["vat_invoice"],
+        contact_name=(valid["contact"] or {}).get("name"),
+        contact_phone=(valid["contact"] or {}).get("phone"),
+        **_intake_columns(valid["intake"] or {}),
     )
-    case.applicant = _applicant(valid["applicant"], principal, role)
-    case.agent = Agent(**valid["agent"]) if valid["agent"] else None
-    case.site = Site(**valid["site"])
-    case.materials = [_material(item, principal, now, uploads) for item in valid["materials"]]
+    case.applicant = _applicant(valid["applicant"], principal, role, case.id)
+    case.previous_holder = (_previous_holder(valid["previous_holder"], case.id) if valid["previous_holder"]
+                            else None)
+    case.agent = Agent(**valid["agent"], case_id=case.id) if valid["agent"] else None
+    case.site = Site(**valid["site"], case_id=case.id)
+    case.commitment = _commitment(valid["commitment"], ref, principal, now, case.id)
+    case.materials = [_material(item, principal, now, uploads, case.id) for item in valid["materials"]]
     case.assignments = await _route(session, case, valid["services"], now)
     _insert(session, case)
     _record(session, case, "CASE_SUBMITTED", principal, now, {"number": case.number, "status": case.status})
-    notifications.notify(session, case, "CASE_SUBMITTED", now)
+    await notifications.notify(session, case, "CASE_SUBMITTED", now)
     for assignment in case.assignments:
         record_assignment_event(session, assignment, case, "ASSIGNMENT_CREATED", principal, now)
     return case
@@ -82,6 +96,8 @@ def _insert(session: AsyncSession, case: Case) -> None:
     as they are, so the answer is built from them without reading anything back."""
     queue_insert(session, Case.__table__, row_of(case))
     for relation in inspect(Case).relationships:
+        if relation.direction is not ONETOMANY or relation.viewonly:
+            continue  # only what belongs to the case (a reference to existing data is no part of it)
         value = getattr(case, relation.key)
         for part in value if relation.uselist else [] if value is None else [value]:
             for column, foreign_key in relation.local_remote_pairs:
@@ -96,9 +112,10 @@ async def _unused_number(session: AsyncSession, now: datetime) -> str:
             return number
 
 
-def _applicant(data: dict, principal: Principal, role: Role) -> Applicant:
+def _applicant(data: dict, principal: Principal, role: Role, case_id: uuid.UUID) -> Applicant:
     legal = data.get("legal_representative") or {}
     return Applicant(
+        case_id=case_id,
         kind=data["kind"],
         name=data["name"],
         phone=data.get("phone"),
@@ -114,11 +131,45 @@ def _applicant(data: dict, principal: Principal, role: Role) -> Applicant:
     )
 
 
-def _material(item: dict, principal: Principal, now: datetime, uploads: dict) -> Material:
+def _commitment(data: dict, ref: Reference, principal: Principal, now: datetime, case_id: uuid.UUID) -> Commitment:
+    """What was agreed is kept by the text's hash too, so the record proves the wording even if a text were lost."""
+    return Commitment(**data, case_id=case_id, text_sha256=ref.commitment_texts[data["version"]].sha256, recorded_by=principal.subject,
+                      recorded_at=now)
+
+
+def _previous_holder(data: dict, case_id: uuid.UUID) -> PreviousHolder:
+    legal = data.get("legal_representative") or {}
+    return PreviousHolder(
+        case_id=case_id, kind=data["kind"], name=data["name"], phone=data.get("phone"), id_number=data.get("id_number"),
+        credit_code=data.get("credit_code"), legal_rep_name=legal.get("name"), legal_rep_phone=legal.get("phone"),
+        legal_rep_id_number=legal.get("id_number"),
+    )
+
+
+def _intake(data: dict, principal: Principal, role: Role, snapshot: reference.ReferenceSnapshot) -> dict | None:
+    """受理单位 and 接件人: a window clerk took the case, so unless the form names them they are the clerk's
+    organisation and the clerk's account. Cases from the app or pushed by the platform carry what they were given.
+    Filled in before the WRITE check, which thus covers what is recorded, given or not."""
+    intake = dict(data)
+    if role == Role.CLERK:
+        own = snapshot.organisation_names.get(principal.organisation or "")
+        intake["accepting_unit"] = data.get("accepting_unit") or own
+        intake["received_by"] = data.get("received_by") or principal.subject
+    return intake if any(intake.values()) else None
+
+
+def _intake_columns(intake: dict) -> dict:
+    return {"accepting_unit": intake.get("accepting_unit"), "received_by": intake.get("received_by"),
+            "acceptance_notes": intake.get("notes"), "acceptance_opinion": intake.get("opinion")}
+
+
+def _material(item: dict, principal: Principal, now: datetime, uploads: dict, case_id: uuid.UUID) -> Material:
     verified = item.pop("verified")
     file = item.pop("file")
     return Material(
         **item,
+        id=uuid.uuid4(),
+        case_id=case_id,
         **(files.file_columns(uploads[file["sha256"]]) if file else {}),
         added_at=now,
         verified_by=principal.subject if verified else None,
@@ -135,6 +186,7 @@ async def _route(session: AsyncSession, case: Case, services: dict, now: datetim
         account_number = form.pop("account_number", None)
         assignment = Assignment(
             id=uuid.uuid4(),
+            case_id=case.id,
             service=service,
             organisation_code=snapshot.providers[service],
             status=AssignmentStatus.PENDING,
@@ -166,20 +218,21 @@ async def add_materials(
     """补正: add materials to a case, re-assess each open assignment and resume those waiting on them."""
     case = await repository.lock_for_write(session, plan.rows, case_id)
     if case is None:
-        raise NotFound("no such case")
+        raise NotFound(_l("no such case"))
     case_roles = (await repository.scoped_by(session, plan.scopes, [case.id]))[case.id]
     writers = [lane for lane in plan.covering(None, case_roles) or () if lane.role in access.SUBMITTING_ROLES]
     access.ensure_may_supplement(lane.role for lane in writers)
     if case.version != expected_version:
-        raise Conflict(f"the case is at version {case.version}, not {expected_version}; reload and retry")
+        raise Conflict(_l("the case is at version {current}, not {expected}; reload and retry",
+                          current=case.version, expected=expected_version))
     checker = Checker()
     new_items = validate_materials(checker, materials, await _reference(session, now), path="materials")
     if not new_items:
-        checker.fail("materials", ErrorCode.REQUIRED, "add at least one material")
+        checker.fail("materials", ErrorCode.REQUIRED, _l("add at least one material"))
     checker.raise_if_any()
     access.ensure_may_write(writes_of(writers), {"Case.materials"}.union(*(items.material_items(m) for m in new_items)))
     uploads = await files.attachable(session, principal, new_items, path="materials", now=now)
-    added = [_material(item, principal, now, uploads) for item in new_items]
+    added = [_material(item, principal, now, uploads, case.id) for item in new_items]
     case.materials.extend(added)
     assignments = await lock_assignments(session, case.id)
     snapshot = await reference.current(session)
@@ -200,7 +253,7 @@ async def add_materials(
         assignment.updated_at = now
         record_assignment_event(session, assignment, case, kind, principal, now,
                                 {"materials": [m.type_code for m in added]})
-    refresh_status(session, case, assignments, principal, now)
+    await refresh_status(session, case, assignments, principal, now)
     return case
 
 
@@ -215,7 +268,7 @@ async def lock_assignments(session: AsyncSession, case_id: uuid.UUID) -> list[As
     return list((await session.scalars(stmt)).all())
 
 
-def refresh_status(
+async def refresh_status(
     session: AsyncSession, case: Case, assignments: Sequence[Assignment], principal: Principal, now: datetime
 ) -> None:
     """Re-derive the case's status after its assignments changed; every change bumps its version."""
@@ -227,7 +280,7 @@ def refresh_status(
     if status != previous:
         _record(session, case, "CASE_STATUS_CHANGED", principal, now, {"from": previous, "status": status})
         if status in CLOSING_MESSAGES:
-            notifications.notify(session, case, CLOSING_MESSAGES[status], now, assignments=assignments)
+            await notifications.notify(session, case, CLOSING_MESSAGES[status], now, assignments=assignments)
 
 
 def _record(session: AsyncSession, case: Case, kind: str, principal: Principal, now: datetime, payload: dict) -> None:

@@ -7,7 +7,11 @@ SECTION_TYPES = {"water": "WaterSection", "electricity": "ElectricitySection", "
 NESTED = {  # submission key → (Case field, item type)
     "applicant": ("applicant", "Applicant"), "agent": ("agent", "Agent"), "site": ("site", "Site"),
     "vat_invoice": ("vatInvoice", "VatInvoice"), "materials": ("materials", "Material"),
+    "commitment": ("commitment", "Commitment"),
+    "previous_holder": ("previousHolder", "PreviousHolder"), "contact": ("contact", "Contact"),
+    "intake": ("intake", "Intake"),
 }
+LEGAL_REPRESENTATIVES = {"applicant": "LegalRepresentative", "previous_holder": "PreviousLegalRepresentative"}
 NOT_ITEMS = {"subject", "verified"}
 
 
@@ -20,7 +24,7 @@ def _fields(type_name: str, data: dict) -> set[str]:
 
 
 def submission_items(valid: dict) -> set[str]:
-    items = {f"Case.{camel(k)}" for k in ("case_type", "channel", "note") if valid.get(k) is not None}
+    items = {f"Case.{camel(k)}" for k in ("case_type", "channel", "note", "vat_invoice_wanted") if valid.get(k) is not None}
     for key, (case_field, type_name) in NESTED.items():
         value = valid.get(key)
         if not value:
@@ -28,9 +32,10 @@ def submission_items(valid: dict) -> set[str]:
         items.add(f"Case.{case_field}")
         for part in value if isinstance(value, list) else [value]:
             items |= material_items(part) if key == "materials" else _fields(type_name, part)
-    legal = (valid.get("applicant") or {}).get("legal_representative")
-    if legal:
-        items |= _fields("LegalRepresentative", legal)
+    for key, type_name in LEGAL_REPRESENTATIVES.items():
+        legal = (valid.get(key) or {}).get("legal_representative")
+        if legal:
+            items |= _fields(type_name, legal)
     for service, form in (valid.get("services") or {}).items():
         key = service.lower()
         items |= {f"Case.{key}"} | _fields(SECTION_TYPES[key], {k: v for k, v in form.items() if k != "loads"})

@@ -22,6 +22,7 @@ from hub.db import Database
 from hub.events.feed import BATCH, POLICY_CHANGED, EventFeed
 from hub.events.models import Event
 from hub.events.selection import Selection
+from hub.i18n import _l
 
 RECHECK_SECONDS = 1.0
 SLOW_SUBSCRIBER = 4499  # WebSocket close code: dropped for not keeping up; resume from the last cursor
@@ -93,7 +94,7 @@ async def _replay(db: Database, selection: Selection, cursor: int) -> AsyncItera
 async def _next(subscriber, still_allowed: Callable[[], Awaitable[None]], expires_at: float | None) -> Event:  # type: ignore[no-untyped-def]
     while True:
         if subscriber.overflowed:
-            raise StreamClosed(SLOW_SUBSCRIBER, "subscriber too slow: dropped; resume from your last cursor")
+            raise StreamClosed(SLOW_SUBSCRIBER, _l("subscriber too slow: dropped; resume from your last cursor"))
         timeout = None if expires_at is None else max(expires_at - time.time(), 0) + 0.05
         try:
             item = await asyncio.wait_for(subscriber.queue.get(), timeout)

@@ -25,6 +25,7 @@ from hub.files.content import Received, TooLarge, receive
 from hub.files.links import FileLinks
 from hub.files.models import StoredFile
 from hub.files.store import FileStore
+from hub.i18n import _l, localise
 from hub.policy import access
 from hub.policy import plan as policy_plan
 from hub.policy.plan import AccessPlan, writes_of
@@ -33,7 +34,6 @@ from hub.policy.snapshot import PolicyStore
 log = logging.getLogger("hub.files")
 STATUS = {ErrorCode.FORBIDDEN: 403, ErrorCode.OUT_OF_RANGE: 413, ErrorCode.INVALID: 415}
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
-NOT_FOUND = {"errors": [{"field": None, "code": "NOT_FOUND", "message": "no such file"}]}
 
 
 @dataclass
@@ -88,12 +88,12 @@ class FileEndpoints:
         now = self.clock.now()
         link = self.links.verify(request.path_params["link"], now)
         if link is None:
-            return JSONResponse(NOT_FOUND, status_code=404)
+            return _not_found()
         snapshot = await self.policies.current()
         try:
             access.ensure_client_active(snapshot, link.principal)
         except Unauthenticated:
-            return JSONResponse(NOT_FOUND, status_code=404)
+            return _not_found()
         plan = policy_plan.decide(snapshot, link.principal, now)
         async with self.db.read() as session:
             found = await service.downloadable(session, plan, link.material_id)
@@ -103,7 +103,7 @@ class FileEndpoints:
                       found.material.file_sha256)
         if content is None:
             await self._audit(link.principal, "downloadMaterialFile", "READ", now, outcome="NOT_FOUND")
-            return JSONResponse(NOT_FOUND, status_code=404)
+            return _not_found()
         material = found.material
         try:
             await self._audit(link.principal, "downloadMaterialFile", "READ", now, outcome="OK",
@@ -124,9 +124,15 @@ class FileEndpoints:
             await audit.append(session, [audit.entry(principal, kind=kind, operation=operation, at=now, **fields)])
 
 
+def _not_found() -> JSONResponse:
+    """The one answer to every download that does not happen."""
+    return JSONResponse({"errors": [{"field": None, "code": "NOT_FOUND", "message": localise(_l("no such file"))}]},
+                        status_code=404)
+
+
 def _refusal(error: HubError) -> JSONResponse:
     if isinstance(error, InvalidInput):
-        problems = [{"field": p.field, "code": p.code.value, "message": p.message} for p in error.problems]
+        problems = [{"field": p.field, "code": p.code.value, "message": localise(p.message)} for p in error.problems]
     else:
-        problems = [{"field": None, "code": error.code.value, "message": error.message}]
+        problems = [{"field": None, "code": error.code.value, "message": localise(error.message)}]
     return JSONResponse({"errors": problems}, status_code=STATUS.get(ErrorCode(problems[0]["code"]), 400))

@@ -1,10 +1,11 @@
-"""Short-lived signed download links for material files.
+"""Short-lived signed links: downloads of material files, and printed application forms.
 
-A link names the material and the caller it was made for, signed with the
-hub's key under an audience of its own, so a link is never accepted as an
-access token nor an access token as a link. Every instance holding the key
-honours it, and the download decides access again with the policy in force at
-that moment: a link only saves the caller from sending its token.
+A link names the record (a material, a case) and the caller it was made for,
+signed with the hub's key under an audience of its own for each kind of link,
+so a link is never accepted as an access token nor an access token as a link,
+nor a link of one kind as another. Every instance holding the key honours it,
+and the download decides access again with the policy in force at that
+moment: a link only saves the caller from sending its token.
 """
 
 import uuid
@@ -19,19 +20,21 @@ from hub.auth.principal import Principal
 from hub.auth.tokens import principal_from_claims
 from hub.errors import Unauthenticated
 
-ROUTE = "files"
 
 
 @dataclass(frozen=True)
 class Link:
-    material_id: uuid.UUID
+    material_id: uuid.UUID  # the record the link names (for a printed form: the case)
     principal: Principal
 
 
 class FileLinks:
-    def __init__(self, key: ECKey, issuer: str, audience: str, ttl_seconds: int):
-        self.key, self.issuer, self.ttl = key, issuer, ttl_seconds
-        self.audience = f"{audience}/material-file"
+    """`kind` names the audience and token type, `route` the path links are served under."""
+
+    def __init__(self, key: ECKey, issuer: str, audience: str, ttl_seconds: int, *, kind: str = "material-file",
+                 route: str = "files"):
+        self.key, self.issuer, self.ttl, self.kind, self.route = key, issuer, ttl_seconds, kind, route
+        self.audience = f"{audience}/{kind}"
 
     def token(self, principal: Principal, material_id: uuid.UUID, now: datetime) -> str:
         issued = int(now.timestamp())
@@ -44,12 +47,12 @@ class FileLinks:
             claims["org"] = principal.organisation
         if principal.client_id:
             claims["client_id"], claims["gen"] = principal.client_id, principal.client_generation
-        return jwt.encode({"alg": "ES256", "kid": self.key.kid, "typ": "hub-file+jwt"}, claims, self.key)
+        return jwt.encode({"alg": "ES256", "kid": self.key.kid, "typ": f"hub-{self.kind}+jwt"}, claims, self.key)
 
     def url(self, base_url: str, principal: Principal, material_id: uuid.UUID, now: datetime) -> str:
         """`base_url` is the address the caller reached the hub at (ws:// becomes http://)."""
         base = base_url.replace("ws", "http", 1) if base_url.startswith("ws") else base_url
-        return f"{base.rstrip('/')}/{ROUTE}/{self.token(principal, material_id, now)}"
+        return f"{base.rstrip('/')}/{self.route}/{self.token(principal, material_id, now)}"
 
     def verify(self, token: str, now: datetime) -> Link | None:
         """The link's material and caller, or None for anything not a valid, current link of this hub."""

@@ -18,6 +18,7 @@ from hub.files import repository
 from hub.files.content import Received, describe
 from hub.files.models import FileUpload, StoredFile
 from hub.files.store import FileStore
+from hub.i18n import _l
 from hub.materials.models import Material
 from hub.policy import access
 from hub.policy.plan import AccessPlan, writes_of
@@ -27,21 +28,23 @@ BODY = "body"  # the field an upload's problems name: the request body
 
 
 def too_large(max_bytes: int) -> InvalidInput:
-    return InvalidInput([FieldProblem(BODY, ErrorCode.OUT_OF_RANGE, f"is larger than the limit of {max_bytes} bytes")])
+    return InvalidInput([FieldProblem(BODY, ErrorCode.OUT_OF_RANGE, _l("is larger than the limit of {limit} bytes",
+                                                                        limit=max_bytes))])
 
 
 def not_a_form() -> InvalidInput:
-    return InvalidInput([FieldProblem(BODY, ErrorCode.INVALID, "send the file's bytes as the request body "
-                                      "(curl --data-binary @scan.pdf), not a multipart form")])
+    return InvalidInput([FieldProblem(BODY, ErrorCode.INVALID, _l("send the file's bytes as the request body "
+                                      "(curl --data-binary @scan.pdf), not a multipart form"))])
 
 
 def _check(received: Received, allowed_types: list[str]) -> None:
     if received.size == 0:
-        raise InvalidInput([FieldProblem(BODY, ErrorCode.REQUIRED, "is empty: send the file's bytes as the body")])
+        raise InvalidInput([FieldProblem(BODY, ErrorCode.REQUIRED, _l("is empty: send the file's bytes as the body"))])
     if received.content_type not in allowed_types:
         raise InvalidInput([FieldProblem(
             BODY, ErrorCode.INVALID,
-            f"is not a {describe(allowed_types)} file (judged from its bytes, not its name or declared type)")])
+            _l("is not a {types} file (judged from its bytes, not its name or declared type)",
+               types=describe(allowed_types)))])
 
 
 async def accept_upload(session: AsyncSession, store: FileStore, *, principal: Principal, plan: AccessPlan,
@@ -70,7 +73,8 @@ async def attachable(session: AsyncSession, principal: Principal, materials: lis
     found = await repository.live_uploads(session, principal.subject, wanted, now)
     problems = [
         FieldProblem(f"{path}[{index}].file.sha256", ErrorCode.NOT_FOUND,
-                     "you have uploaded no such file recently: upload it (POST /files) and attach it within the grace period")
+                     _l("you have uploaded no such file recently: upload it (POST /files) and attach it within the "
+                        "grace period"))
         for index, material in enumerate(materials)
         if material.get("file") and material["file"]["sha256"] not in found
     ]

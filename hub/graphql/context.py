@@ -21,6 +21,7 @@ from hub.files.links import FileLinks
 from hub.files.service import FileCollector
 from hub.graphql.limits import QueryLimits
 from hub.graphql.loaders import Loaders, build_loaders
+from hub.i18n import _l
 from hub.policy import plan as policy_plan
 from hub.policy.access import ensure_client_active
 from hub.policy.plan import AccessPlan
@@ -29,10 +30,12 @@ from hub.policy.snapshot import PolicySnapshot, PolicyStore
 
 @dataclass(frozen=True)
 class MaterialFiles:
-    """What the API needs of the file side: signed download links, removal of files erasure frees,
-    and the retention period after which a finished case's personal data may be erased."""
+    """What the API needs of the file side: signed download links (of material files and of printed
+    application forms), removal of files erasure frees, and the retention period after which a finished
+    case's personal data may be erased."""
 
     links: FileLinks
+    form_links: FileLinks
     collector: FileCollector
     retention: timedelta
 
@@ -64,7 +67,7 @@ class HubContext:
         for each, so a revoked grant or client takes effect there too.
         """
         if self.principal is None:
-            raise Unauthenticated("no credentials")
+            raise Unauthenticated(_l("no credentials"))
         if self.snapshot is None or isinstance(self.request, WebSocket):
             self.snapshot = await self.policies.current()
             ensure_client_active(self.snapshot, self.principal)

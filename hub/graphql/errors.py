@@ -11,7 +11,8 @@ from strawberry.extensions import MaskErrors
 from strawberry.relay import GlobalIDValueError
 
 from hub.errors import ErrorCode, HubError, InvalidInput
-from hub.faults import RETRY_AFTER, UNAVAILABLE_MESSAGE, log_fault
+from hub.faults import RETRY_AFTER, UNAVAILABLE_MESSAGE, internal_error, log_fault
+from hub.i18n import localise
 
 log = logging.getLogger("hub.graphql")
 FAULT_CODES = ("INTERNAL", "UNAVAILABLE")
@@ -32,12 +33,27 @@ def camel_path(path: str) -> str:
 
 
 def user_errors(error: HubError) -> list[UserError]:
+    """The payload's errors, in the caller's language (the log line stays in English)."""
     if isinstance(error, InvalidInput):
-        errors = [UserError(field=camel_path(p.field), code=p.code, message=p.message) for p in error.problems]
+        problems = [(camel_path(p.field), p.code, p.message) for p in error.problems]
     else:
-        errors = [UserError(field=None, code=error.code, message=error.message)]
-    log.info("refused: %s", "; ".join(f"{e.code.value} {e.field or '-'}: {e.message}" for e in errors))
-    return errors
+        problems = [(None, error.code, error.message)]
+    log.info("refused: %s", "; ".join(f"{code.value} {field or '-'}: {message}" for field, code, message in problems))
+    return [UserError(field=field, code=code, message=localise(message)) for field, code, message in problems]
+
+
+def localised(error: HubError) -> str:
+    """The error's message in the caller's language; every problem of an invalid input, each with its field."""
+    if isinstance(error, InvalidInput):
+        return "; ".join(f"{camel_path(p.field)}: {localise(p.message)}" for p in error.problems)
+    return localise(error.message)
+
+
+def localise_error(error: GraphQLError) -> GraphQLError:
+    """Render a GraphQL error's message in the caller's language, where it is a marked message (hub.i18n)."""
+    original = error.original_error
+    error.message = localised(original) if isinstance(original, HubError) else localise(error.message)
+    return error
 
 
 def log_refusals(errors: list[GraphQLError]) -> None:
@@ -52,15 +68,15 @@ def log_refusals(errors: list[GraphQLError]) -> None:
 
 def graphql_error(error: HubError) -> GraphQLError:
     """For queries, where there is no payload: a GraphQL error carrying the code."""
-    return GraphQLError(error.message, extensions={"code": error.code.value})
+    return GraphQLError(localised(error), extensions={"code": error.code.value})
 
 
 def fault_error(error: BaseException, where: str, *, nodes=None, path=None) -> GraphQLError:  # type: ignore[no-untyped-def]
     """The caller's view of a fault that is not theirs: UNAVAILABLE (retry later) or INTERNAL with an incident id."""
     incident = log_fault(error, where)
     if incident is None:
-        return GraphQLError(UNAVAILABLE_MESSAGE, nodes=nodes, path=path, extensions={"code": "UNAVAILABLE"})
-    return GraphQLError(f"internal error (incident {incident})", nodes=nodes, path=path,
+        return GraphQLError(localise(UNAVAILABLE_MESSAGE), nodes=nodes, path=path, extensions={"code": "UNAVAILABLE"})
+    return GraphQLError(localise(internal_error(incident)), nodes=nodes, path=path,
                         extensions={"code": "INTERNAL", "incident": incident})
 
 
@@ -87,10 +103,14 @@ def answer_unavailable(context: object, result: object) -> None:
 
 
 class MaskUnexpectedErrors(MaskErrors):
-    """Hide unexpected faults from the caller; log each under an incident id the caller can quote."""
+    """Hide unexpected faults from the caller; log each under an incident id the caller can quote. Every error an
+    operation answers, over HTTP or WebSocket, passes here: here its message takes the caller's language."""
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=_is_unexpected)
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return [localise_error(error) for error in super()._process_errors(errors)]
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         where = ".".join(str(p) for p in error.path or []) or "an operation"

@@ -4,6 +4,7 @@ import uuid
 from datetime import datetime
 
 import strawberry
+from strawberry import relay
 from strawberry.types import Info
 
 from hub.audit import repository as audit_repository
@@ -15,8 +16,10 @@ from hub.errors import HubError, NotFound
 from hub.graphql import resolvers as r
 from hub.graphql.errors import UserError, graphql_error, user_errors
 from hub.graphql.types.governance import (
-    AuditRecord, CatalogueItem, ChainVerification, GovernanceChange, OAuthClient, SharingGrant, SharingRequest,
+    AuditRecord, CatalogueItem, ChainVerification, GovernanceChange, OAuthClient, RequestableItem, SharingGrant,
+    SharingRequest,
 )
+from hub.i18n import _l, localise
 from hub.policy import access
 
 
@@ -27,11 +30,19 @@ def _governance(info: Info) -> None:
         raise graphql_error(error) from None
 
 
-def _uuid(value: str, what: str) -> uuid.UUID:
+def _maybe_uuid(value: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise NotFound(f"no such {what}") from None
+        return None
+
+
+def _uuid(value: str, missing: str) -> uuid.UUID:
+    """The id in `value`, or NotFound with the message `missing`."""
+    found = _maybe_uuid(value)
+    if found is None:
+        raise NotFound(missing)
+    return found
 
 
 @strawberry.input
@@ -66,6 +77,12 @@ class GrantAccessInput:
 @strawberry.input
 class RevokeGrantInput:
     grant_id: strawberry.ID
+    reason: str
+
+
+@strawberry.input(description="Several grants revoked together, all or none.")
+class RevokeGrantsInput:
+    grant_ids: list[strawberry.ID]
     reason: str
 
 
@@ -136,11 +153,19 @@ class AuditRecordEdge:
     node: AuditRecord
 
 
-@strawberry.type
+@strawberry.type(description="A Relay connection over the audit log, newest first.")
 class AuditRecordConnection:
     edges: list[AuditRecordEdge]
-    has_next_page: bool
-    end_cursor: str | None
+    page_info: relay.PageInfo
+    has_next_page: bool = strawberry.field(deprecation_reason="Use pageInfo.hasNextPage.")
+    end_cursor: str | None = strawberry.field(deprecation_reason="Use pageInfo.endCursor.")
+
+    @classmethod
+    def of(cls, edges: list[AuditRecordEdge], more: bool, after: str | None) -> "AuditRecordConnection":
+        end = edges[-1].cursor if edges else None
+        page = relay.PageInfo(has_next_page=more, has_previous_page=after is not None,
+                              start_cursor=edges[0].cursor if edges else None, end_cursor=end)
+        return cls(edges=edges, page_info=page, has_next_page=more, end_cursor=end)
 
 
 @strawberry.type
@@ -162,6 +187,16 @@ class GovernanceQuery:
             rows = await catalogue_repository.grants(session, item_code=item_code, organisation=organisation, role=role,
                                                      include_revoked=include_revoked)
         return [SharingGrant.from_row(row) for row in rows]
+
+    @strawberry.field(description="有条件共享目录: the CONDITIONAL items your organisation may request, and whether it holds them (UTILITY).")
+    async def requestable_items(self, info: Info) -> list[RequestableItem]:
+        try:
+            async with info.context.db.read() as session:
+                found = await catalogue_service.requestable_items(session, principal=info.context.principal,
+                                                                  now=info.context.now())
+        except HubError as error:
+            raise graphql_error(error) from None
+        return [RequestableItem.from_standing(f) for f in found]
 
     @strawberry.field(description="Conditional sharing requests: all (GOVERNANCE) or your organisation's (UTILITY).")
     async def sharing_requests(self, info: Info, status: str | None = None) -> list[SharingRequest]:
@@ -199,14 +234,14 @@ class GovernanceQuery:
             try:
                 case_id = r.node_uuid(flt.case_id, "Case")
             except NotFound:
-                return AuditRecordConnection(edges=[], has_next_page=False, end_cursor=None)
+                return AuditRecordConnection.of([], False, after)
         criteria = audit_repository.AuditFilter(case_id=case_id, organisation=flt.organisation, subject=flt.subject,
                                                 kind=flt.kind, since=flt.since, until=flt.until)
         before = r.decode(after, int)
         async with info.context.db.read() as session:
             rows, more = await audit_repository.page(session, criteria, first=r.check_page_size(first), before_id=before)
         edges = [AuditRecordEdge(cursor=str(row.id), node=AuditRecord.from_row(row)) for row in rows]
-        return AuditRecordConnection(edges=edges, has_next_page=more, end_cursor=edges[-1].cursor if edges else None)
+        return AuditRecordConnection.of(edges, more, after)
 
     @strawberry.field(description="Walk the audit hash chain now and check it against its head and the signed checkpoints (GOVERNANCE).")
     async def verify_audit_chain(self, info: Info) -> ChainVerification:
@@ -214,7 +249,8 @@ class GovernanceQuery:
         async with info.context.db.read() as session:
             report = await audit_verify.verify(session, key=info.context.signing_key)
         bad = strawberry.ID(str(report.first_bad_id)) if report.first_bad_id else None
-        return ChainVerification(intact=report.intact, records=report.records, first_bad_id=bad, problem=report.problem,
+        return ChainVerification(intact=report.intact, records=report.records, first_bad_id=bad,
+                                 problem=localise(report.problem) if report.problem else None,
                                  checkpoints=report.checkpoints)
 
 
@@ -243,11 +279,17 @@ class GovernanceMutation:
     @strawberry.mutation(description="Revoke a grant (GOVERNANCE); effective on the next request.")
     async def revoke_grant(self, info: Info, input: RevokeGrantInput) -> GrantPayload | None:
         try:
-            grant_id = _uuid(input.grant_id, "grant")
+            grant_id = _uuid(input.grant_id, _l("no such grant"))
         except NotFound as error:
             return GrantPayload(grants=[], errors=user_errors(error))
         row, errors = await _run(info, catalogue_service.revoke, grant_id=grant_id, reason=input.reason)
         return GrantPayload(grants=[SharingGrant.from_row(row)] if row else [], errors=errors)
+
+    @strawberry.mutation(description="Revoke several grants at once, all or none (GOVERNANCE); effective on the next request.")
+    async def revoke_grants(self, info: Info, input: RevokeGrantsInput) -> GrantPayload | None:
+        rows, errors = await _run(info, catalogue_service.revoke_many, grant_ids=[_maybe_uuid(g) for g in input.grant_ids],
+                                  reason=input.reason)
+        return GrantPayload(grants=[SharingGrant.from_row(row) for row in rows or []], errors=errors)
 
     @strawberry.mutation(description="有条件共享: a utility asks for CONDITIONAL items with a purpose.")
     async def request_sharing(self, info: Info, input: RequestSharingInput) -> SharingRequestPayload | None:
@@ -284,7 +326,7 @@ class GovernanceMutation:
 
 async def _decide(info: Info, request_id: str, **kwargs) -> SharingRequestPayload:  # type: ignore[no-untyped-def]
     try:
-        row_id = _uuid(request_id, "sharing request")
+        row_id = _uuid(request_id, _l("no such sharing request"))
     except NotFound as error:
         return SharingRequestPayload(request=None, errors=user_errors(error))
     row, errors = await _run(info, catalogue_service.decide_request, request_id=row_id, **kwargs)

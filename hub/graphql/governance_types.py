@@ -3,8 +3,9 @@
 GOVERNANCE_TYPES = frozenset({
     "CatalogueItem", "SharingGrant", "SharingRequest", "OAuthClient", "AuditRecord",
     "AuditRecordConnection", "AuditRecordEdge", "GovernanceChange", "CatalogueItemPayload", "GrantPayload",
-    "SharingRequestPayload", "OAuthClientPayload", "ChainVerification",
+    "SharingRequestPayload", "OAuthClientPayload", "ChainVerification", "RequestableItem",
     "TimeLimitRule", "CalendarYear", "TimeLimitGroup", "StatusCount", "TimeLimitRulePayload", "CalendarImportPayload",
     "PersonalDataErasure", "PersonalDataErasurePayload",
     "ClockPayload",
+    "PersistedDocument", "PersistedDocumentConnection", "PersistedDocumentEdge", "RegisterDocumentsPayload",
 })

@@ -9,12 +9,25 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hub.graphql.errors import localise_error
 from hub.graphql.limits import LimitExceeded, QueryLimits, check_request
+from hub.i18n import _l, localise
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 JSON = "application/json"
 
 _CODES = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "REQUEST_TOO_LARGE"}
+# The GraphQL framework's own request errors, marked so that they are answered in the caller's language too.
+_FRAMEWORK_REASONS = {message: message for message in (
+    _l("Unsupported content type"),
+    _l("Unable to parse request body as JSON"),
+    _l("The GraphQL operation's `query` must be a string or null, if provided."),
+    _l("The GraphQL operation's `variables` must be an object or null, if provided."),
+    _l("The GraphQL operation's `extensions` must be an object or null, if provided."),
+    _l("GraphQL only supports GET and POST requests."),
+    _l("Batching is not enabled"),
+    _l("Not Found"),
+)}
 
 
 class RequestError(HTTPException):
@@ -49,14 +62,16 @@ def response_media_type(accept: str | None) -> str:
 
 
 def error_body(code: str, message: str) -> bytes:
-    return json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]},
+    """A request error in the caller's language."""
+    return json.dumps({"errors": [{"message": localise(message), "extensions": {"code": code}}]},
                       ensure_ascii=False).encode()
 
 
 def request_error_response(error: HTTPException, media_type: str) -> Response:
     code = error.code if isinstance(error, RequestError) else _CODES.get(error.status_code, "BAD_REQUEST")
     headers = error.headers if isinstance(error, RequestError) else {}
-    return Response(error_body(code, error.reason), status_code=error.status_code, media_type=media_type,
+    reason = _FRAMEWORK_REASONS.get(error.reason, error.reason)
+    return Response(error_body(code, reason), status_code=error.status_code, media_type=media_type,
                     headers=headers)
 
 
@@ -107,8 +122,8 @@ class BodyLimitMiddleware:
 
     async def _refuse(self, headers: dict[bytes, bytes], send: Send) -> None:
         media_type = response_media_type(headers.get(b"accept", b"").decode("latin-1"))
-        body = error_body("REQUEST_TOO_LARGE", f"the request body is larger than {self.max_bytes} bytes "
-                                               f"(HUB_MAX_BODY_BYTES)")
+        body = error_body("REQUEST_TOO_LARGE", _l("the request body is larger than {limit} bytes (HUB_MAX_BODY_BYTES)",
+                                                  limit=self.max_bytes))
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", media_type.encode()),
                                 (b"content-length", str(len(body)).encode())]})
@@ -171,6 +186,7 @@ def _document_and_variables(request: Request, body: bytes) -> tuple[Any, Any]:
 def limit_refusal(refusal: LimitExceeded, accept: str | None) -> Response:
     """Like any failure before execution: 400 without `data` in graphql-response+json, 200 with null data in JSON."""
     media_type = response_media_type(accept)
+    error = localise_error(refusal).formatted
     if media_type == GRAPHQL_RESPONSE_JSON:
-        return JSONResponse({"errors": [refusal.formatted]}, status_code=400, media_type=media_type)
-    return JSONResponse({"data": None, "errors": [refusal.formatted]}, media_type=media_type)
+        return JSONResponse({"errors": [error]}, status_code=400, media_type=media_type)
+    return JSONResponse({"data": None, "errors": [error]}, media_type=media_type)

@@ -6,10 +6,8 @@ hub/static/graphiql/ by scripts/vendor-graphiql.sh. On the embedded default boun
 demo tokens printed on first start; elsewhere the user pastes a token, which the page keeps for the tab.
 """
 
-import ipaddress
 from pathlib import Path
 
-from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -18,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from hub import demo
 from hub.auth.middleware import is_page_request
 from hub.config import Settings
+from hub.i18n import _l, localise
 
 STATIC = Path(__file__).resolve().parent.parent / "static" / "graphiql"
 DEMO_TOKENS_PATH = "/graphiql/demo-tokens"
@@ -52,27 +51,12 @@ PAGE_HEADERS = {
     "Vary": "Accept",
 }
 
-LOOPBACK_NAMES = {"localhost"}
-
-
 def enabled(settings: Settings) -> bool:
     return settings.graphiql if settings.graphiql is not None else settings.is_embedded
 
 
-def _is_loopback(host: str | None) -> bool:
-    if not host:
-        return False
-    if host in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 def offers_demo_tokens(settings: Settings) -> bool:
-    """Demo tokens exist only on the embedded default, and are offered only when nothing but this machine can ask."""
-    return enabled(settings) and settings.is_embedded and _is_loopback(settings.host)
+    return enabled(settings) and demo.offered(settings)
 
 
 class GraphiQLPage:
@@ -91,7 +75,7 @@ class GraphiQLPage:
             return
         response: Response = (
             HTMLResponse(self.page, headers=PAGE_HEADERS) if self.enabled
-            else PlainTextResponse("GraphiQL is turned off on this hub (HUB_GRAPHIQL).", status_code=404,
+            else PlainTextResponse(localise(_l("GraphiQL is turned off on this hub (HUB_GRAPHIQL).")), status_code=404,
                                    headers={"Vary": "Accept"})
         )
         await response(scope, receive, send)
@@ -103,16 +87,5 @@ def routes(settings: Settings) -> list[BaseRoute]:
         return []
     found: list[BaseRoute] = [Mount("/static/graphiql", StaticFiles(directory=STATIC), name="graphiql-static")]
     if offers_demo_tokens(settings):
-        found.append(Route(DEMO_TOKENS_PATH, _demo_tokens_endpoint(settings)))
+        found.append(Route(DEMO_TOKENS_PATH, demo.tokens_endpoint(settings)))
     return found
-
-
-def _demo_tokens_endpoint(settings: Settings):  # type: ignore[no-untyped-def]
-    async def demo_tokens(request: Request) -> Response:
-        # A page of another site (even one whose name resolves to 127.0.0.1) must not read them: loopback only,
-        # by the peer's address and by the name it asked for.
-        if not (_is_loopback(request.client.host if request.client else None) and _is_loopback(request.url.hostname)):
-            return PlainTextResponse("Not Found", status_code=404)
-        return JSONResponse(demo.read_tokens(settings), headers={"Cache-Control": "no-store"})
-
-    return demo_tokens

@@ -17,6 +17,7 @@ from graphql.language import ArgumentNode, FieldNode, OperationDefinitionNode, V
 from strawberry.extensions import SchemaExtension
 
 from hub.errors import ErrorCode
+from hub.i18n import localise
 from hub.validation.text import unstorable
 
 
@@ -49,7 +50,7 @@ class Problem:
 
     def error(self) -> GraphQLError:
         path = [self.site.root_field] if self.site.root_field else None
-        return GraphQLError(f"{self.path}: {self.reason}", nodes=[self.site.argument], path=path,
+        return GraphQLError(f"{self.path}: {localise(self.reason)}", nodes=[self.site.argument], path=path,
                             extensions={"code": ErrorCode.INVALID.value, "field": self.path})
 
 

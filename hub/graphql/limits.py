@@ -9,9 +9,10 @@ Three stages, cheapest first, so an oversized request costs the hub almost nothi
    (hub/graphql/http.py), on a WebSocket as each operation arrives
    (hub/graphql/ws.py); a document refused here never reaches the parser or
    its cache.
-2. `QueryBounds`, after parsing and before validation (whose overlapping-fields
-   rule is quadratic in repeated fields): depth, aliases, fields, the cost
-   estimate and every list written in the document.
+2. `check_document`, after parsing and before validation (whose
+   overlapping-fields rule is quadratic in repeated fields): depth, aliases,
+   fields, the cost estimate and every list written in the document
+   (hub/graphql/document_cache.py runs it on every request).
 3. Validation, then execution, as usual.
 
 Each refusal is a GraphQL error whose `extensions.code` names the limit and
@@ -25,14 +26,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
-    DocumentNode, FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLError, GraphQLList, GraphQLNamedType,
+    ArgumentNode, DocumentNode, FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLError, GraphQLList, GraphQLNamedType,
     GraphQLInputObjectType, GraphQLObjectType, GraphQLInterfaceType, GraphQLSchema, InlineFragmentNode, IntValueNode, ListValueNode,
     ObjectValueNode, OperationDefinitionNode, SelectionSetNode, ValueNode, VariableNode, get_named_type,
-    get_nullable_type, value_from_ast_untyped,
+    Visitor, get_nullable_type, value_from_ast_untyped, visit,
 )
-from strawberry.extensions import ValidationCache
-
 from hub.config import Settings
+from hub.i18n import _l
 
 # Brackets may nest this much deeper than fields: the operation's own braces, argument parentheses, input
 # objects and lists (the deepest input, submitCase's heating loads, needs five).
@@ -95,14 +95,14 @@ def check_request(query: Any, variables: Any, limits: QueryLimits) -> None:
     if isinstance(query, str):
         _check_document_text(query, limits)
     if isinstance(variables, Mapping):
-        _check_lists(variables, "$", limits, "variable")
+        _check_lists(variables, "$", limits, _l("variable"))
 
 
 def _check_document_text(query: str, limits: QueryLimits) -> None:
     # Characters never outnumber UTF-8 bytes: only a document that might fit is encoded to be measured.
     if len(query) > limits.max_document_bytes or len(query.encode("utf-8", "surrogatepass")) > limits.max_document_bytes:
-        raise LimitExceeded("DOCUMENT_TOO_LARGE", f"the document is larger than {limits.max_document_bytes} bytes "
-                                                  f"(HUB_MAX_DOCUMENT_BYTES)")
+        raise LimitExceeded("DOCUMENT_TOO_LARGE", _l("the document is larger than {limit} bytes (HUB_MAX_DOCUMENT_BYTES)",
+                                                     limit=limits.max_document_bytes))
     max_nesting = limits.max_depth + NESTING_MARGIN
     tokens = nesting = 0
     for match in _TOKEN.finditer(query):
@@ -111,13 +111,14 @@ def _check_document_text(query: str, limits: QueryLimits) -> None:
             continue
         tokens += 1
         if tokens > limits.max_tokens:
-            raise LimitExceeded("TOO_MANY_TOKENS", f"the document has more than {limits.max_tokens} tokens "
-                                                   f"(HUB_MAX_TOKENS)")
+            raise LimitExceeded("TOO_MANY_TOKENS", _l("the document has more than {limit} tokens (HUB_MAX_TOKENS)",
+                                                      limit=limits.max_tokens))
         if kind == "open":
             nesting += 1
             if nesting > max_nesting:
-                raise LimitExceeded("QUERY_TOO_DEEP", f"the document's brackets nest more than {max_nesting} deep; "
-                                                      f"the limit is HUB_MAX_QUERY_DEPTH + {NESTING_MARGIN}")
+                raise LimitExceeded("QUERY_TOO_DEEP", _l("the document's brackets nest more than {limit} deep; "
+                                                         "the limit is HUB_MAX_QUERY_DEPTH + {margin}",
+                                                         limit=max_nesting, margin=NESTING_MARGIN))
         elif kind == "close":
             nesting -= 1
 
@@ -138,14 +139,16 @@ def _check_lists(value: Any, path: str, limits: QueryLimits, what: str) -> None:
 
 
 def _list_too_long(what: str, where: str, length: int, limits: QueryLimits) -> LimitExceeded:
-    return LimitExceeded("LIST_TOO_LONG", f"{what} {where} has {length} items; the limit is "
-                                          f"{limits.max_list_length} (HUB_MAX_LIST_LENGTH)")
+    return LimitExceeded("LIST_TOO_LONG", _l("{what} {where} has {length} items; the limit is {limit} "
+                                             "(HUB_MAX_LIST_LENGTH)", what=what, where=where, length=length,
+                                             limit=limits.max_list_length))
 
 
 def _check_object_size(what: str, where: str, size: int, limits: QueryLimits) -> None:
     if size > limits.max_input_fields:
-        raise LimitExceeded("INPUT_TOO_LARGE", f"{what} {where} has {size} fields; no input type has more than "
-                                               f"{limits.max_input_fields}")
+        raise LimitExceeded("INPUT_TOO_LARGE", _l("{what} {where} has {size} fields; no input type has more than "
+                                                  "{limit}", what=what, where=where, size=size,
+                                                  limit=limits.max_input_fields))
 
 
 # ---------------------------------------------------------------- stage 2: the parsed document
@@ -255,11 +258,11 @@ class _Measurer:
     def _check_literal_lists(self, value: ValueNode, where: str) -> None:
         if isinstance(value, ListValueNode):
             if len(value.values) > self.limits.max_list_length:
-                raise _list_too_long("argument", where, len(value.values), self.limits)
+                raise _list_too_long(_l("argument"), where, len(value.values), self.limits)
             for i, item in enumerate(value.values):
                 self._check_literal_lists(item, f"{where}[{i}]")
         elif isinstance(value, ObjectValueNode):
-            _check_object_size("argument", where, len(value.fields), self.limits)
+            _check_object_size(_l("argument"), where, len(value.fields), self.limits)
             for field in value.fields:
                 self._check_literal_lists(field.value, f"{where}.{field.name.value}")
 
@@ -277,36 +280,37 @@ def check_document(document: DocumentNode, schema: GraphQLSchema, variables: Map
         size = _Measurer(document, schema, given, limits).operation(operation)
         aliases, fields = aliases + size.aliases, fields + size.fields
         if size.depth > limits.max_depth:
-            raise LimitExceeded("QUERY_TOO_DEEP", f"the operation nests fields {size.depth} deep; the limit is "
-                                                  f"{limits.max_depth} (HUB_MAX_QUERY_DEPTH)")
+            raise LimitExceeded("QUERY_TOO_DEEP", _l("the operation nests fields {depth} deep; the limit is {limit} "
+                                                     "(HUB_MAX_QUERY_DEPTH)", depth=size.depth, limit=limits.max_depth))
         if size.cost > limits.max_cost:
-            raise LimitExceeded("QUERY_TOO_COMPLEX", f"the operation's estimated cost is {_shown(size.cost)} fields "
-                                                     f"resolved (each list counted at its `first` or "
-                                                     f"HUB_DEFAULT_LIST_SIZE={limits.default_list_size} items); "
-                                                     f"the limit is {limits.max_cost} (HUB_MAX_QUERY_COST)")
+            raise LimitExceeded("QUERY_TOO_COMPLEX", _l("the operation's estimated cost is {cost} fields resolved "
+                                                        "(each list counted at its `first` or "
+                                                        "HUB_DEFAULT_LIST_SIZE={list_size} items); the limit is "
+                                                        "{limit} (HUB_MAX_QUERY_COST)", cost=_shown(size.cost),
+                                                        list_size=limits.default_list_size, limit=limits.max_cost))
         if aliases > limits.max_aliases:
-            raise LimitExceeded("TOO_MANY_ALIASES", f"the document has {aliases} aliases; the limit is "
-                                                    f"{limits.max_aliases} (HUB_MAX_ALIASES)")
+            raise LimitExceeded("TOO_MANY_ALIASES", _l("the document has {aliases} aliases; the limit is {limit} "
+                                                       "(HUB_MAX_ALIASES)", aliases=aliases, limit=limits.max_aliases))
         if fields > limits.max_fields:
-            raise LimitExceeded("TOO_MANY_FIELDS", f"the document selects {fields} fields (a field repeated k times "
-                                                   f"in one selection counted k² times); the limit is "
-                                                   f"{limits.max_fields} (HUB_MAX_FIELDS)")
+            raise LimitExceeded("TOO_MANY_FIELDS", _l("the document selects {fields} fields (a field repeated k times "
+                                                      "in one selection counted k² times); the limit is {limit} "
+                                                      "(HUB_MAX_FIELDS)", fields=fields, limit=limits.max_fields))
+
+
+def first_variables(document: DocumentNode) -> frozenset[str]:
+    """The only variables `check_document` reads: those given as a `first` argument anywhere in the document (the
+    cost estimate sizes lists by them). With the same values, a document measures the same."""
+    names = set()
+
+    class Finder(Visitor):
+        def enter_argument(self, node: ArgumentNode, *_: Any) -> None:
+            if node.name.value == "first" and isinstance(node.value, VariableNode):
+                names.add(node.value.name.value)
+
+    visit(document, Finder())
+    return frozenset(names)
 
 
 def _shown(number: int) -> str:
     """Fragments spread inside each other can multiply a cost past any printable size."""
-    return str(number) if number < 10**15 else "more than 10^15"
-
-
-class QueryBounds(ValidationCache):
-    """Checks the parsed document against the caller's limits, then validates it (cached) only if it passed."""
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        try:
-            check_document(context.graphql_document, context.schema._schema, context.variables, context.context.limits)
-        except LimitExceeded as refusal:
-            context.pre_execution_errors = [refusal]
-            yield
-            return
-        yield from super().on_validate()
+    return str(number) if number < 10**15 else _l("more than 10^15")

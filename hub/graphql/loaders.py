@@ -11,9 +11,11 @@ from sqlalchemy import select
 from strawberry.dataloader import DataLoader
 
 from hub.assignments.models import Assignment
-from hub.cases.models import Agent, Applicant, Case, Site
+from hub.cases.models import Agent, Applicant, Case, PreviousHolder, Site
 from hub.cases.repository import assignment_visible, assignment_visible_within_case, scope_clause, scoped_by
 from hub.calendar import store as calendar_store
+from hub.commitments import repository as commitments_repository
+from hub.commitments.models import Commitment
 from hub.db import Database
 from hub.materials import repository as materials_repository
 from hub.materials.models import Material
@@ -33,10 +35,10 @@ def _one_each(db: Database, model: Any, key: Any, where: Callable[[Sequence], An
     return DataLoader(load)
 
 
-def _many_each(db: Database, model: Any, key: Any, order: Any, where: Sequence = ()) -> DataLoader:
+def _many_each(db: Database, model: Any, key: Any, order: Sequence, where: Sequence = ()) -> DataLoader:
     async def load(keys: Sequence) -> list:
         async with db.read() as session:
-            stmt = select(model).where(key.in_(keys), *where).order_by(order)
+            stmt = select(model).where(key.in_(keys), *where).order_by(*order)
             rows = (await session.scalars(stmt)).all()
         grouped: dict = defaultdict(list)
         for row in rows:
@@ -70,6 +72,9 @@ class ReferenceData:
 
     async def requirements(self) -> list:
         return await self._get("requirements", materials_repository.requirements)
+
+    async def commitment_texts(self) -> dict:
+        return await self._get("commitment_texts", commitments_repository.published_texts)
 
     async def calendar(self):  # type: ignore[no-untyped-def]
         return await self._get("calendar", calendar_store.current)
@@ -105,9 +110,11 @@ class Loaders:
     case_roles: DataLoader
     applicant: DataLoader
     agent: DataLoader
+    previous_holder: DataLoader
     site: DataLoader
     materials: DataLoader
     assignments: DataLoader
+    commitment: DataLoader
     reference: ReferenceData
 
 
@@ -118,10 +125,13 @@ def build_loaders(db: Database, plan: AccessPlan) -> Loaders:
         case_roles=_case_roles(db, plan),
         applicant=_one_each(db, Applicant, Applicant.case_id),
         agent=_one_each(db, Agent, Agent.case_id),
+        previous_holder=_one_each(db, PreviousHolder, PreviousHolder.case_id),
         site=_one_each(db, Site, Site.case_id),
-        materials=_many_each(db, Material, Material.case_id, Material.added_at),
-        assignments=_many_each(db, Assignment, Assignment.case_id, Assignment.service,
+        materials=_many_each(db, Material, Material.case_id,
+                             (Material.added_at, materials_repository.insertion_position(db.sqlite))),
+        assignments=_many_each(db, Assignment, Assignment.case_id, (Assignment.service,),
                                where=assignment_visible_within_case(plan.lanes)),
+        commitment=_one_each(db, Commitment, Commitment.case_id),
         reference=ReferenceData(db),
     )
 

@@ -22,9 +22,11 @@ from hub.graphql.errors import UserError, graphql_error, user_errors
 from hub.graphql.loaders import parse_uuid
 from hub.graphql.types.cases import Assignment, Case
 from hub.graphql.types.inputs import CaseFilterInput, WorkQueueFilterInput
+from hub.i18n import _l
 from hub.policy import access, filters
 
 MAX_PAGE = 100
+NO_SUCH = {"Case": _l("no such case"), "Assignment": _l("no such assignment")}
 T = TypeVar("T")
 
 
@@ -49,7 +51,7 @@ def node_uuid(global_id: str, type_name: str) -> uuid.UUID:
         gid = None
     row_id = parse_uuid(gid.node_id) if gid and gid.type_name == type_name else None
     if row_id is None:
-        raise NotFound(f"no such {type_name.lower()}")
+        raise NotFound(NO_SUCH[type_name])
     return row_id
 
 
@@ -97,7 +99,7 @@ def _case_of(result: object) -> uuid.UUID | None:
 
 def check_page_size(first: int) -> int:
     if not 1 <= first <= MAX_PAGE:
-        raise graphql_error(HubError(f"first must be between 1 and {MAX_PAGE}"))
+        raise graphql_error(HubError(_l("first must be between 1 and {most}", most=MAX_PAGE)))
     return first
 
 
@@ -107,7 +109,7 @@ def decode(cursor: str | None, decoder: Callable[[str], Any]) -> Any:
     try:
         return decoder(cursor)
     except (ValueError, UnicodeDecodeError):
-        raise graphql_error(HubError("after is not a cursor from this list")) from None
+        raise graphql_error(HubError(_l("after is not a cursor from this list"))) from None
 
 
 def filter_rules(info: Info, flt: object, spec: dict[str, tuple[str, ...]]) -> dict:

@@ -3,17 +3,19 @@
 import strawberry
 from strawberry.tools import merge_types
 from strawberry import relay
-from strawberry.extensions import ParserCache
 from strawberry.types import Info
 
+from hub.assignments import preconditions
 from hub.assignments import service as assignment_service
 from hub.assignments.service import Action
 from hub.cases import service as case_service
 from hub.enums import ApplicantKind, CaseType, Role, Service
 from hub.errors import NotFound
 from hub.graphql import resolvers as r
+from hub.graphql.commitments import CommitmentQuery, current_notice
 from hub.graphql.context import OperationScope
 from hub.observability.metrics import OperationMetrics
+from hub.graphql.document_registry import DocumentMutation, DocumentQuery
 from hub.graphql.erasure import ErasureMutation
 from hub.graphql.governance import GovernanceMutation, GovernanceQuery
 from hub.graphql.subscriptions import Subscription
@@ -21,11 +23,11 @@ from hub.graphql.timelimits import TimeLimitMutation, TimeLimitQuery
 from hub.graphql.field_policy import FieldPolicy
 from hub.graphql.errors import MaskUnexpectedErrors, UserError, log_refusals, user_errors
 from hub.graphql.input_text import StorableText
-from hub.graphql.limits import QueryBounds
+from hub.graphql.document_cache import CachedDocuments
 from hub.graphql.types.cases import Assignment, Case
 from hub.graphql.types.inputs import (
     AddMaterialsInput, AssignmentReasonInput, AssignmentWriteInput, CaseFilterInput, CompleteAssignmentInput,
-    SubmitCaseInput, WorkQueueFilterInput,
+    ConfirmPreconditionsInput, SubmitCaseInput, WorkQueueFilterInput,
 )
 from hub.graphql.types.reference import District, MaterialRequirement, MaterialType, Organisation
 
@@ -103,8 +105,8 @@ async def _case_payload(info: Info, operation, **kwargs) -> CasePayload:  # type
     return CasePayload(case=Case.from_row(row) if row else None, errors=errors)
 
 
-async def _submitted_payload(info: Info, data: dict) -> CasePayload:
-    row, errors = await r.write(info, case_service.submit_case, data=data)
+async def _submitted_payload(info: Info, data: dict, notice_sha256: str) -> CasePayload:
+    row, errors = await r.write(info, case_service.submit_case, data=data, notice_sha256=notice_sha256)
     if row is None:
         return CasePayload(case=None, errors=errors)
     r.prime_submitted(info, row)
@@ -126,7 +128,8 @@ async def _transition(info: Info, gid: str, expected_version: int, action: Actio
 class Mutation:
     @strawberry.mutation(description="File one application (TRANSFER or CONNECTION); all or nothing.")
     async def submit_case(self, info: Info, input: SubmitCaseInput) -> CasePayload | None:
-        return await _submitted_payload(info, r.plain(input))
+        notice = await current_notice(info)
+        return await _submitted_payload(info, r.plain(input), notice.sha256)
 
     @strawberry.mutation(description="补正: add materials; completeness is re-assessed and waiting assignments resume.")
     async def add_materials(self, info: Info, input: AddMaterialsInput) -> CasePayload | None:
@@ -158,6 +161,19 @@ class Mutation:
                                  result=r.plain(input.result), idempotency_key=input.idempotency_key,
                                  override=r.plain(input.override_incomplete_materials))
 
+    @strawberry.mutation(description="The owning utility confirms preconditions of the catalogue (a gas transfer: "
+                                     "safety check done, fees settled), each with the day it was met; completing "
+                                     "needs them all (PRECONDITION_NOT_MET until then).")
+    async def confirm_preconditions(self, info: Info, input: ConfirmPreconditionsInput) -> AssignmentPayload | None:
+        try:
+            assignment_id = r.node_uuid(input.assignment_id, "Assignment")
+        except NotFound as error:
+            return AssignmentPayload(assignment=None, errors=user_errors(error))
+        row, errors = await r.write(info, preconditions.confirm, assignment_id=assignment_id,
+                                    expected_version=input.expected_version,
+                                    preconditions=r.plain(input.preconditions), idempotency_key=input.idempotency_key)
+        return AssignmentPayload(assignment=Assignment.from_row(row) if row else None, errors=errors)
+
     @strawberry.mutation(description="Refuse the assignment, saying why.")
     async def reject_assignment(self, info: Info, input: AssignmentReasonInput) -> AssignmentPayload | None:
         return await _transition(info, input.assignment_id, input.expected_version, Action.REJECT, reason=input.reason,
@@ -170,8 +186,9 @@ class HubSchema(strawberry.Schema):
 
 
 schema = HubSchema(
-    query=merge_types("Query", (Query, GovernanceQuery, TimeLimitQuery)),
-    mutation=merge_types("Mutation", (Mutation, GovernanceMutation, TimeLimitMutation, ErasureMutation)),
+    query=merge_types("Query", (Query, GovernanceQuery, TimeLimitQuery, CommitmentQuery, DocumentQuery)),
+    mutation=merge_types("Mutation", (Mutation, GovernanceMutation, TimeLimitMutation, ErasureMutation,
+                                      DocumentMutation)),
     subscription=Subscription,
     types=[Case, Assignment],
     extensions=[
@@ -179,10 +196,7 @@ schema = HubSchema(
         OperationScope,
         FieldPolicy,
         MaskUnexpectedErrors,
-        # Only documents within the limits reach the caches (hub/graphql/limits.py); at HUB_MAX_TOKENS=1000 a
-        # parsed document takes up to ~0.4 MB, so the two caches together hold at most ~100 MB.
-        lambda: ParserCache(maxsize=128),
-        lambda: QueryBounds(maxsize=128),  # the limits on the parsed document, then validation (cached)
-        StorableText,  # after the caches: adds to the errors they restore
+        CachedDocuments,  # parse (cached by SHA-256), the limits on the parsed document, validation (cached)
+        StorableText,  # after the cache: adds to the errors it restores
     ],
 )

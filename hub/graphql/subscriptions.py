@@ -16,9 +16,11 @@ from hub.errors import HubError, NotFound, Unauthenticated
 from hub.events.models import Event
 from hub.events.selection import Selection
 from hub.events.stream import StreamClosed, stream
+from hub.faults import close_reason
 from hub.graphql import resolvers as r
 from hub.graphql.errors import graphql_error
 from hub.graphql.types.cases import Assignment, Case
+from hub.i18n import _l
 from hub.policy.access import ensure_client_active, ensure_role
 from hub.policy.events import RESULT_KINDS, RESULTS_FEED, UTILITY_FEED, receives
 
@@ -29,7 +31,7 @@ CASE_ROLES_KEPT = 4096  # cases whose scoping roles a subscription remembers
 @strawberry.type(description="Something happened to one of your organisation's assignments.")
 class AssignmentEvent:
     cursor: str = strawberry.field(description="Resume with `after: <cursor>` to get only later events.")
-    kind: str = strawberry.field(description="ASSIGNMENT_CREATED, MATERIALS_ADDED, MATERIALS_SUPPLIED, ASSIGNMENT_RECEIVED, ASSIGNMENT_ACCEPTED, MATERIALS_REQUESTED, ASSIGNMENT_COMPLETED, ASSIGNMENT_REJECTED, TIME_LIMIT_WARNING, TIME_LIMIT_OVERDUE, DEADLINE_CHANGED, …")
+    kind: str = strawberry.field(description="ASSIGNMENT_CREATED, MATERIALS_ADDED, MATERIALS_SUPPLIED, ASSIGNMENT_RECEIVED, ASSIGNMENT_ACCEPTED, MATERIALS_REQUESTED, PRECONDITIONS_CONFIRMED, ASSIGNMENT_COMPLETED, ASSIGNMENT_REJECTED, TIME_LIMIT_WARNING, TIME_LIMIT_OVERDUE, DEADLINE_CHANGED, …")
     occurred_at: datetime
     assignment_ref: strawberry.Private[uuid.UUID | None]
 
@@ -77,7 +79,7 @@ def _cursor(after: str | None) -> int | None:
     try:
         return int(after)
     except ValueError:
-        raise graphql_error(HubError("after is not an event cursor")) from None
+        raise graphql_error(HubError(_l("after is not an event cursor"))) from None
 
 
 def _guard(info: Info):  # type: ignore[no-untyped-def]
@@ -86,7 +88,7 @@ def _guard(info: Info):  # type: ignore[no-untyped-def]
 
     async def still_allowed() -> None:
         if ctx.principal.expires_at is not None and time.time() >= ctx.principal.expires_at:
-            raise StreamClosed(FORBIDDEN_CLOSE, "token expired")
+            raise StreamClosed(FORBIDDEN_CLOSE, _l("token expired"))
         snapshot = await ctx.policies.current()
         try:
             ensure_client_active(snapshot, ctx.principal)
@@ -108,7 +110,7 @@ async def _deliver(info: Info, events, build, results: bool = False) -> AsyncGen
             ctx.use(await ctx.policies.current(), results=results)  # grants as of now
             yield build(event)
     except StreamClosed as closed:
-        await ctx.request.close(code=closed.code, reason=closed.reason)
+        await ctx.request.close(code=closed.code, reason=close_reason(closed.reason))
         await asyncio.Event().wait()  # the transport cancels us as the socket goes; returning would send on it
 
 
@@ -159,7 +161,7 @@ class Subscription:
         except NotFound as error:
             raise graphql_error(error) from None
         if await ctx.loaders.case.load(row_id) is None:
-            raise graphql_error(NotFound("no such case"))
+            raise graphql_error(NotFound(_l("no such case")))
         events = stream(
             db=ctx.db, feed=ctx.feed, after=_cursor(after), selection=Selection(case_id=row_id),
             visible=_receiver(info, None), still_allowed=_guard(info), expires_at=ctx.principal.expires_at,

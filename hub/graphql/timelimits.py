@@ -12,13 +12,14 @@ from strawberry.types import Info
 
 from hub import clock_control
 from hub.calendar import service as calendar_service
-from hub.calendar.models import CalendarYear as CalendarYearRow
+from hub.calendar.models import CalendarDay, CalendarYear as CalendarYearRow
 from hub.enums import Role
 from hub.errors import HubError
 from hub.graphql import resolvers as r
 from hub.graphql.errors import UserError, graphql_error
 from hub.graphql.types.cases import Assignment
 from hub.graphql.types.timelimits import CalendarYear, StatusCount, TimeLimitGroup, TimeLimitRule
+from hub.i18n import _l
 from hub.policy import access, filters
 from hub.timelimits import rules, supervision
 from hub.timelimits.models import TimeLimitRule as RuleRow
@@ -98,7 +99,7 @@ async def _late(info: Info, overdue: bool, first: int, after: str | None) -> rel
         access.ensure_role(info.context.principal, Role.SUPERVISOR)
         # which assignments are late, and their order, compare their time limits: the supervisors must see them
         filters.ensure_role_reads(info.context.plan, Role.SUPERVISOR, filters.LATE_LISTS,
-                                  f"you may not list {info.field_name}")
+                                  _l("you may not list {field}", field=info.field_name))
     except HubError as error:
         raise graphql_error(error) from None
     async with info.context.db.read() as session:
@@ -128,9 +129,10 @@ class TimeLimitQuery:
             # over every case: the supervisors' own grants must read in full what is compared, grouped and counted
             compared = {**filters.STATISTICS_WINDOW, "groupBy": filters.STATISTICS_GROUPS[group_by.value]}
             for argument, items in compared.items():
-                filters.ensure_role_reads(plan, Role.SUPERVISOR, items, f"you may not filter by {argument}")
+                filters.ensure_role_reads(plan, Role.SUPERVISOR, items,
+                                          _l("you may not filter by {argument}", argument=argument))
             filters.ensure_role_reads(plan, Role.SUPERVISOR, filters.STATISTICS_COUNTS,
-                                      "you may not read time-limit statistics")
+                                      _l("you may not read time-limit statistics"))
         except HubError as error:
             raise graphql_error(error) from None
         async with info.context.db.read() as session:
@@ -160,7 +162,10 @@ class TimeLimitQuery:
     async def calendar_years(self, info: Info) -> list[CalendarYear]:
         async with info.context.db.read() as session:
             rows = (await session.scalars(select(CalendarYearRow).order_by(CalendarYearRow.year))).all()
-        return [CalendarYear(year=y.year, source=y.source, loaded_at=y.loaded_at, loaded_by=y.loaded_by) for y in rows]
+            days = (await session.scalars(select(CalendarDay).order_by(CalendarDay.day))).all()
+        return [CalendarYear(year=y.year, source=y.source, loaded_at=y.loaded_at, loaded_by=y.loaded_by,
+                             holidays=[d.day for d in days if d.day.year == y.year and not d.working],
+                             workdays=[d.day for d in days if d.day.year == y.year and d.working]) for y in rows]
 
 
 @strawberry.type

@@ -29,7 +29,10 @@ from hub.clock import Clock
 from hub.db import Database
 from hub.observability.metrics import HubMetrics
 from hub.errors import Unauthenticated
+from hub.i18n import _l, negotiate, use_locale
+from hub.graphql.compiled.runner import CompiledReads, RawData
 from hub.graphql.context import HubContext, MaterialFiles
+from hub.graphql.documents import DocumentRefused, PersistedDocuments, names_a_document, refused
 from hub.graphql.http import GRAPHQL_RESPONSE_JSON, RequestError, request_error_response, response_media_type
 from hub.graphql.limits import QueryLimits
 from hub.graphql.schema import schema
@@ -43,7 +46,8 @@ class HubGraphQL(GraphQL):
     graphql_transport_ws_handler_class = HubTransportWS
 
     def __init__(self, *, db: Database, tokens: TokenService, policies: PolicyStore, feed: EventFeed, clock: Clock,
-                 metrics: HubMetrics, audit: AuditWriter, files: MaterialFiles, limits: QueryLimits):
+                 metrics: HubMetrics, audit: AuditWriter, files: MaterialFiles, limits: QueryLimits,
+                 documents: PersistedDocuments, compiled: CompiledReads | None = None):
         super().__init__(schema, subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL], graphql_ide=None)
         self.db = db
         self.tokens = tokens
@@ -54,6 +58,8 @@ class HubGraphQL(GraphQL):
         self.audit = audit
         self.files = files
         self.limits = limits
+        self.documents = documents
+        self.compiled = compiled  # hot reads as one statement (hub.graphql.compiled); None: the executor only
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -91,6 +97,13 @@ class HubGraphQL(GraphQL):
         variables are already within the limits (GraphQLRequestLimits, ahead of authentication)."""
         allowed = {OperationType.QUERY} | ({OperationType.MUTATION} if request_adapter.method == "POST" else set())
         try:
+            # first: which document (a registered one, or text this caller may send), for either path
+            request_data = await self.documents.resolve_http(request, request_data, context.principal)
+            if self.compiled is not None and not set(request_data.extensions or {}) - {"persistedQuery"}:
+                compiled = await self.compiled.answer(request_data.query, request_data.variables,
+                                                      request_data.operation_name, context)
+                if compiled is not None:
+                    return compiled
             result = await self.schema.execute(
                 request_data.query, root_value=root_value, variable_values=request_data.variables,
                 context_value=context, operation_name=request_data.operation_name, allowed_operation_types=allowed,
@@ -98,25 +111,40 @@ class HubGraphQL(GraphQL):
         except InvalidOperationTypeError as error:
             raise _operation_type_refusal(error.operation_type) from None
         except CannotGetOperationTypeError as error:
-            raise RequestError(400, "BAD_REQUEST", error.as_http_error_reason()) from None
+            raise RequestError(400, "BAD_REQUEST", _l("Can't get GraphQL operation type") if error.operation_name is None
+                               else _l('Unknown operation named "{name}".', name=error.operation_name)) from None
         except MissingQueryError:
-            raise RequestError(400, "BAD_REQUEST", "No GraphQL query found in the request") from None
+            raise RequestError(400, "BAD_REQUEST", _l("No GraphQL query found in the request")) from None
+        except DocumentRefused as refusal:
+            result = refused(refusal, self.metrics)
         if not _executed(result) and sub_response.media_type == GRAPHQL_RESPONSE_JSON:
             sub_response.status_code = 400
         return result
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """A GET without `query` that names a persisted document is a request, not a page (GraphiQL's page is
+        answered in front of this view, hub/graphql/ide.py)."""
+        return super().should_render_graphql_ide(request) and not names_a_document(request.query_params)
+
     async def parse_http_body(self, request: Any) -> Any:
         data = await super().parse_http_body(request)
         if not isinstance(data.operation_name, str | None):
-            raise RequestError(400, "BAD_REQUEST", "The GraphQL operation's `operationName` must be a string or null, "
-                                                   "if provided.")
+            raise RequestError(400, "BAD_REQUEST", _l("The GraphQL operation's `operationName` must be a string or "
+                                                      "null, if provided."))
         return data
 
     def parse_json(self, data: str | bytes) -> Any:
         try:
             return self.decode_json(data)
         except json.JSONDecodeError as error:
-            raise RequestError(400, "BAD_REQUEST", f"the request is not valid JSON: {error.msg}") from None
+            raise RequestError(400, "BAD_REQUEST", _l("the request is not valid JSON: {reason}", reason=error.msg)) from None
+
+    def encode_json(self, data: object) -> str:
+        """Chinese text as UTF-8, not `\\u` escapes (over HTTP and WebSocket); a compiled read's `data` is JSON
+        text already (hub.graphql.compiled.runner.RawData)."""
+        if isinstance(data, dict) and isinstance(data.get("data"), RawData) and len(data) == 1:
+            return '{"data":' + data["data"] + "}"
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     def decode_json(self, data: str | bytes) -> object:
         """JSON nested beyond the interpreter's recursion limit is malformed input like any other (400 over HTTP,
@@ -127,8 +155,12 @@ class HubGraphQL(GraphQL):
             raise json.JSONDecodeError("nested too deeply", "", 0) from None
 
     async def on_ws_connect(self, context: HubContext):  # type: ignore[no-untyped-def, override]
-        """Authenticate from connection_init's `Authorization` (or the upgrade request's header)."""
+        """Authenticate from connection_init's `Authorization` (or the upgrade request's header), and answer in the
+        language its `Accept-Language` asks for (or the upgrade request's)."""
         params = context.connection_params or {}
+        language = params.get("Accept-Language") or params.get("accept-language")
+        if isinstance(language, str):
+            use_locale(negotiate(language))  # this connection's task: its operations start from it
         header = params.get("Authorization") or params.get("authorization") or context.request.headers.get("authorization")
         try:
             context.principal = await self.tokens.verify(bearer_token(header))
@@ -150,6 +182,6 @@ def _operation_type_refusal(operation_type: OperationType) -> RequestError:
     """A subscription sent over HTTP, or a mutation sent with GET, answered with what to do instead."""
     if operation_type == OperationType.SUBSCRIPTION:
         return RequestError(400, "SUBSCRIPTION_NEEDS_WEBSOCKET",
-                            "subscriptions are served over WebSocket: connect to /graphql with the "
-                            "graphql-transport-ws subprotocol")
-    return RequestError(405, "METHOD_NOT_ALLOWED", f"{operation_type.value}s need POST", headers={"Allow": "POST"})
+                            _l("subscriptions are served over WebSocket: connect to /graphql with the "
+                               "graphql-transport-ws subprotocol"))
+    return RequestError(405, "METHOD_NOT_ALLOWED", _l("mutations need POST"), headers={"Allow": "POST"})

@@ -25,3 +25,12 @@ class Notification(Base):
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SmsTemplate(Base):
+    """One text of the SMS templates (短信模板), as `hub load-catalogue` loaded it (hub.notifications.templates)."""
+
+    __tablename__ = "sms_templates"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    text: Mapped[str] = mapped_column(String(500))

@@ -2,11 +2,8 @@
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
-import yaml
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.assignments.models import Assignment
@@ -14,29 +11,12 @@ from hub.cases.models import Case
 from hub.db import queue_insert
 from hub.enums import AssignmentStatus
 from hub.notifications.models import Notification
-from hub.reference.loader import CATALOGUE_DIR
+from hub.notifications.templates import Templates
+from hub.reference import snapshot as reference
 
 
-@dataclass(frozen=True)
-class Templates:
-    signature: str
-    case_types: dict
-    services: dict
-    texts: dict
-    result: str
-    results_separator: str
-
-
-@lru_cache
-def templates() -> Templates:
-    doc = yaml.safe_load((CATALOGUE_DIR / "sms_templates.yaml").read_text(encoding="utf-8"))
-    return Templates(doc["signature"], doc["case_types"], doc["services"], doc["templates"], doc["result"],
-                     doc["results_separator"])
-
-
-def render(kind: str, case: Case, service: str | None = None, reason: str | None = None,
+def render(t: Templates, kind: str, case: Case, service: str | None = None, reason: str | None = None,
            assignments: Sequence[Assignment] = ()) -> str:
-    t = templates()
     results = t.results_separator.join(
         t.result.format(service=t.services[a.service], account_number=a.result_account_number)
         for a in sorted(assignments, key=lambda a: a.service) if a.status == AssignmentStatus.COMPLETED)
@@ -58,9 +38,9 @@ def recipients(case: Case) -> list[tuple[str, str]]:
     return out
 
 
-def notify(session: AsyncSession, case: Case, kind: str, now: datetime, *, service: str | None = None,
-           reason: str | None = None, assignments: Sequence[Assignment] = ()) -> None:
-    text = render(kind, case, service, reason, assignments)
+async def notify(session: AsyncSession, case: Case, kind: str, now: datetime, *, service: str | None = None,
+                 reason: str | None = None, assignments: Sequence[Assignment] = ()) -> None:
+    text = render((await reference.current(session)).sms, kind, case, service, reason, assignments)
     for phone, role in recipients(case):  # into the outbox with the change it reports (hub.db.queue_insert)
         queue_insert(session, Notification.__table__, {
             "id": uuid.uuid4(), "case_id": case.id, "kind": kind, "recipient": phone, "recipient_role": role,

@@ -23,6 +23,8 @@ class HubMetrics:
                                  registry=self.registry,
                                  buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
         self.errors = Counter("hub_graphql_errors_total", "Errors returned, by code", ["code"], registry=self.registry)
+        self.read_path = Counter("hub_graphql_read_path_total", "Operations over HTTP by who answered them: the "
+                                 "compiled read path, or the executor", ["path"], registry=self.registry)
         self.subscriptions = Gauge("hub_subscriptions_open", "Live subscriptions on this instance", registry=self.registry)
         self.event_lag = Gauge("hub_event_feed_lag_events", "Committed events this instance has not yet dispatched",
                                registry=self.registry)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from hub.auth.principal import Principal
 from hub.enums import Channel, Role
 from hub.errors import Forbidden, Unauthenticated
+from hub.i18n import _l
 
 SUBMITTING_ROLES = (Role.APPLICANT, Role.CLERK, Role.PLATFORM)
 CHANNELS_BY_ROLE = {
@@ -73,29 +74,29 @@ def submitting_role(principal: Principal, channel: str) -> Role:
         if role in principal.roles and channel in CHANNELS_BY_ROLE[role]:
             return role
     if any(role in principal.roles for role in SUBMITTING_ROLES):
-        raise Forbidden(f"your role may not submit through channel {channel}")
-    raise Forbidden("submitting cases needs the role APPLICANT, CLERK or PLATFORM")
+        raise Forbidden(_l("your role may not submit through channel {channel}", channel=channel))
+    raise Forbidden(_l("submitting cases needs the role APPLICANT, CLERK or PLATFORM"))
 
 
 def ensure_may_supplement(covering_roles: Iterable[Role]) -> None:
     """补正: the applicant, a clerk or the platform may add materials to a case it sees in that role
     (`covering_roles`: the caller's roles that scope the case)."""
     if not any(r in SUBMITTING_ROLES for r in covering_roles):
-        raise Forbidden("adding materials needs the role APPLICANT, CLERK or PLATFORM")
+        raise Forbidden(_l("adding materials needs the role APPLICANT, CLERK or PLATFORM"))
 
 
 def ensure_may_write_assignment(principal: Principal, organisation_code: str) -> None:
     """Only the utility that owns an assignment writes it back (others' assignments are invisible to a utility)."""
     if Role.UTILITY not in principal.roles or principal.organisation != organisation_code:
-        raise Forbidden("only the utility that owns this assignment may change it")
+        raise Forbidden(_l("only the utility that owns this assignment may change it"))
 
 
 def work_queue_organisation(principal: Principal, requested: str | None) -> str:
     """A utility reads its own organisation's queue, never another's."""
     if Role.UTILITY not in principal.roles or not principal.organisation:
-        raise Forbidden("the work queue is for utility systems (role UTILITY)")
+        raise Forbidden(_l("the work queue is for utility systems (role UTILITY)"))
     if requested and requested != principal.organisation:
-        raise Forbidden("a utility reads only its own organisation's work queue")
+        raise Forbidden(_l("a utility reads only its own organisation's work queue"))
     return principal.organisation
 
 
@@ -105,14 +106,14 @@ def ensure_client_active(snapshot, principal: Principal) -> None:  # type: ignor
         return
     state = snapshot.clients.get(principal.client_id)
     if state is None or not state.enabled or state.generation != principal.client_generation:
-        raise Unauthenticated("the client behind this token is disabled or its secret was rotated")
+        raise Unauthenticated(_l("the client behind this token is disabled or its secret was rotated"))
 
 
 def ensure_may_write(writes: Mapping[str, str], codes: set[str]) -> None:
     """`writes`: the WRITE grants of the caller's roles that act on the record (see AccessPlan)."""
     missing = codes - writes.keys()
     if missing:
-        raise Forbidden(f"no WRITE grant for {', '.join(sorted(missing))}")
+        raise Forbidden(_l("no WRITE grant for {items}", items=", ".join(sorted(missing))))
 
 
 FILE_ITEM = "Material.file"
@@ -140,13 +141,13 @@ def file_download_grants(reads: Mapping) -> list[str] | None:  # type: ignore[ty
 
 def ensure_governance(principal: Principal) -> None:
     if Role.GOVERNANCE not in principal.roles:
-        raise Forbidden("this needs the role GOVERNANCE")
+        raise Forbidden(_l("this needs the role GOVERNANCE"))
 
 
 def requesting_organisation(principal: Principal) -> str:
     """Conditional sharing is requested by an organisation's system or staff (a utility)."""
     if Role.UTILITY not in principal.roles or not principal.organisation:
-        raise Forbidden("sharing requests are made by utilities (role UTILITY)")
+        raise Forbidden(_l("sharing requests are made by utilities (role UTILITY)"))
     return principal.organisation
 
 
@@ -159,5 +160,11 @@ def sharing_requests_visible_to(principal: Principal) -> str | None:
 
 def ensure_role(principal: Principal, role: Role) -> None:
     if role not in principal.roles:
-        raise Forbidden(f"this needs the role {role.value}")
+        raise Forbidden(_l("this needs the role {role}", role=role.value))
 
+
+
+def registered_documents_only(principal: Principal, restricted_roles: frozenset[Role]) -> bool:
+    """Whether the caller may send only registered documents (HUB_REGISTERED_DOCUMENTS_ONLY): so if any of its
+    roles is held to them, since the document runs with all of the caller's roles."""
+    return not principal.roles.isdisjoint(restricted_roles)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from hub.enums import Role
 from hub.errors import Forbidden
+from hub.i18n import _l
 from hub.policy.plan import ASSIGNMENT_RECORDS, AccessPlan, FieldAccess, Lane
 
 Items = tuple[str, ...]
@@ -78,7 +79,7 @@ def readable(plan: AccessPlan, argument: str, items: Items) -> Readable:
     for code in items:
         lanes = tuple(lane for lane in row_lanes if _shows(lane.reads.get(code)))
         if not lanes:
-            raise Forbidden(f"you may not filter by {argument}")
+            raise Forbidden(_l("you may not filter by {argument}", argument=argument))
         if len(lanes) < len(row_lanes):  # some roles that show rows do not see it: only where another one covers
             target = assignment_items if code.partition(".")[0] in ASSIGNMENT_RECORDS else case_items
             target.append(lanes)
@@ -100,4 +101,4 @@ def ensure_role_reads(plan: AccessPlan, role: Role, items: Items, refusal: str) 
 
 def ensure_reference_reads(plan: AccessPlan, argument: str, items: Items) -> None:
     if not all(_shows(plan.read(code)) for code in items):
-        raise Forbidden(f"you may not filter by {argument}")
+        raise Forbidden(_l("you may not filter by {argument}", argument=argument))

@@ -24,6 +24,7 @@ from datetime import datetime
 
 from hub.auth.principal import Principal
 from hub.enums import Role
+from hub.i18n import _l
 from hub.policy.access import CaseScope, role_scope, union
 from hub.policy.snapshot import Grant, Item, PolicySnapshot
 
@@ -39,7 +40,7 @@ INTAKE_ROLES = frozenset({Role.APPLICANT.value, Role.CLERK.value, Role.PLATFORM.
 # Types whose records belong to one assignment (and so to the utility that owns it); every other governed type
 # with a case belongs to the case itself.
 ASSIGNMENT_RECORDS = frozenset({
-    "Assignment", "AssignmentResult", "AssignmentClock", "MaterialsCheck", "MaterialsOverride",
+    "Assignment", "AssignmentResult", "AssignmentClock", "MaterialsCheck", "MaterialsOverride", "Precondition",
     "WaterSection", "ElectricitySection", "GasSection", "HeatingSection", "HeatingLoad", "TelecomSection",
 })
 
@@ -151,9 +152,9 @@ def share_type_refusal(code: str, share_type: str, role: str | None, access: str
     """Why the item's share type forbids such a grant, or None. Governance refuses to create these grants,
     and the plan ignores any that exist all the same."""
     if share_type == "NOT_SHARED" and role not in INTAKE_ROLES:
-        return f"{code} is NOT_SHARED (不予共享): only the intake roles may hold it"
+        return _l("{code} is NOT_SHARED (不予共享): only the intake roles may hold it", code=code)
     if share_type == "CONDITIONAL" and access == "READ_FULL" and role not in INTAKE_ROLES and origin != "REQUEST":
-        return f"{code} is CONDITIONAL (有条件共享): full reads need an approved sharing request"
+        return _l("{code} is CONDITIONAL (有条件共享): full reads need an approved sharing request", code=code)
     return None
 
 

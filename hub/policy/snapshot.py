@@ -25,6 +25,7 @@ class Item:
     sensitivity: str
     share_type: str
     mask: str
+    name: str = ""  # 信息项名称, as the personal-information notice names it
 
     @property
     def personal(self) -> bool:
@@ -41,6 +42,7 @@ class Grant:
     origin: str
     valid_from: datetime | None
     valid_until: datetime | None
+    purpose: str = ""
 
     def in_force(self, now: datetime) -> bool:
         return (self.valid_from is None or self.valid_from <= now) and (self.valid_until is None or now < self.valid_until)
@@ -63,10 +65,11 @@ class PolicySnapshot:
 
 async def _load(session: AsyncSession) -> PolicySnapshot:
     version = await _newest(session)
-    items = {i.code: Item(i.code, i.sensitivity, i.share_type, i.mask)
+    items = {i.code: Item(i.code, i.sensitivity, i.share_type, i.mask, i.name)
              for i in (await session.scalars(select(CatalogueItem))).all()}
     grants = [
-        Grant(str(g.id), g.item_code, g.grantee_role, g.grantee_organisation, g.access, g.origin, g.valid_from, g.valid_until)
+        Grant(str(g.id), g.item_code, g.grantee_role, g.grantee_organisation, g.access, g.origin, g.valid_from,
+              g.valid_until, g.purpose)
         for g in (await session.scalars(select(SharingGrant).where(SharingGrant.revoked_at.is_(None)))).all()
     ]
     clients = {c.client_id: ClientState(c.enabled, c.secret_generation)

@@ -11,8 +11,10 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub.commitments.loader import load_commitment_texts
 from hub.materials.models import MaterialRequirement, MaterialType
 from hub.migrate import PROJECT_ROOT
+from hub.notifications import templates as sms_templates
 from hub.reference import snapshot
 from hub.reference.models import District, Organisation, ServiceProvider
 
@@ -25,6 +27,8 @@ class LoadReport:
     districts: int = 0
     material_types: int = 0
     requirements: int = 0
+    sms_templates: int = 0
+    commitment_texts: int = 0
 
 
 def _read(directory: Path, name: str) -> dict:
@@ -59,6 +63,8 @@ async def load_reference_data(session: AsyncSession, directory: Path = CATALOGUE
     await session.flush()
     await _load_requirements(session, materials["requirements"])
     report.requirements = len(materials["requirements"])
+    report.sms_templates = await sms_templates.load(session, directory / "sms_templates.yaml")
+    report.commitment_texts = await load_commitment_texts(session, directory / "commitments.yaml")
     snapshot.invalidate()
     return report
 

@@ -10,6 +10,7 @@ from hub.auth.principal import Principal
 from hub.catalogue import changes
 from hub.enums import CaseType, Service
 from hub.errors import ErrorCode
+from hub.i18n import _l
 from hub.policy import access
 from hub.reference.loader import CATALOGUE_DIR
 from hub.timelimits.models import TimeLimitRule
@@ -63,9 +64,9 @@ async def set_rule(session: AsyncSession, *, principal: Principal, case_type: st
                                   ("service", service, [s.value for s in Service]),
                                   ("variant", variant, VARIANTS), ("unit", unit, UNITS)):
         if value not in allowed:
-            c.fail(field, ErrorCode.INVALID, f"must be one of {', '.join(allowed)}")
+            c.fail(field, ErrorCode.INVALID, _l("must be one of {values}", values=", ".join(allowed)))
     if unit != "SAME_WORKING_DAY" and not 0 < amount <= 365:
-        c.fail("amount", ErrorCode.OUT_OF_RANGE, "must be greater than 0 and at most 365")
+        c.fail("amount", ErrorCode.OUT_OF_RANGE, _l("must be greater than 0 and at most 365"))
     c.text({"source": source}, "source", "source", max_len=300, required=True)
     c.raise_if_any()
     rule = TimeLimitRule(case_type=case_type, service=service, variant=variant, unit=unit, amount=amount,

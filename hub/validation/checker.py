@@ -5,6 +5,7 @@ from enum import StrEnum
 from typing import Any, Callable
 
 from hub.errors import ErrorCode, FieldProblem, InvalidInput
+from hub.i18n import _l
 
 
 class Checker:
@@ -27,29 +28,29 @@ class Checker:
     def required(self, data: dict, key: str, path: str) -> bool:
         if self.present(data, key):
             return True
-        self.fail(path, ErrorCode.REQUIRED, "is required")
+        self.fail(path, ErrorCode.REQUIRED, _l("is required"))
         return False
 
     def text(self, data: dict, key: str, path: str, *, max_len: int, required: bool = False) -> str | None:
         if not self.present(data, key):
             if required:
-                self.fail(path, ErrorCode.REQUIRED, "is required")
+                self.fail(path, ErrorCode.REQUIRED, _l("is required"))
             return None
         value = str(data[key]).strip()
         if len(value) > max_len:
-            self.fail(path, ErrorCode.OUT_OF_RANGE, f"must be at most {max_len} characters")
+            self.fail(path, ErrorCode.OUT_OF_RANGE, _l("must be at most {most} characters", most=max_len))
             return None
         return value
 
     def enum(self, data: dict, key: str, path: str, kind: type[StrEnum], *, required: bool = False) -> str | None:
         if not self.present(data, key):
             if required:
-                self.fail(path, ErrorCode.REQUIRED, "is required")
+                self.fail(path, ErrorCode.REQUIRED, _l("is required"))
             return None
         try:
             return kind(str(data[key])).value
         except ValueError:
-            self.fail(path, ErrorCode.INVALID, f"must be one of {', '.join(kind)}")
+            self.fail(path, ErrorCode.INVALID, _l("must be one of {values}", values=", ".join(kind)))
             return None
 
     def number(
@@ -58,23 +59,25 @@ class Checker:
     ) -> float | int | None:
         if not self.present(data, key):
             if required:
-                self.fail(path, ErrorCode.REQUIRED, "is required")
+                self.fail(path, ErrorCode.REQUIRED, _l("is required"))
             return None
         value = data[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and value != int(value)):
-            self.fail(path, ErrorCode.INVALID, "must be a whole number" if integer else "must be a number")
+            self.fail(path, ErrorCode.INVALID, _l("must be a whole number") if integer else _l("must be a number"))
             return None
         too_low = value <= minimum if exclusive_minimum else value < minimum
         if too_low or value > maximum:
-            low = f"greater than {minimum:g}" if exclusive_minimum else f"at least {minimum:g}"
-            self.fail(path, ErrorCode.OUT_OF_RANGE, f"must be {low} and at most {maximum:g}")
+            self.fail(path, ErrorCode.OUT_OF_RANGE,
+                      _l("must be greater than {least:g} and at most {most:g}", least=minimum, most=maximum)
+                      if exclusive_minimum else
+                      _l("must be at least {least:g} and at most {most:g}", least=minimum, most=maximum))
             return None
         return int(value) if integer else float(value)
 
     def day(self, data: dict, key: str, path: str, *, earliest: date, latest: date, required: bool = False) -> date | None:
         if not self.present(data, key):
             if required:
-                self.fail(path, ErrorCode.REQUIRED, "is required")
+                self.fail(path, ErrorCode.REQUIRED, _l("is required"))
             return None
         value = data[key]
         if isinstance(value, datetime):
@@ -83,22 +86,23 @@ class Checker:
             try:
                 value = date.fromisoformat(value)
             except ValueError:
-                self.fail(path, ErrorCode.INVALID, "must be a date (YYYY-MM-DD)")
+                self.fail(path, ErrorCode.INVALID, _l("must be a date (YYYY-MM-DD)"))
                 return None
         if not earliest <= value <= latest:
-            self.fail(path, ErrorCode.OUT_OF_RANGE, f"must be between {earliest} and {latest}")
+            self.fail(path, ErrorCode.OUT_OF_RANGE, _l("must be between {earliest} and {latest}", earliest=earliest,
+                                                       latest=latest))
             return None
         return value
 
     def identifier(self, data: dict, key: str, path: str, check: Callable[[str], str], *, required: bool = False) -> str | None:
         if not self.present(data, key):
             if required:
-                self.fail(path, ErrorCode.REQUIRED, "is required")
+                self.fail(path, ErrorCode.REQUIRED, _l("is required"))
             return None
         try:
             return check(str(data[key]))
         except ValueError as exc:
-            self.fail(path, ErrorCode.INVALID, str(exc))
+            self.fail(path, ErrorCode.INVALID, exc.args[0] if exc.args else str(exc))  # keeps a marked reason
             return None
 
     def forbid(self, data: dict, key: str, path: str, why: str) -> None:

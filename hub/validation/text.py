@@ -6,6 +6,8 @@ UTF-8 form on any backend. Refusing both up front gives the same answer on SQLit
 
 import re
 
+from hub.i18n import _l
+
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
@@ -16,5 +18,5 @@ def unstorable(text: str) -> str | None:
         return None
     char = found.group()
     if char == "\x00":
-        return "contains U+0000 (NUL), which cannot be stored"
-    return f"contains U+{ord(char):04X} (an unpaired surrogate), which cannot be stored"
+        return _l("contains U+0000 (NUL), which cannot be stored")
+    return _l("contains U+{code} (an unpaired surrogate), which cannot be stored", code=format(ord(char), "04X"))

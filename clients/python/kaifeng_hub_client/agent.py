@@ -45,10 +45,14 @@ TRIGGERS = {"ASSIGNMENT_CREATED": "PENDING", "MATERIALS_SUPPLIED": "RECEIVED"}
 AGENT_FIELDS = """
 id version service status organisationCode accountNumber reason createdAt
 materials { complete missingGroups { name } notes }
+preconditions { code met on }
 case {
-  id number caseType channel status submittedAt note
+  id number caseType channel status submittedAt note vatInvoiceWanted
   applicant { kind name phone creditCode enterpriseType address legalRepresentative { name } }
+  previousHolder { kind name phone idNumber creditCode legalRepresentative { name } }
   agent { name phone }
+  contact { name phone }
+  intake { acceptingUnit receivedBy notes opinion }
   site { address districtCode projectName }
   materials { typeCode holder fileRef verifiedAt }
   vatInvoice { name phone taxNumber taxAddress bank bankAccount }
@@ -58,13 +62,13 @@ case {
                 secondSourceExistingKva secondSourceRequestedKva }
   gas { accountNumber households hourlyM3 projectDescription }
   heating { accountNumber startDate systemType loads { use areaM2 mediumParameters loadKw } }
-  telecom { accountNumber productTypes otherDescription installAddress }
+  telecom { accountNumber productTypes otherDescription installAddress otherRequirements }
 }
 """
 """What the company's system is given. The hub returns null for whatever this company may not read
 (another utility's section, unshared items), so one selection serves every utility."""
 
-_STATE_FIELDS = "id version status reason result { accountNumber remarks }"
+_STATE_FIELDS = "id version status reason result { accountNumber remarks } preconditions { code met }"
 _TARGET_STATUS: dict[Action, str] = {
     "complete": "COMPLETED", "reject": "REJECTED", "request_materials": "NEEDS_MATERIALS", "accept": "ACCEPTED",
 }
@@ -94,6 +98,12 @@ def next_write(status: str, action: Action) -> WriteAction | None:
     if status == "ACCEPTED" and action == "complete":
         return "complete"
     raise CannotApply(f"cannot {action} an assignment that is {status}")
+
+
+def _unconfirmed(current: JSON, decision: Decision) -> dict[str, str]:
+    """The preconditions the decision says were met and the hub does not yet know of (confirmed before completing)."""
+    met = {p["code"] for p in current.get("preconditions") or [] if p["met"]}
+    return {code: day for code, day in (decision.preconditions or {}).items() if code not in met}
 
 
 @dataclass
@@ -243,6 +253,8 @@ class Agent:
                 raise CannotApply("the assignment is no longer visible to this organisation")
             try:
                 while (step := next_write(current["status"], decision.action)) is not None:
+                    if step == "complete" and (unmet := _unconfirmed(current, decision)):
+                        current = {**current, **await self.hub.confirm_preconditions(current["id"], current["version"], unmet)}
                     current = {**current, **await self._write(step, current, decision)}
                 return current
             except ConflictError:

@@ -1,16 +1,20 @@
 """`HubClient`: GraphQL over HTTP for one utility — queries, the work queue and idempotent write-back (回传)."""
 
+import hashlib
+import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterable, Mapping
+from pathlib import Path
 from typing import Any, Literal
 
 import httpx
 
 from kaifeng_hub_client.auth import TokenSource
-from kaifeng_hub_client.errors import HubError, UserError, WriteRefused
+from kaifeng_hub_client.errors import DownloadError, HubError, UserError, WriteRefused
 
 JSON = dict[str, Any]
-WriteAction = Literal["acknowledge", "accept", "request_materials", "complete", "reject"]
+WriteAction = Literal["acknowledge", "accept", "request_materials", "complete", "reject", "confirm_preconditions"]
 
 ASSIGNMENT_FIELDS = """
 id version service status organisationCode accountNumber reason
@@ -21,8 +25,8 @@ case { id number caseType status }
 """
 """The assignment fields `work_queue` and `assignment` select unless given others."""
 
-_WRITE_PAYLOAD = ("assignment { id status version reason result { accountNumber remarks } }"
-                  " errors { field code message }")
+_WRITE_PAYLOAD = ("assignment { id status version reason result { accountNumber remarks }"
+                  " materialsOverride { reason overriddenBy overriddenAt } } errors { field code message }")
 _KEY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:kaifeng-hub:idempotency-key")
 
 
@@ -43,13 +47,16 @@ class HubClient:
     """
 
     def __init__(self, base_url: str, auth: TokenSource, *, timeout: float = 30.0,
-                 transport: httpx.AsyncBaseTransport | None = None):
+                 transport: httpx.AsyncBaseTransport | None = None, language: str | None = None):
+        """`language`: of the hub's messages, sent as Accept-Language (e.g. "en"); without it they are in
+        Simplified Chinese. Codes and field paths are the same in every language."""
         self.auth = auth
+        self.headers = {"Accept-Language": language} if language else {}
         root = httpx.URL(base_url)
         path = root.path.rstrip("/") + "/graphql"
         self.graphql_url = str(root.copy_with(path=path))
         self.ws_url = str(root.copy_with(scheme={"https": "wss"}.get(root.scheme, "ws"), path=path))
-        self._http = httpx.AsyncClient(timeout=timeout, transport=transport)
+        self._http = httpx.AsyncClient(timeout=timeout, transport=transport, headers=self.headers)
 
     async def __aenter__(self) -> "HubClient":
         return self
@@ -117,17 +124,71 @@ class HubClient:
                                  assignment_id, expected_version, idempotency_key, {"reason": reason})
 
     async def complete(self, assignment_id: str, expected_version: int, account_number: str,
-                       remarks: str | None = None, idempotency_key: str | None = None) -> JSON:
-        """办结: ACCEPTED → COMPLETED with the new or transferred 户号."""
-        result = {"accountNumber": account_number, "remarks": remarks}
+                       remarks: str | None = None, idempotency_key: str | None = None,
+                       override_incomplete_materials: str | None = None) -> JSON:
+        """办结: ACCEPTED → COMPLETED with the new or transferred 户号.
+
+        With materials incomplete (材料齐全即时办理) the hub refuses (`ValidationError` on `input`, naming what is
+        missing) unless `override_incomplete_materials` says why you complete anyway (at most 500 characters), e.g.
+        "房产证原件已在营业厅核验，复印件次日补交"; the reason is kept on the assignment (`materialsOverride`) and in
+        the audit. An override where nothing is missing is refused (`overrideIncompleteMaterials` INVALID).
+        """
+        extra: JSON = {"result": {"accountNumber": account_number, "remarks": remarks}}
+        if override_incomplete_materials is not None:
+            extra["overrideIncompleteMaterials"] = {"reason": override_incomplete_materials}
         return await self._write("complete", "completeAssignment", "CompleteAssignmentInput",
-                                 assignment_id, expected_version, idempotency_key, {"result": result})
+                                 assignment_id, expected_version, idempotency_key, extra)
+
+    async def confirm_preconditions(self, assignment_id: str, expected_version: int, met_on: Mapping[str, str],
+                                    idempotency_key: str | None = None) -> JSON:
+        """State that preconditions of the catalogue were met, code → ISO day (a gas transfer:
+        `{"GAS_SAFETY_CHECK_DONE": "2026-11-20", "GAS_FEES_SETTLED": "2026-11-21"}`); completing needs them all."""
+        items = [{"code": code, "on": day} for code, day in met_on.items()]
+        return await self._write("confirm_preconditions", "confirmPreconditions", "ConfirmPreconditionsInput",
+                                 assignment_id, expected_version, idempotency_key, {"preconditions": items})
 
     async def reject(self, assignment_id: str, expected_version: int, reason: str,
                      idempotency_key: str | None = None) -> JSON:
         """Refuse any open assignment, saying why."""
         return await self._write("reject", "rejectAssignment", "AssignmentReasonInput",
                                  assignment_id, expected_version, idempotency_key, {"reason": reason})
+
+    async def download_file(self, file: Mapping[str, Any] | None, path: str | os.PathLike[str]) -> Path:
+        """Save a material's scan to `path` and return it. `file` is the material's `file` as read, selected with
+        `downloadUrl` (a short-lived link needing no token) and `sha256` (checked when selected).
+
+        Raises `DownloadError` when there is no link (no file, or not granted to you), the hub refuses the link
+        (404: it expired — read the material again for a fresh one — or the material is no longer yours to read),
+        or the bytes are not the file's; `path` is then left as it was. The file appears at `path` whole or not at all.
+        """
+        url = (file or {}).get("downloadUrl")
+        if not url:
+            raise DownloadError("the material has no file you may download (no downloadUrl)")
+        target = Path(path)
+        handle, partial = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                digest = await self._fetch(url, out)
+            expected = (file or {}).get("sha256")
+            if expected and digest != expected:
+                raise DownloadError(f"the file downloaded has SHA-256 {digest}, not the material's {expected}")
+            os.replace(partial, target)
+        except BaseException:
+            os.unlink(partial)
+            raise
+        return target
+
+    async def _fetch(self, url: str, out: Any) -> str:
+        """Stream `url` into `out`; the SHA-256 of what was written."""
+        digest = hashlib.sha256()
+        async with self._http.stream("GET", url) as response:
+            if response.status_code != 200:
+                raise DownloadError(f"the hub refused the download link (HTTP {response.status_code}); read the "
+                                    "material again for a fresh one", response.status_code)
+            async for chunk in response.aiter_bytes():
+                digest.update(chunk)
+                out.write(chunk)
+        return digest.hexdigest()
 
     async def _write(self, action: WriteAction, mutation: str, input_type: str, assignment_id: str,
                      expected_version: int, key: str | None, extra: JSON) -> JSON:

@@ -3,7 +3,8 @@
 Two ways to reach it: a command (the JSON on stdin, the decision on stdout) or a webhook (the JSON POSTed,
 the decision in the response body). Decisions are JSON objects:
 
-    {"action": "complete", "accountNumber": "…", "remarks": "…"}   remarks optional
+    {"action": "complete", "accountNumber": "…", "remarks": "…",   remarks optional;
+     "preconditions": {"GAS_SAFETY_CHECK_DONE": "2026-11-20"}}    preconditions met, code → day (gas transfers)
     {"action": "reject", "reason": "…"}
     {"action": "request_materials", "reason": "…"}
     {"action": "accept"}
@@ -41,11 +42,12 @@ class Decision:
     account_number: str | None = None
     remarks: str | None = None
     reason: str | None = None
+    preconditions: dict[str, str] | None = None  # code → ISO day it was met, confirmed before completing
 
     def to_json(self) -> dict[str, Any]:
         """The decision in its wire form, as `parse_decision` reads it."""
         wire = {"action": self.action, "accountNumber": self.account_number, "remarks": self.remarks,
-                "reason": self.reason}
+                "reason": self.reason, "preconditions": self.preconditions}
         return {k: v for k, v in wire.items() if v is not None}
 
 
@@ -58,7 +60,7 @@ def parse_decision(data: object) -> Decision:
         raise DecisionError(f"action must be one of {', '.join(ACTIONS)}; got {action!r}")
     if action == "complete":
         return Decision("complete", account_number=_text(data, "accountNumber"),
-                        remarks=_text(data, "remarks", required=False))
+                        remarks=_text(data, "remarks", required=False), preconditions=_days(data))
     if action in ("reject", "request_materials"):
         return Decision(action, reason=_text(data, "reason"))
     return Decision(action)
@@ -136,6 +138,16 @@ def _text(data: dict[str, Any], key: str, required: bool = True) -> str | None:
     if not isinstance(value, str) or not value.strip():
         raise DecisionError(f"{data['action']} needs {key} as a non-empty string; got {value!r}")
     return value.strip()
+
+
+def _days(data: dict[str, Any]) -> dict[str, str] | None:
+    value = data.get("preconditions")
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
+                                              for k, v in value.items()):
+        raise DecisionError(f"preconditions is an object of code → day (YYYY-MM-DD); got {value!r}")
+    return {k: v.strip() for k, v in value.items()}
 
 
 def _excerpt(body: str | bytes, limit: int = 200) -> str:

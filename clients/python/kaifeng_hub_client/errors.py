@@ -36,6 +36,16 @@ class SubscriptionClosed(HubError):
         self.reason = reason
 
 
+class DownloadError(HubError):
+    """A material's file could not be saved: no link (the catalogue does not grant you the file), a link the hub
+    refused (HTTP 404: expired, or the material is no longer yours to read — read it again for a fresh link), or
+    bytes that are not the file's SHA-256. Nothing is left at the destination."""
+
+    def __init__(self, message: str, status: int | None = None):
+        super().__init__(message)
+        self.status = status
+
+
 @dataclass(frozen=True)
 class UserError:
     """One entry of a mutation's `errors`: the input `field` at fault (or None), a `code` and a `message`."""
@@ -84,7 +94,13 @@ class ValidationError(WriteRefused):
     """INVALID, REQUIRED or OUT_OF_RANGE: an input field is wrong; see `user_errors[].field`."""
 
 
+class PreconditionNotMetError(WriteRefused):
+    """PRECONDITION_NOT_MET: the catalogue's preconditions (a gas transfer: safety check, fees settled) are not all
+    confirmed; `HubClient.confirm_preconditions` first."""
+
+
 _BY_CODE: dict[str, type[WriteRefused]] = {
+    "PRECONDITION_NOT_MET": PreconditionNotMetError,
     "CONFLICT": ConflictError,
     "ILLEGAL_TRANSITION": IllegalTransitionError,
     "FORBIDDEN": ForbiddenError,

@@ -100,7 +100,7 @@ async def subscribe(client: HubClient, store: CursorStore, name: str, document: 
         token = ""
         try:
             token = await client.auth.token()
-            async with connect(client.ws_url, subprotocols=[PROTOCOL]) as ws:
+            async with connect(client.ws_url, subprotocols=[PROTOCOL], additional_headers=client.headers) as ws:
                 if ws.subprotocol != PROTOCOL:
                     raise HubError(f"the hub does not speak {PROTOCOL} at {client.ws_url}")
                 await _initialise(ws, token)

@@ -1,13 +1,26 @@
-"""Serves small Starlette apps on loopback for the tests, in a thread with its own event loop."""
+"""Serves small Starlette apps on loopback for the tests, in a thread with its own event loop; and the real hub,
+on the backend named by HUB_TEST_DATABASE, for the tests of what the client does with it."""
 
+import asyncio
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import uvicorn
 from starlette.types import ASGIApp
+
+from hub.auth import keys
+from hub.config import Settings
+
+CHECKOUT = Path(__file__).resolve().parents[3]
+if str(CHECKOUT) not in sys.path:  # run on their own, these tests still find the hub's harness in tests/
+    sys.path.append(str(CHECKOUT))
+
+from tests.harness import RunningHub, create_database, drop_database  # noqa: E402
 
 
 class LocalServer:
@@ -50,3 +63,16 @@ def serve() -> Iterator[Callable[[ASGIApp], str]]:
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def real_hub(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The hub itself on a database of its own (embedded set-up: migrations, reference data, catalogue), served
+    from its own thread; synchronous, so that it serves whichever event loop the tests run on."""
+    tmp = tmp_path_factory.mktemp("hub")
+    url = asyncio.run(create_database(tmp))
+    keys.generate(tmp / "signing-key.json")  # an existing key: no demo tokens printed into test output
+    running = RunningHub(Settings(environment="embedded", database_url=url, data_dir=tmp)).start()
+    yield running
+    running.stop()
+    asyncio.run(drop_database(url))

@@ -21,6 +21,8 @@ REQUEST = {"id": "QXNzaWdubWVudDox", "version": 1, "service": "WATER", "status":
     ({"action": "complete", "accountNumber": " W-200377 ", "remarks": "已过户"},
      Decision("complete", account_number="W-200377", remarks="已过户")),
     ({"action": "complete", "accountNumber": "W-200377"}, Decision("complete", account_number="W-200377")),
+    ({"action": "complete", "accountNumber": "G-7781", "preconditions": {"GAS_SAFETY_CHECK_DONE": "2026-11-20"}},
+     Decision("complete", account_number="G-7781", preconditions={"GAS_SAFETY_CHECK_DONE": "2026-11-20"})),
     ({"action": "reject", "reason": "户号与产权人不符"}, Decision("reject", reason="户号与产权人不符")),
     ({"action": "request_materials", "reason": "请补充不动产权证书"},
      Decision("request_materials", reason="请补充不动产权证书")),
@@ -40,6 +42,8 @@ def test_valid_decisions(wire, decision):
     ({"action": "complete", "accountNumber": "  "}, "accountNumber"),
     ({"action": "complete", "accountNumber": 200377}, "accountNumber"),
     ({"action": "complete", "accountNumber": "W-1", "remarks": 5}, "remarks"),
+    ({"action": "complete", "accountNumber": "G-1", "preconditions": ["GAS_FEES_SETTLED"]}, "preconditions"),
+    ({"action": "complete", "accountNumber": "G-1", "preconditions": {"GAS_FEES_SETTLED": True}}, "preconditions"),
     ({"action": "reject"}, "reason"),
     ({"action": "request_materials", "reason": ""}, "reason"),
 ])

@@ -73,7 +73,9 @@ async def test_documents_and_variables_match_the_schema():
         await hub.complete("QXNzaWdubWVudDox", 3, "G-1001", remarks="已通气")
         await hub.complete("QXNzaWdubWVudDox", 3, "G-1001")
         await hub.reject("QXNzaWdubWVudDox", 3, "不在供气范围")
-    assert len(sent) == 9
+        await hub.confirm_preconditions("QXNzaWdubWVudDox", 3, {"GAS_SAFETY_CHECK_DONE": "2026-11-20",
+                                                               "GAS_FEES_SETTLED": "2026-11-21"})
+    assert len(sent) == 10
     for body in sent:
         check(schema, body["query"], body["variables"])
     check(schema, ASSIGNMENT_EVENTS, {"after": None})

@@ -46,10 +46,17 @@ const application: NewCase = {
   caseType: "TRANSFER",
   channel: "MOBILE_APP",
   applicant: { kind: "INDIVIDUAL", name: "张伟", phone: "13800138000", idNumber: "410202198803120038" },
+  previousHolder: { kind: "INDIVIDUAL", name: "刘秀英", idNumber: "410203196505080063" }, // 原户主, who holds the accounts now
   site: { address: "开封市龙亭区北门大街 12 号", districtCode: "410202" },
   water: { accountNumber: "W-100231" },
   electricity: { accountNumber: "0410023344" },
   materials: [{ typeCode: "RESIDENT_ID_CARD", number: "410202198803120038", fileRef: "scan://id-card.jpg" }],
+  // 申请人签章: the applicant read the form's commitment and the personal-information notice, and agreed in the app.
+  commitment: {
+    version: form.commitmentTexts.find((t) => t.form === "TRANSFER")?.version ?? "",
+    noticeSha256: form.privacyNotice?.sha256 ?? "",
+    channel: "ONLINE_CONSENT", identityVerification: "REAL_NAME_LOGIN",
+  },
 };
 const wrong = await hub.submitCase({ ...application, site: { address: "北京市东城区", districtCode: "110101" } });
 if (!wrong.ok) {

@@ -22,6 +22,9 @@ export interface HubClientOptions {
   /** A WebSocket class where there is no global one (Node.js before 22: the `ws` package). */
   webSocketImpl?: unknown;
   reconnect?: Partial<ReconnectOptions>;
+  /** The language of the hub's messages (Accept-Language, over HTTP and WebSocket), e.g. "en"; without it the hub
+   *  answers in Simplified Chinese. Codes and field paths are the same in every language. */
+  language?: string;
 }
 
 /** An application to submit; a material's `file` may be the file itself, uploaded to the hub first. */
@@ -63,6 +66,7 @@ export class HubClient {
       token: typeof token === "function" ? async () => token() : async () => token,
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),
       documents: options.documents ?? "query",
+      language: options.language,
     };
   }
 

@@ -22,10 +22,32 @@ export type HubError =
   | { kind: "network"; message: string; cause?: unknown }
   /** A material's file could not be read on this device (e.g. a React Native `uri`); nothing was sent to the hub. */
   | { kind: "upload"; field: string; message: string; cause?: unknown }
+  /**
+   * The hub would not run the operation as this build names it: its manifest (dist/persisted-documents.json) is not
+   * registered there, or the hub takes only registered documents from your role (HUB_REGISTERED_DOCUMENTS_ONLY).
+   * Not the user's doing, and retrying will not help: register the manifest (`hub documents load`) before release.
+   */
+  | { kind: "document"; code: DocumentErrorCode; message: string }
   /** A live follow's WebSocket was closed with a code that retrying will not change. */
   | { kind: "closed"; code: number; reason: string }
   /** Anything unexpected: quote `incident` (the hub's log id) when reporting it. */
   | { kind: "server"; status: number; message: string; incident: string | null };
+
+/**
+ * Why the hub refused a document named by hash or sent as text (see docs/read-path.md, "Persisted documents"):
+ * - `PERSISTED_DOCUMENT_REQUIRED`: a text not registered, from a role held to registered documents;
+ * - `PERSISTED_DOCUMENT_NOT_FOUND`: a `documentId` (or, held to registered documents, an APQ hash) not registered;
+ * - `PERSISTED_DOCUMENT_HASH_MISMATCH`: a text sent with a hash that is not its own;
+ * - `PERSISTED_QUERY_NOT_FOUND`: an APQ hash unknown even after the text was sent with it.
+ */
+export type DocumentErrorCode =
+  | "PERSISTED_DOCUMENT_REQUIRED" | "PERSISTED_DOCUMENT_NOT_FOUND" | "PERSISTED_DOCUMENT_HASH_MISMATCH"
+  | "PERSISTED_QUERY_NOT_FOUND";
+
+const DOCUMENT_CODES: readonly string[] = [
+  "PERSISTED_DOCUMENT_REQUIRED", "PERSISTED_DOCUMENT_NOT_FOUND", "PERSISTED_DOCUMENT_HASH_MISMATCH",
+  "PERSISTED_QUERY_NOT_FOUND",
+] satisfies DocumentErrorCode[];
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: HubError };
 
@@ -40,7 +62,7 @@ export function fail<T>(error: HubError): Result<T> {
 // A new code in the schema fails compilation here until it is listed.
 const HUB_CODES: Record<ErrorCode, true> = {
   INVALID: true, REQUIRED: true, OUT_OF_RANGE: true, NOT_FOUND: true, FORBIDDEN: true, CONFLICT: true,
-  ILLEGAL_TRANSITION: true, UNAUTHENTICATED: true,
+  ILLEGAL_TRANSITION: true, UNAUTHENTICATED: true, PRECONDITION_NOT_MET: true,
 };
 
 function isHubCode(code: unknown): code is ErrorCode {
@@ -67,6 +89,10 @@ export function fromGraphQLErrors(errors: readonly GraphQLErrorLike[], status: n
   if (codes.includes(UNAVAILABLE)) { // 503 is answered before this; a 200 with it (a gateway rewrote the status) too
     const message = errors.find((e) => e.extensions?.code === UNAVAILABLE)?.message ?? "unavailable";
     return { kind: "unavailable", status, message, retryAfterSeconds: null };
+  }
+  const refusal = errors.find((e) => DOCUMENT_CODES.includes(e.extensions?.code as string));
+  if (refusal) { // refused before execution, so the only error
+    return { kind: "document", code: refusal.extensions?.code as DocumentErrorCode, message: refusal.message };
   }
   if (codes.every(isHubCode)) {
     return { kind: "refused", errors: errors.map((e) => ({ field: null, code: e.extensions?.code as ErrorCode, message: e.message })) };

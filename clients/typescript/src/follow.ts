@@ -43,6 +43,7 @@ export interface SocketLink {
   documents: DocumentMode;
   webSocketImpl: unknown;
   reconnect: ReconnectOptions;
+  language?: string;
 }
 
 // Close codes after which a new connection may well succeed (as in the Python client): the hub restarting, the
@@ -110,7 +111,7 @@ export class CaseFollow {
     const client: Client = createClient({
       url: this.link.url,
       webSocketImpl: this.link.webSocketImpl,
-      connectionParams: { Authorization: `Bearer ${token}` },
+      connectionParams: { Authorization: `Bearer ${token}`, ...(this.link.language ? { "Accept-Language": this.link.language } : {}) },
       lazy: true,
       retryAttempts: 0, // reconnecting is ours: graphql-ws would resubscribe from the first cursor
       keepAlive: keepAliveMs,

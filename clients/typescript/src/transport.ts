@@ -16,6 +16,8 @@ export interface Link {
   token: () => Promise<string>;
   fetch: typeof fetch;
   documents: DocumentMode;
+  /** Sent as Accept-Language when set (HubClientOptions.language). */
+  language?: string;
 }
 
 /** A GraphQL answer; the hub's other JSON answers (POST /files) use the same `errors` list, with `field` and `code`. */
@@ -79,7 +81,8 @@ export async function send(link: Link, url: string, init: RequestInit & { header
   }
   let response: Response;
   try {
-    response = await link.fetch(url, { ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } });
+    const language: Record<string, string> = link.language ? { "accept-language": link.language } : {};
+    response = await link.fetch(url, { ...init, headers: { ...init.headers, ...language, authorization: `Bearer ${token}` } });
   } catch (cause) {
     return fail({ kind: "network", message: describe(cause), cause });
   }

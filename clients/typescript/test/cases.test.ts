@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { before, describe, test } from "node:test";
 import { HubClient, type CaseDetailFragment, type CasePage, type NewCase, type Result } from "@kaifeng-hub/client";
-import { demoTokens, hubUrl, mintToken, newIdNumber, writeBack } from "./hub.js";
+import { commitmentFor, demoTokens, hubUrl, mintToken, newIdNumber, writeBack } from "./hub.js";
 
 /** The smallest files the hub takes: a one-page PDF and a 1×1 PNG (judged by their magic numbers). */
 const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
@@ -17,12 +17,18 @@ function value<T>(result: Result<T>): T {
   return result.value;
 }
 
+/** The commitments the applicant gives, at the window and online (set once the hub has answered). */
+const signed = { window: {} as NewCase["commitment"], online: {} as NewCase["commitment"] };
+
 /** A transfer of water and electricity; `subject` links the applicant's account when a clerk files it. */
 function application(idNumber: string, subject: string | null, changes: Partial<NewCase> = {}): NewCase {
+  const online = changes.channel === "MOBILE_APP" || changes.channel === "GOVERNMENT_PORTAL";
   return {
+    commitment: online ? signed.online : signed.window,
     caseType: "TRANSFER",
     channel: "CITIZEN_CENTRE_WINDOW",
     applicant: { kind: "INDIVIDUAL", name: "张伟", phone: "13800138000", idNumber, subject },
+    previousHolder: { kind: "INDIVIDUAL", name: "刘秀英", idNumber: "410203196505080063" },
     site: { address: "开封市龙亭区北门大街 12 号 3 单元 402", districtCode: "410202" },
     water: { accountNumber: "W-100231" },
     electricity: { accountNumber: "0410023344" },
@@ -44,10 +50,12 @@ describe("an applicant's cases", () => {
   before(async () => {
     tokens = await demoTokens();
     clerk = new HubClient({ url: hubUrl(), token: tokens.CLERK! });
+    signed.window = await commitmentFor(clerk, "TRANSFER", false);
+    signed.online = await commitmentFor(clerk, "TRANSFER", true);
     let strangerToken: string;
     [applicantToken, strangerToken] = await Promise.all([
       mintToken("APPLICANT", { subject: idNumber }), mintToken("APPLICANT", { subject: strangerIdNumber })]);
-    applicant = new HubClient({ url: hubUrl(), token: applicantToken });
+    applicant = new HubClient({ url: hubUrl(), token: applicantToken, language: "en" }); // its refusals are read in English
     stranger = new HubClient({ url: hubUrl(), token: strangerToken });
     for (let i = 0; i < 4; i++) { // at the window, for the applicant's account
       submitted.push(value(await clerk.submitCase(application(idNumber, idNumber))));
@@ -225,5 +233,68 @@ describe("an applicant's cases", () => {
     assert.ok(!answer.ok && answer.error.kind === "unauthenticated", JSON.stringify(answer));
     const signedOut = new HubClient({ url: hubUrl(), token: () => Promise.reject(new Error("signed out")) });
     assert.deepEqual(await signedOut.myCases(), { ok: false, error: { kind: "unauthenticated", message: "no token: signed out" } });
+  });
+});
+
+describe("the case screen: what was filed, at the window and in the app", () => {
+  let tokens: Record<string, string>;
+  let clerk: HubClient;
+  let applicant: HubClient;
+  const idNumber = newIdNumber();
+
+  before(async () => {
+    tokens = await demoTokens();
+    clerk = new HubClient({ url: hubUrl(), token: tokens.CLERK! });
+    applicant = new HubClient({ url: hubUrl(), token: await mintToken("APPLICANT", { subject: idNumber }) });
+  });
+
+  test("a transfer taken at the window: 原户主, 联系人, the intake's boxes, the signed commitment, the print link", async () => {
+    const filed = value(await clerk.submitCase({
+      caseType: "TRANSFER", channel: "CITIZEN_CENTRE_WINDOW", commitment: await commitmentFor(clerk, "TRANSFER", false),
+      applicant: { kind: "INDIVIDUAL", name: "赵敏", phone: "13600136000", idNumber, subject: idNumber },
+      previousHolder: { kind: "INDIVIDUAL", name: "刘秀英", idNumber: "410203196505080063", phone: "13500135000" },
+      contact: { name: "赵强", phone: "13300133000" },
+      intake: { notes: "原件已核验", opinion: "同意受理" },
+      site: { address: "开封市禹王台区三里堡路 9 号", districtCode: "410205" },
+      water: { accountNumber: "W-400871" }, gas: { accountNumber: "G-400871" },
+    }));
+    const shown = value(await applicant.getCase(filed.id)); // the applicant's own screen in the app
+    assert.deepEqual([shown.previousHolder?.kind, shown.previousHolder?.name], ["INDIVIDUAL", "刘秀英"]);
+    assert.deepEqual(shown.contact, { name: "赵强", phone: "13300133000" });
+    assert.deepEqual([shown.intake?.notes, shown.intake?.opinion], ["原件已核验", "同意受理"]);
+    assert.ok(shown.intake?.acceptingUnit && shown.intake.receivedBy, "the clerk's unit and account by default");
+    const commitment = shown.commitment;
+    assert.deepEqual([commitment?.agreedBy, commitment?.channel, commitment?.identityVerification],
+      ["APPLICANT", "WINDOW_SIGNATURE", "ID_CARD_CHECKED"]);
+    assert.match(commitment?.textSha256 ?? "", /^[0-9a-f]{64}$/);
+    assert.match(commitment?.text?.title ?? "", /过户/);
+    // 需安检完毕，结清所有费用: the gas company must confirm both before completing; nothing is met yet
+    const gas = shown.assignments?.find((a) => a.service === "GAS");
+    assert.deepEqual(gas?.preconditions?.map((p) => [p.code, p.met, p.on]),
+      [["GAS_SAFETY_CHECK_DONE", false, null], ["GAS_FEES_SETTLED", false, null]]);
+    assert.deepEqual(shown.assignments?.find((a) => a.service === "WATER")?.preconditions, []);
+    // 申请表打印: the link opens the filled form without a token
+    const form = await fetch(shown.applicationFormUrl!);
+    assert.equal(form.status, 200);
+    assert.equal(form.headers.get("content-type"), "application/pdf");
+    assert.equal(new TextDecoder().decode((await form.arrayBuffer()).slice(0, 5)), "%PDF-");
+  });
+
+  test("a connection filed in the app: 需要增值税发票 with its details, and telecom's 其他要求", async () => {
+    const commitment = await commitmentFor(applicant, "CONNECTION_INDIVIDUAL", true);
+    const filed = value(await applicant.submitCase({
+      caseType: "CONNECTION", channel: "MOBILE_APP", commitment,
+      applicant: { kind: "INDIVIDUAL", name: "赵敏", phone: "13600136000", idNumber },
+      site: { address: "开封市禹王台区三里堡路 9 号", districtCode: "410205" },
+      telecom: { productTypes: ["BROADBAND"], installAddress: "3 单元 201", otherRequirements: "周末上门安装" },
+      vatInvoiceWanted: true,
+      vatInvoice: { name: "赵敏", phone: "13600136000", taxNumber: "91410200MA44R8K3U1", taxAddress: "开封市禹王台区三里堡路 9 号",
+                    bank: "中国银行开封分行", bankAccount: "6216600100001234567" },
+    }));
+    assert.deepEqual([filed.telecom?.productTypes, filed.telecom?.otherRequirements], [["BROADBAND"], "周末上门安装"]);
+    assert.equal(filed.vatInvoiceWanted, true);
+    assert.deepEqual([filed.vatInvoice?.name, filed.vatInvoice?.bank], ["赵敏", "中国银行开封分行"]);
+    assert.deepEqual([filed.commitment?.channel, filed.commitment?.version], ["ONLINE_CONSENT", commitment.version]);
+    assert.equal(filed.previousHolder, null, "a connection has no 原户主");
   });
 });

@@ -5,7 +5,7 @@ import WebSocket from "ws";
 import {
   HubClient, type CaseDetailFragment, type CaseEvent, type FollowError, type FollowStatus, type HubClientOptions,
 } from "@kaifeng-hub/client";
-import { demoTokens, hubUrl, mintToken, newIdNumber, waitFor, writeBack } from "./hub.js";
+import { commitmentFor, demoTokens, hubUrl, mintToken, newIdNumber, waitFor, writeBack } from "./hub.js";
 import { FlakyNetwork } from "./proxy.js";
 
 interface Watch {
@@ -45,13 +45,14 @@ describe("following a case live", () => {
   const network: FlakyNetwork[] = [];
 
   function applicant(options: Partial<HubClientOptions> = {}): HubClient {
-    return new HubClient({ url: hubUrl(), token: applicantToken, webSocketImpl: WebSocket, ...options });
+    return new HubClient({ url: hubUrl(), token: applicantToken, webSocketImpl: WebSocket, language: "en", ...options });
   }
 
   async function newCase(): Promise<CaseDetailFragment> {
     const answer = await clerk.submitCase({
-      caseType: "TRANSFER", channel: "CITIZEN_CENTRE_WINDOW",
+      caseType: "TRANSFER", channel: "CITIZEN_CENTRE_WINDOW", commitment: await commitmentFor(clerk, "TRANSFER", false),
       applicant: { kind: "INDIVIDUAL", name: "李娜", phone: "13900139000", idNumber, subject: idNumber },
+      previousHolder: { kind: "INDIVIDUAL", name: "刘秀英", idNumber: "410203196505080063" },
       site: { address: "开封市鼓楼区中山路 88 号", districtCode: "410204" },
       water: { accountNumber: "W-200117" }, electricity: { accountNumber: "0410077001" },
     });

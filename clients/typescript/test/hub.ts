@@ -7,6 +7,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 
+import type { CommitmentInput, HubClient } from "@kaifeng-hub/client";
+
 export const PACKAGE_DIR = resolve(import.meta.dirname, "../..");
 export const REPO = resolve(PACKAGE_DIR, "../..");
 const HUB_COMMAND = process.env.HUB_TEST_COMMAND ?? join(REPO, ".venv/bin/hub");
@@ -29,8 +31,12 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** Starts the hub (embedded: migrations, reference data, demo tokens) and waits until /readyz answers. */
-export async function startHub(databaseUrl?: string): Promise<HubProcess> {
+/**
+ * Starts the hub (embedded: migrations, reference data, demo tokens) and waits until /readyz answers. `settings`
+ * adds HUB_* settings, e.g. another instance on the same database and signing key (HUB_DATABASE_URL,
+ * HUB_SIGNING_KEY_FILE) held to registered documents (HUB_REGISTERED_DOCUMENTS_ONLY).
+ */
+export async function startHub(databaseUrl?: string, settings: Record<string, string> = {}): Promise<HubProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), "hub-ts-client-"));
   const port = await freePort();
   const env = {
@@ -40,6 +46,7 @@ export async function startHub(databaseUrl?: string): Promise<HubProcess> {
     HUB_PORT: String(port),
     HUB_DATABASE_URL: databaseUrl ?? `sqlite+aiosqlite:///${join(dataDir, "hub.sqlite3")}`,
     HUB_LOG_LEVEL: "WARNING",
+    ...settings,
   };
   const child = spawn(HUB_COMMAND, ["serve"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const log = createWriteStream(join(dataDir, "hub.log"));
@@ -160,4 +167,20 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
     }
     await new Promise((done) => setTimeout(done, 20));
   }
+}
+
+/** The commitment a client sends once the applicant has seen the form's text and the notice: the text in force
+ * for the form (`form`, e.g. TRANSFER) and the notice's hash, agreed online or signed at the window. */
+export async function commitmentFor(client: { applicationForm: HubClient["applicationForm"] }, form: string,
+                                    online: boolean): Promise<CommitmentInput> {
+  const answer = await client.applicationForm("TRANSFER", "INDIVIDUAL");
+  if (!answer.ok) {
+    throw new Error(`no application form: ${JSON.stringify(answer.error)}`);
+  }
+  const text = answer.value.commitmentTexts.find((t) => t.form === form);
+  return {
+    version: text?.version ?? "", noticeSha256: answer.value.privacyNotice?.sha256 ?? "",
+    channel: online ? "ONLINE_CONSENT" : "WINDOW_SIGNATURE",
+    identityVerification: online ? "REAL_NAME_LOGIN" : "ID_CARD_CHECKED",
+  };
 }

@@ -32,7 +32,7 @@ async function endpoint(reply: (request: Record<string, any>, index: number) => 
     for await (const chunk of req) text += chunk;
     const json = req.headers["content-type"] === "application/json";
     const request = json ? JSON.parse(text || "{}") : { bytes: text, contentType: req.headers["content-type"] }; // an upload
-    requests.push({ ...request, authorization: req.headers.authorization, path: req.url });
+    requests.push({ ...request, authorization: req.headers.authorization, language: req.headers["accept-language"], path: req.url });
     const { status = 200, headers = { "content-type": "application/json" }, body } = reply(request, requests.length - 1);
     res.writeHead(status, headers).end(body);
   });
@@ -50,6 +50,8 @@ const html = { "content-type": "text/html" };
 const NEW_CASE: NewCase = {
   caseType: "TRANSFER", channel: "MOBILE_APP", applicant: { kind: "INDIVIDUAL", name: "张伟" },
   site: { address: "开封市龙亭区北门大街 12 号", districtCode: "410202" }, water: { accountNumber: "W-100231" },
+  commitment: { version: "transfer-2022-01", channel: "ONLINE_CONSENT", identityVerification: "REAL_NAME_LOGIN",
+                noticeSha256: "0".repeat(64) },
 };
 const EMPTY_PAGE = JSON.stringify({ data: { cases: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } } });
 const client = (url: string, documents?: DocumentMode) => new HubClient({ url, token: "t0ken", documents, webSocketImpl: WebSocket });
@@ -115,6 +117,26 @@ describe("persisted documents", () => {
     assert.deepEqual(first?.extensions, second?.extensions);
     assert.equal(first?.extensions.persistedQuery.version, 1);
     assert.equal(first?.extensions.persistedQuery.sha256Hash, sha256(second?.query));
+  });
+
+  test("language: the hub's messages are asked for in it, as Accept-Language and in connection_init", async () => {
+    const stub = await endpoint(() => ({ body: EMPTY_PAGE }));
+    const english = new HubClient({ url: stub.url, token: "t0ken", language: "en" });
+    assert.ok((await english.myCases()).ok);
+    assert.equal(stub.requests[0]?.language, "en");
+    const port = await freePort();
+    const server = new WebSocketServer({ port, host: "127.0.0.1", handleProtocols: () => "graphql-transport-ws" });
+    const init = new Promise<Record<string, any>>((done) => server.on("connection", (socket) => socket.on("message", (data) => {
+      const message = JSON.parse(String(data));
+      if (message.type === "connection_init") done(message.payload);
+    })));
+    const follow = new HubClient({ url: `http://127.0.0.1:${port}`, token: "t0ken", webSocketImpl: WebSocket, language: "en" })
+      .followCase("Q2FzZTox", { after: "41", onEvent: () => undefined });
+    const payload = await init.finally(() => {
+      follow.close();
+      server.close();
+    });
+    assert.deepEqual(payload, { Authorization: "Bearer t0ken", "Accept-Language": "en" });
   });
 
   test("a live follow's subscribe message carries the document the same way", async () => {

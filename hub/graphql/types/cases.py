@@ -13,6 +13,8 @@ from hub.enums import (
 )
 from hub.graphql.loaders import parse_uuid
 from hub.graphql.types import sections as s
+from hub.graphql.types.commitments import Commitment
+from hub.graphql.types.form_parts import Contact, Intake, Precondition, PreviousHolder
 from hub.graphql.types.timelimits import AssignmentClock
 from hub.graphql.types.reference import District, MaterialType, Organisation, RequirementGroup
 
@@ -174,16 +176,20 @@ class Assignment(relay.Node):
         row = (await info.context.loaders.reference.organisations()).get(self.organisation_code)
         return Organisation.from_row(row) if row else None
 
+    async def _requirement(self, info: Info):  # type: ignore[no-untyped-def]
+        """This service's entry of the materials catalogue for the case's type and applicant kind."""
+        case = await info.context.loaders.case.load(self.case_ref)
+        applicant = await info.context.loaders.applicant.load(self.case_ref)
+        return next(
+            (r for r in await info.context.loaders.reference.requirements()
+             if (r.case_type, r.service, r.applicant_kind) == (case.case_type, self.row.service, applicant.kind)),
+            None,
+        )
+
     @strawberry.field(description="Materials check against the catalogue for this service.")
     async def materials(self, info: Info) -> MaterialsCheck | None:
         row = self.row
-        case = await info.context.loaders.case.load(self.case_ref)
-        applicant = await info.context.loaders.applicant.load(self.case_ref)
-        requirement = next(
-            (r for r in await info.context.loaders.reference.requirements()
-             if (r.case_type, r.service, r.applicant_kind) == (case.case_type, row.service, applicant.kind)),
-            None,
-        )
+        requirement = await self._requirement(info)
         return MaterialsCheck(
             complete=row.materials_complete,
             missing_groups=[RequirementGroup.from_dict(g) for g in row.missing_groups],
@@ -191,6 +197,13 @@ class Assignment(relay.Node):
             notes=list(requirement.notes) if requirement else [],
             case_ref=self.case_ref, assignment_of=self.assignment_of,
         )
+
+    @strawberry.field(description="The catalogue's preconditions for this service (e.g. a gas transfer: safety check "
+                                  "done, fees settled) and which the utility has confirmed; completing needs them all.")
+    async def preconditions(self, info: Info) -> list[Precondition] | None:
+        requirement = await self._requirement(info)
+        codes = list(requirement.conditions) if requirement else []
+        return Precondition.listed(codes, self.row.preconditions, self.case_ref, self.assignment_of)
 
     @strawberry.field(description="The time limit (时限) and where this assignment stands against it.")
     async def time_limit(self, info: Info) -> AssignmentClock | None:
@@ -241,8 +254,11 @@ class Case(relay.Node):
     completed_at: datetime | None
     personal_data_erased_at: datetime | None = strawberry.field(
         description="When governance erased the case's personal data after its retention period; null before.")
-    note: str | None
+    note: str | None = strawberry.field(description="过户说明: the applicant's own explanation (申请用户填写).")
+    vat_invoice_wanted: bool | None = strawberry.field(description="需要增值税发票 是/否, as the applicant answered.")
     vat_invoice: s.VatInvoice | None
+    contact: Contact | None = strawberry.field(description="联系人 / 联系电话, if given.")
+    intake: Intake | None = strawberry.field(description="受理单位, 接件人, 受理说明, 受理单位意见.")
     row_id: strawberry.Private[uuid.UUID]
 
     @property
@@ -252,6 +268,11 @@ class Case(relay.Node):
     @strawberry.field
     async def applicant(self, info: Info) -> Applicant | None:
         return Applicant.from_row(await info.context.loaders.applicant.load(self.row_id))
+
+    @strawberry.field(description="原户主 of a transfer: who holds the accounts now.")
+    async def previous_holder(self, info: Info) -> PreviousHolder | None:
+        row = await info.context.loaders.previous_holder.load(self.row_id)
+        return PreviousHolder.from_row(row) if row else None
 
     @strawberry.field(description="经办人, if someone acts for the applicant.")
     async def agent(self, info: Info) -> Agent | None:
@@ -267,6 +288,18 @@ class Case(relay.Node):
     @strawberry.field
     async def materials(self, info: Info) -> list[Material] | None:
         return [Material.from_row(r) for r in await info.context.loaders.materials.load(self.row_id)]
+
+    @strawberry.field(description="申请表打印: a short-lived link (GET, no token) to the filled application form as a "
+                                  "PDF, for signature at the window; access is checked again, and the print audited, "
+                                  "when it is used.")
+    def application_form_url(self, info: Info) -> str | None:
+        ctx = info.context
+        return ctx.files.form_links.url(str(ctx.request.base_url), ctx.principal, self.row_id, ctx.now())
+
+    @strawberry.field(description="申请人签章/承诺: the agreement recorded with the submission (none before it was required).")
+    async def commitment(self, info: Info) -> Commitment | None:
+        row = await info.context.loaders.commitment.load(self.row_id)
+        return Commitment.from_row(row) if row else None
 
     @strawberry.field
     async def assignments(self, info: Info) -> list[Assignment] | None:
@@ -310,8 +343,11 @@ class Case(relay.Node):
             id=str(row.id), number=row.number, case_type=CaseType(row.case_type), channel=Channel(row.channel),
             status=CaseStatus(row.status), version=row.version, submitted_at=row.submitted_at,
             updated_at=row.updated_at, completed_at=row.completed_at,
-            personal_data_erased_at=row.personal_data_erased_at, note=row.note, vat_invoice=invoice,
-            row_id=row.id,
+            personal_data_erased_at=row.personal_data_erased_at, note=row.note,
+            vat_invoice_wanted=row.vat_invoice_wanted, vat_invoice=invoice,
+            contact=Contact(name=row.contact_name, phone=row.contact_phone, case_ref=row.id)
+            if row.contact_name or row.contact_phone else None,
+            intake=Intake.from_case(row), row_id=row.id,
         )
 
     @classmethod

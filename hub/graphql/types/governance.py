@@ -26,6 +26,26 @@ class CatalogueItem:
         return cls(**{f: getattr(row, f) for f in cls.__annotations__})
 
 
+@strawberry.type(description="有条件共享: a CONDITIONAL item a utility may request, with its own organisation's standing.")
+class RequestableItem:
+    code: str
+    name: str
+    description: str
+    provider: str
+    sensitivity: str
+    update_cycle: str
+    held: bool = strawberry.field(description="Your organisation holds a current full-read grant on it.")
+    held_until: datetime | None = strawberry.field(description="When that grant ends; null while held without end, or not held.")
+    pending_request: bool = strawberry.field(description="A request of yours for it awaits an answer.")
+
+    @classmethod
+    def from_standing(cls, found) -> "RequestableItem":  # type: ignore[no-untyped-def]
+        item = found.item
+        return cls(code=item.code, name=item.name, description=item.description, provider=item.provider,
+                   sensitivity=item.sensitivity, update_cycle=item.update_cycle, held=found.held,
+                   held_until=found.held_until, pending_request=found.pending)
+
+
 @strawberry.type(description="共享授权.")
 class SharingGrant:
     id: strawberry.ID

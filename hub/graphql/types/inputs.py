@@ -5,6 +5,7 @@ from datetime import date, datetime
 import strawberry
 
 from hub.cases import forms
+from hub.commitments.rules import CommitmentChannel, IdentityVerification, Signatory
 from hub.enums import ApplicantKind, AssignmentStatus, CaseStatus, CaseType, Channel, EnterpriseType, Service
 from hub.graphql.types import enums  # noqa: F401  (registers enums)
 
@@ -28,6 +29,30 @@ class ApplicantInput:
     address: str | None = strawberry.field(default=None, description="单位地址 (enterprises).")
     legal_representative: PersonInput | None = strawberry.field(default=None, description="法人代表; enterprises only.")
     subject: str | None = strawberry.field(default=None, description="The applicant's app account when a clerk files for them; ignored for APPLICANT callers (it is the caller).")
+
+
+@strawberry.input(description="原户主 of a transfer: who holds the accounts now (the applicant is the new holder, 新户主).")
+class PreviousHolderInput:
+    kind: ApplicantKind
+    name: str = strawberry.field(description="The person's or the enterprise's name.")
+    id_number: str | None = strawberry.field(default=None, description="身份证号; required for an individual.")
+    credit_code: str | None = strawberry.field(default=None, description="统一社会信用代码; required for an enterprise.")
+    legal_representative: PersonInput | None = strawberry.field(default=None, description="法人代表; required for an enterprise.")
+    phone: str | None = strawberry.field(default=None, description="Mobile number, if known.")
+
+
+@strawberry.input(description="联系人 and 联系电话 of the 过户 form (whom to call; need not be the agent).")
+class ContactInput:
+    name: str
+    phone: str = strawberry.field(description="Mainland mobile or fixed-line number.")
+
+
+@strawberry.input(description="The accepting unit's boxes (受理单位填写); WRITE for clerks and the platform only.")
+class IntakeInput:
+    accepting_unit: str | None = strawberry.field(default=None, description="受理单位: the window or hall; a clerk's defaults to its organisation.")
+    received_by: str | None = strawberry.field(default=None, description="接件人; a clerk's defaults to the clerk's account.")
+    notes: str | None = strawberry.field(default=None, description="受理说明.")
+    opinion: str | None = strawberry.field(default=None, description="受理单位意见.")
 
 
 @strawberry.input(description="用户地址 / 报装地址 / 项目地址.")
@@ -66,7 +91,7 @@ class ElectricitySectionInput:
     account_number: str | None = None
     voltage: forms.Voltage | None = strawberry.field(default=None, description="Defaults to LOW.")
     business_type: forms.ElectricityBusinessType | None = None
-    capacity_kw: float | None = None
+    capacity_kw: float | None = strawberry.field(default=None, description="申请容量 in kW: low voltage only (high voltage gives kVA per source).")
     supply_mode: forms.ElectricitySupplyMode | None = None
     external_line_works: bool | None = strawberry.field(default=None, description="Low voltage with external line works (外线工程): a longer time limit.")
     user_category: forms.ElectricityUserCategory | None = strawberry.field(default=None, description="High voltage.")
@@ -108,6 +133,7 @@ class TelecomSectionInput:
     product_types: list[forms.TelecomProduct] | None = None
     other_description: str | None = None
     install_address: str | None = strawberry.field(default=None, description="装机地址 (broadband, fixed line).")
+    other_requirements: str | None = strawberry.field(default=None, description="其他要求.")
     account_number: str | None = strawberry.field(default=None, description="Not used: telecom has no transfer.")
 
 
@@ -121,21 +147,37 @@ class VatInvoiceInput:
     bank_account: str | None = None
 
 
+@strawberry.input(description="申请人签章/承诺: the applicant (or agent) agreed to the form's commitment text, having "
+                              "been shown the personal-information notice.")
+class CommitmentInput:
+    version: str = strawberry.field(description="The version of the text shown (`commitmentTexts`), the one in force for the application's form.")
+    channel: CommitmentChannel = strawberry.field(description="How it was agreed: signed at the window, on a signature pad, or online.")
+    identity_verification: IdentityVerification = strawberry.field(description="How the signer's identity was established.")
+    notice_sha256: str = strawberry.field(description="`privacyNotice.sha256` of the notice shown, which must be the one in force.")
+    agreed_by: Signatory | None = strawberry.field(default=None, description="Who agreed; defaults to APPLICANT.")
+    agreed_at: datetime | None = strawberry.field(default=None, description="When (within the last 7 days); defaults to now.")
+
+
 @strawberry.input(description="One application. Each section present asks for that service.")
 class SubmitCaseInput:
     case_type: CaseType
     channel: Channel
     applicant: ApplicantInput
     site: SiteInput
+    commitment: CommitmentInput = strawberry.field(description="申请人签章/承诺, required.")
+    previous_holder: PreviousHolderInput | None = strawberry.field(default=None, description="原户主: required for a transfer.")
     agent: PersonInput | None = None
+    contact: ContactInput | None = None
+    intake: IntakeInput | None = None
     water: WaterSectionInput | None = None
     electricity: ElectricitySectionInput | None = None
     gas: GasSectionInput | None = None
     heating: HeatingSectionInput | None = None
     telecom: TelecomSectionInput | None = None
     materials: list[MaterialInput] | None = None
+    vat_invoice_wanted: bool | None = strawberry.field(default=None, description="需要增值税发票 是/否: required for a connection.")
     vat_invoice: VatInvoiceInput | None = strawberry.field(default=None, description="Only if a VAT invoice is wanted.")
-    note: str | None = strawberry.field(default=None, description="过户说明 / 其他要求.")
+    note: str | None = strawberry.field(default=None, description="过户说明: the applicant's own explanation (申请用户填写).")
 
 
 @strawberry.input(description="补正: materials added to an existing case.")
@@ -178,6 +220,20 @@ class CompleteAssignmentInput:
     result: AssignmentResultInput
     override_incomplete_materials: MaterialsOverrideInput | None = strawberry.field(
         default=None, description="材料齐全即时办理: an assignment whose materials are incomplete is completed only with this.")
+    idempotency_key: str | None = strawberry.field(default=None, description="Retrying with the same key returns the first outcome and applies nothing twice (kept per caller).")
+
+
+@strawberry.input(description="One precondition met, and on which day.")
+class PreconditionInput:
+    code: str = strawberry.field(description="A code from the assignment's `preconditions`, e.g. GAS_SAFETY_CHECK_DONE.")
+    on: date = strawberry.field(description="The day it was met (the safety check, the settlement of fees).")
+
+
+@strawberry.input
+class ConfirmPreconditionsInput:
+    assignment_id: strawberry.ID
+    expected_version: int
+    preconditions: list[PreconditionInput]
     idempotency_key: str | None = strawberry.field(default=None, description="Retrying with the same key returns the first outcome and applies nothing twice (kept per caller).")
 
 

@@ -103,6 +103,7 @@ class TelecomSection:
     product_types: list[forms.TelecomProduct] | None
     other_description: str | None
     install_address: str | None
+    other_requirements: str | None = strawberry.field(description="其他要求 of the telecom section.")
     case_ref: strawberry.Private[uuid.UUID | None] = None
     assignment_of: strawberry.Private[str | None] = None  # the organisation whose assignment this is
 

@@ -1,7 +1,7 @@
 """Time-limit types: an assignment's clock, rules, calendar years and supervision statistics."""
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 import strawberry
 
@@ -64,6 +64,8 @@ class CalendarYear:
     source: str
     loaded_at: datetime
     loaded_by: str
+    holidays: list[date] = strawberry.field(description="Weekday rest days of the year.")
+    workdays: list[date] = strawberry.field(description="Weekend make-up working days (调休) of the year.")
 
 
 @strawberry.type

@@ -31,12 +31,52 @@
       return async () => ({ errors: [{ message: "No token yet: pick a role or paste a token above." }] });
     }
     const authorization = "Bearer " + token;
-    return GraphiQL.createFetcher({
+    const fetcher = GraphiQL.createFetcher({
       url: endpoint.href,
       subscriptionUrl: socket.href,
       headers: { Authorization: authorization },
       wsConnectionParams: { Authorization: authorization },
     });
+    // GraphiQL sends an operation over the WebSocket only when the editor's parsed document says it is a
+    // subscription; run at once after pasting, that parse may not have happened yet and the subscription would
+    // go out as an HTTP POST (refused). So the operation's kind is read from the text sent.
+    return (params, options) => isSubscription(params.query || "", params.operationName)
+      ? fetcher(params, { ...options, documentAST: subscriptionDocument(params.operationName) })
+      : fetcher(params, options);
+  }
+
+  // The top-level operations of a document as [kind, name], comments and strings skipped.
+  function operations(text) {
+    const found = [];
+    const token = /#[^\n]*|"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|[{}]|\b(query|mutation|subscription|fragment)\b\s*([_A-Za-z][_0-9A-Za-z]*)?/g;
+    let depth = 0, named = false;  // named: a definition's keyword was read, its selection set not yet opened
+    for (let m; (m = token.exec(text)); ) {
+      if (m[0] === "{") {
+        if (depth === 0 && !named) found.push(["query", undefined]);  // the shorthand `{ … }`
+        depth += 1;
+        named = false;
+      } else if (m[0] === "}") {
+        depth = Math.max(0, depth - 1);
+      } else if (m[1] && depth === 0) {
+        found.push([m[1], m[2]]);
+        named = true;
+      }
+    }
+    return found.filter((op) => op[0] !== "fragment");
+  }
+
+  function isSubscription(text, name) {
+    const ops = operations(text);
+    const chosen = name ? ops.find((op) => op[1] === name) : ops.length === 1 ? ops[0] : undefined;
+    return Boolean(chosen && chosen[0] === "subscription");
+  }
+
+  function subscriptionDocument(name) {
+    return { kind: "Document", definitions: [{
+      kind: "OperationDefinition", operation: "subscription",
+      name: name ? { kind: "Name", value: name } : undefined,
+      selectionSet: { kind: "SelectionSet", selections: [] },
+    }] };
   }
 
   // The query is kept in the address, so a reload or a shared link opens it again. Variables are not: they

@@ -35,6 +35,12 @@ export type ApplicantKind =
   | 'ENTERPRISE'
   | 'INDIVIDUAL';
 
+/** The printed form (申请表) a case is filed on. */
+export type ApplicationForm =
+  | 'CONNECTION_ENTERPRISE'
+  | 'CONNECTION_INDIVIDUAL'
+  | 'TRANSFER';
+
 export type AssignmentStatus =
   | 'ACCEPTED'
   | 'COMPLETED'
@@ -77,6 +83,35 @@ export type Channel =
   | 'MOBILE_APP'
   | 'UTILITY_HALL';
 
+/** How the agreement was given. */
+export type CommitmentChannel =
+  | 'ONLINE_CONSENT'
+  | 'SIGNATURE_PAD'
+  | 'WINDOW_SIGNATURE';
+
+/** 申请人签章/承诺: the applicant (or agent) agreed to the form's commitment text, having been shown the personal-information notice. */
+export type CommitmentInput = {
+  /** When (within the last 7 days); defaults to now. */
+  agreedAt?: string | null | undefined;
+  /** Who agreed; defaults to APPLICANT. */
+  agreedBy?: Signatory | null | undefined;
+  /** How it was agreed: signed at the window, on a signature pad, or online. */
+  channel: CommitmentChannel;
+  /** How the signer's identity was established. */
+  identityVerification: IdentityVerification;
+  /** `privacyNotice.sha256` of the notice shown, which must be the one in force. */
+  noticeSha256: string;
+  /** The version of the text shown (`commitmentTexts`), the one in force for the application's form. */
+  version: string;
+};
+
+/** 联系人 and 联系电话 of the 过户 form (whom to call; need not be the agent). */
+export type ContactInput = {
+  name: string;
+  /** Mainland mobile or fixed-line number. */
+  phone: string;
+};
+
 /** 业务类型. */
 export type ElectricityBusinessType =
   | 'CAPACITY_INCREASE'
@@ -86,6 +121,7 @@ export type ElectricityBusinessType =
 export type ElectricitySectionInput = {
   accountNumber?: string | null | undefined;
   businessType?: ElectricityBusinessType | null | undefined;
+  /** 申请容量 in kW: low voltage only (high voltage gives kVA per source). */
   capacityKw?: number | null | undefined;
   /** Low voltage with external line works (外线工程): a longer time limit. */
   externalLineWorks?: boolean | null | undefined;
@@ -132,6 +168,7 @@ export type ErrorCode =
   | 'INVALID'
   | 'NOT_FOUND'
   | 'OUT_OF_RANGE'
+  | 'PRECONDITION_NOT_MET'
   | 'REQUIRED'
   | 'UNAUTHENTICATED';
 
@@ -176,6 +213,24 @@ export type HeatingUse =
   | 'RESIDENTIAL_HEATING'
   | 'RESIDENTIAL_HOT_WATER';
 
+/** How the signer's identity was established. */
+export type IdentityVerification =
+  | 'ID_CARD_CHECKED'
+  | 'ID_CARD_READER'
+  | 'REAL_NAME_LOGIN';
+
+/** The accepting unit's boxes (受理单位填写); WRITE for clerks and the platform only. */
+export type IntakeInput = {
+  /** 受理单位: the window or hall; a clerk's defaults to its organisation. */
+  acceptingUnit?: string | null | undefined;
+  /** 受理说明. */
+  notes?: string | null | undefined;
+  /** 受理单位意见. */
+  opinion?: string | null | undefined;
+  /** 接件人; a clerk's defaults to the clerk's account. */
+  receivedBy?: string | null | undefined;
+};
+
 /** A file you uploaded with `POST /files`, named by the SHA-256 it answered. */
 export type MaterialFileInput = {
   sha256: string;
@@ -206,12 +261,33 @@ export type PersonInput = {
   subject?: string | null | undefined;
 };
 
+/** 原户主 of a transfer: who holds the accounts now (the applicant is the new holder, 新户主). */
+export type PreviousHolderInput = {
+  /** 统一社会信用代码; required for an enterprise. */
+  creditCode?: string | null | undefined;
+  /** 身份证号; required for an individual. */
+  idNumber?: string | null | undefined;
+  kind: ApplicantKind;
+  /** 法人代表; required for an enterprise. */
+  legalRepresentative?: PersonInput | null | undefined;
+  /** The person's or the enterprise's name. */
+  name: string;
+  /** Mobile number, if known. */
+  phone?: string | null | undefined;
+};
+
 export type Service =
   | 'ELECTRICITY'
   | 'GAS'
   | 'HEATING'
   | 'TELECOM'
   | 'WATER';
+
+/** Who agreed: the applicant (an enterprise by its seal), its legal representative, or the agent (经办人). */
+export type Signatory =
+  | 'AGENT'
+  | 'APPLICANT'
+  | 'LEGAL_REPRESENTATIVE';
 
 /** 用户地址 / 报装地址 / 项目地址. */
 export type SiteInput = {
@@ -227,16 +303,24 @@ export type SubmitCaseInput = {
   applicant: ApplicantInput;
   caseType: CaseType;
   channel: Channel;
+  /** 申请人签章/承诺, required. */
+  commitment: CommitmentInput;
+  contact?: ContactInput | null | undefined;
   electricity?: ElectricitySectionInput | null | undefined;
   gas?: GasSectionInput | null | undefined;
   heating?: HeatingSectionInput | null | undefined;
+  intake?: IntakeInput | null | undefined;
   materials?: Array<MaterialInput> | null | undefined;
-  /** 过户说明 / 其他要求. */
+  /** 过户说明: the applicant's own explanation (申请用户填写). */
   note?: string | null | undefined;
+  /** 原户主: required for a transfer. */
+  previousHolder?: PreviousHolderInput | null | undefined;
   site: SiteInput;
   telecom?: TelecomSectionInput | null | undefined;
   /** Only if a VAT invoice is wanted. */
   vatInvoice?: VatInvoiceInput | null | undefined;
+  /** 需要增值税发票 是/否: required for a connection. */
+  vatInvoiceWanted?: boolean | null | undefined;
   water?: WaterSectionInput | null | undefined;
 };
 
@@ -252,6 +336,8 @@ export type TelecomSectionInput = {
   /** 装机地址 (broadband, fixed line). */
   installAddress?: string | null | undefined;
   otherDescription?: string | null | undefined;
+  /** 其他要求. */
+  otherRequirements?: string | null | undefined;
   productTypes?: Array<TelecomProduct> | null | undefined;
 };
 
@@ -322,28 +408,28 @@ export type CaseByIdQueryVariables = Exact<{
 }>;
 
 
-export type CaseByIdQuery = { case: { id: string, number: string | null, caseType: CaseType | null, channel: Channel | null, status: CaseStatus | null, version: number | null, submittedAt: string | null, updatedAt: string | null, completedAt: string | null, note: string | null, applicant: { kind: ApplicantKind | null, name: string | null, phone: string | null, idNumber: string | null, creditCode: string | null } | null, agent: { name: string | null, phone: string | null } | null, site: { address: string | null, districtCode: string | null, projectName: string | null, district: { name: string | null } | null } | null, materials: Array<{ typeCode: string | null, number: string | null, holder: string | null, fileRef: string | null, addedAt: string | null, verifiedAt: string | null, file: { sha256: string | null, size: number | null, contentType: string | null, uploadedAt: string | null, downloadUrl: string | null } | null, type: { name: string | null } | null }> | null, assignments: Array<{ id: string, service: Service | null, status: AssignmentStatus | null, version: number | null, organisationCode: string | null, accountNumber: string | null, reason: string | null, createdAt: string | null, receivedAt: string | null, acceptedAt: string | null, finishedAt: string | null, organisation: { name: string | null, shortName: string | null } | null, result: { accountNumber: string | null, remarks: string | null } | null, materials: { complete: boolean | null, notes: Array<string> | null, missingGroups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null } | null, timeLimit: { deadline: string | null, paused: boolean | null, onTime: boolean | null, workingDaysUsed: number | null, correctionRounds: number | null } | null }> | null, water: { accountNumber: string | null, nature: WaterNature | null, category: WaterCategory | null } | null, electricity: { accountNumber: string | null, voltage: Voltage | null, businessType: ElectricityBusinessType | null, capacityKw: number | null } | null, gas: { accountNumber: string | null, households: number | null, hourlyM3: number | null } | null, heating: { accountNumber: string | null, startDate: string | null, systemType: HeatingSystemType | null } | null, telecom: { productTypes: Array<TelecomProduct> | null, installAddress: string | null } | null } | null };
+export type CaseByIdQuery = { case: { id: string, number: string | null, caseType: CaseType | null, channel: Channel | null, status: CaseStatus | null, version: number | null, submittedAt: string | null, updatedAt: string | null, completedAt: string | null, note: string | null, vatInvoiceWanted: boolean | null, applicationFormUrl: string | null, applicant: { kind: ApplicantKind | null, name: string | null, phone: string | null, idNumber: string | null, creditCode: string | null } | null, previousHolder: { kind: ApplicantKind | null, name: string | null, phone: string | null, idNumber: string | null, creditCode: string | null, legalRepresentative: { name: string | null, phone: string | null } | null } | null, agent: { name: string | null, phone: string | null } | null, contact: { name: string | null, phone: string | null } | null, intake: { acceptingUnit: string | null, receivedBy: string | null, notes: string | null, opinion: string | null } | null, vatInvoice: { name: string | null, phone: string | null, taxNumber: string | null, taxAddress: string | null, bank: string | null, bankAccount: string | null } | null, commitment: { version: string | null, agreedBy: Signatory | null, agreedAt: string | null, channel: CommitmentChannel | null, identityVerification: IdentityVerification | null, textSha256: string | null, noticeSha256: string | null, text: { title: string | null, signatureLabel: string | null } | null } | null, site: { address: string | null, districtCode: string | null, projectName: string | null, district: { name: string | null } | null } | null, materials: Array<{ typeCode: string | null, number: string | null, holder: string | null, fileRef: string | null, addedAt: string | null, verifiedAt: string | null, file: { sha256: string | null, size: number | null, contentType: string | null, uploadedAt: string | null, downloadUrl: string | null } | null, type: { name: string | null } | null }> | null, assignments: Array<{ id: string, service: Service | null, status: AssignmentStatus | null, version: number | null, organisationCode: string | null, accountNumber: string | null, reason: string | null, createdAt: string | null, receivedAt: string | null, acceptedAt: string | null, finishedAt: string | null, organisation: { name: string | null, shortName: string | null } | null, result: { accountNumber: string | null, remarks: string | null } | null, materials: { complete: boolean | null, notes: Array<string> | null, missingGroups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null } | null, timeLimit: { deadline: string | null, paused: boolean | null, onTime: boolean | null, workingDaysUsed: number | null, correctionRounds: number | null } | null, preconditions: Array<{ code: string | null, met: boolean | null, on: string | null, confirmedAt: string | null }> | null }> | null, water: { accountNumber: string | null, nature: WaterNature | null, category: WaterCategory | null } | null, electricity: { accountNumber: string | null, voltage: Voltage | null, businessType: ElectricityBusinessType | null, capacityKw: number | null } | null, gas: { accountNumber: string | null, households: number | null, hourlyM3: number | null } | null, heating: { accountNumber: string | null, startDate: string | null, systemType: HeatingSystemType | null } | null, telecom: { productTypes: Array<TelecomProduct> | null, otherDescription: string | null, installAddress: string | null, otherRequirements: string | null } | null } | null };
 
 export type CaseByNumberQueryVariables = Exact<{
   number: string;
 }>;
 
 
-export type CaseByNumberQuery = { caseByNumber: { id: string, number: string | null, caseType: CaseType | null, channel: Channel | null, status: CaseStatus | null, version: number | null, submittedAt: string | null, updatedAt: string | null, completedAt: string | null, note: string | null, applicant: { kind: ApplicantKind | null, name: string | null, phone: string | null, idNumber: string | null, creditCode: string | null } | null, agent: { name: string | null, phone: string | null } | null, site: { address: string | null, districtCode: string | null, projectName: string | null, district: { name: string | null } | null } | null, materials: Array<{ typeCode: string | null, number: string | null, holder: string | null, fileRef: string | null, addedAt: string | null, verifiedAt: string | null, file: { sha256: string | null, size: number | null, contentType: string | null, uploadedAt: string | null, downloadUrl: string | null } | null, type: { name: string | null } | null }> | null, assignments: Array<{ id: string, service: Service | null, status: AssignmentStatus | null, version: number | null, organisationCode: string | null, accountNumber: string | null, reason: string | null, createdAt: string | null, receivedAt: string | null, acceptedAt: string | null, finishedAt: string | null, organisation: { name: string | null, shortName: string | null } | null, result: { accountNumber: string | null, remarks: string | null } | null, materials: { complete: boolean | null, notes: Array<string> | null, missingGroups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null } | null, timeLimit: { deadline: string | null, paused: boolean | null, onTime: boolean | null, workingDaysUsed: number | null, correctionRounds: number | null } | null }> | null, water: { accountNumber: string | null, nature: WaterNature | null, category: WaterCategory | null } | null, electricity: { accountNumber: string | null, voltage: Voltage | null, businessType: ElectricityBusinessType | null, capacityKw: number | null } | null, gas: { accountNumber: string | null, households: number | null, hourlyM3: number | null } | null, heating: { accountNumber: string | null, startDate: string | null, systemType: HeatingSystemType | null } | null, telecom: { productTypes: Array<TelecomProduct> | null, installAddress: string | null } | null } | null };
+export type CaseByNumberQuery = { caseByNumber: { id: string, number: string | null, caseType: CaseType | null, channel: Channel | null, status: CaseStatus | null, version: number | null, submittedAt: string | null, updatedAt: string | null, completedAt: string | null, note: string | null, vatInvoiceWanted: boolean | null, applicationFormUrl: string | null, applicant: { kind: ApplicantKind | null, name: string | null, phone: string | null, idNumber: string | null, creditCode: string | null } | null, previousHolder: { kind: ApplicantKind | null, name: string | null, phone: string | null, idNumber: string | null, creditCode: string | null, legalRepresentative: { name: string | null, phone: string | null } | null } | null, agent: { name: string | null, phone: string | null } | null, contact: { name: string | null, phone: string | null } | null, intake: { acceptingUnit: string | null, receivedBy: string | null, notes: string | null, opinion: string | null } | null, vatInvoice: { name: string | null, phone: string | null, taxNumber: string | null, taxAddress: string | null, bank: string | null, bankAccount: string | null } | null, commitment: { version: string | null, agreedBy: Signatory | null, agreedAt: string | null, channel: CommitmentChannel | null, identityVerification: IdentityVerification | null, textSha256: string | null, noticeSha256: string | null, text: { title: string | null, signatureLabel: string | null } | null } | null, site: { address: string | null, districtCode: string | null, projectName: string | null, district: { name: string | null } | null } | null, materials: Array<{ typeCode: string | null, number: string | null, holder: string | null, fileRef: string | null, addedAt: string | null, verifiedAt: string | null, file: { sha256: string | null, size: number | null, contentType: string | null, uploadedAt: string | null, downloadUrl: string | null } | null, type: { name: string | null } | null }> | null, assignments: Array<{ id: string, service: Service | null, status: AssignmentStatus | null, version: number | null, organisationCode: string | null, accountNumber: string | null, reason: string | null, createdAt: string | null, receivedAt: string | null, acceptedAt: string | null, finishedAt: string | null, organisation: { name: string | null, shortName: string | null } | null, result: { accountNumber: string | null, remarks: string | null } | null, materials: { complete: boolean | null, notes: Array<string> | null, missingGroups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null } | null, timeLimit: { deadline: string | null, paused: boolean | null, onTime: boolean | null, workingDaysUsed: number | null, correctionRounds: number | null } | null, preconditions: Array<{ code: string | null, met: boolean | null, on: string | null, confirmedAt: string | null }> | null }> | null, water: { accountNumber: string | null, nature: WaterNature | null, category: WaterCategory | null } | null, electricity: { accountNumber: string | null, voltage: Voltage | null, businessType: ElectricityBusinessType | null, capacityKw: number | null } | null, gas: { accountNumber: string | null, households: number | null, hourlyM3: number | null } | null, heating: { accountNumber: string | null, startDate: string | null, systemType: HeatingSystemType | null } | null, telecom: { productTypes: Array<TelecomProduct> | null, otherDescription: string | null, installAddress: string | null, otherRequirements: string | null } | null } | null };
 
 export type SubmitCaseMutationVariables = Exact<{
   input: SubmitCaseInput;
 }>;
 
 
-export type SubmitCaseMutation = { submitCase: { case: { id: string, number: string | null, caseType: CaseType | null, channel: Channel | null, status: CaseStatus | null, version: number | null, submittedAt: string | null, updatedAt: string | null, completedAt: string | null, note: string | null, applicant: { kind: ApplicantKind | null, name: string | null, phone: string | null, idNumber: string | null, creditCode: string | null } | null, agent: { name: string | null, phone: string | null } | null, site: { address: string | null, districtCode: string | null, projectName: string | null, district: { name: string | null } | null } | null, materials: Array<{ typeCode: string | null, number: string | null, holder: string | null, fileRef: string | null, addedAt: string | null, verifiedAt: string | null, file: { sha256: string | null, size: number | null, contentType: string | null, uploadedAt: string | null, downloadUrl: string | null } | null, type: { name: string | null } | null }> | null, assignments: Array<{ id: string, service: Service | null, status: AssignmentStatus | null, version: number | null, organisationCode: string | null, accountNumber: string | null, reason: string | null, createdAt: string | null, receivedAt: string | null, acceptedAt: string | null, finishedAt: string | null, organisation: { name: string | null, shortName: string | null } | null, result: { accountNumber: string | null, remarks: string | null } | null, materials: { complete: boolean | null, notes: Array<string> | null, missingGroups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null } | null, timeLimit: { deadline: string | null, paused: boolean | null, onTime: boolean | null, workingDaysUsed: number | null, correctionRounds: number | null } | null }> | null, water: { accountNumber: string | null, nature: WaterNature | null, category: WaterCategory | null } | null, electricity: { accountNumber: string | null, voltage: Voltage | null, businessType: ElectricityBusinessType | null, capacityKw: number | null } | null, gas: { accountNumber: string | null, households: number | null, hourlyM3: number | null } | null, heating: { accountNumber: string | null, startDate: string | null, systemType: HeatingSystemType | null } | null, telecom: { productTypes: Array<TelecomProduct> | null, installAddress: string | null } | null } | null, errors: Array<{ field: string | null, code: ErrorCode, message: string }> } | null };
+export type SubmitCaseMutation = { submitCase: { case: { id: string, number: string | null, caseType: CaseType | null, channel: Channel | null, status: CaseStatus | null, version: number | null, submittedAt: string | null, updatedAt: string | null, completedAt: string | null, note: string | null, vatInvoiceWanted: boolean | null, applicationFormUrl: string | null, applicant: { kind: ApplicantKind | null, name: string | null, phone: string | null, idNumber: string | null, creditCode: string | null } | null, previousHolder: { kind: ApplicantKind | null, name: string | null, phone: string | null, idNumber: string | null, creditCode: string | null, legalRepresentative: { name: string | null, phone: string | null } | null } | null, agent: { name: string | null, phone: string | null } | null, contact: { name: string | null, phone: string | null } | null, intake: { acceptingUnit: string | null, receivedBy: string | null, notes: string | null, opinion: string | null } | null, vatInvoice: { name: string | null, phone: string | null, taxNumber: string | null, taxAddress: string | null, bank: string | null, bankAccount: string | null } | null, commitment: { version: string | null, agreedBy: Signatory | null, agreedAt: string | null, channel: CommitmentChannel | null, identityVerification: IdentityVerification | null, textSha256: string | null, noticeSha256: string | null, text: { title: string | null, signatureLabel: string | null } | null } | null, site: { address: string | null, districtCode: string | null, projectName: string | null, district: { name: string | null } | null } | null, materials: Array<{ typeCode: string | null, number: string | null, holder: string | null, fileRef: string | null, addedAt: string | null, verifiedAt: string | null, file: { sha256: string | null, size: number | null, contentType: string | null, uploadedAt: string | null, downloadUrl: string | null } | null, type: { name: string | null } | null }> | null, assignments: Array<{ id: string, service: Service | null, status: AssignmentStatus | null, version: number | null, organisationCode: string | null, accountNumber: string | null, reason: string | null, createdAt: string | null, receivedAt: string | null, acceptedAt: string | null, finishedAt: string | null, organisation: { name: string | null, shortName: string | null } | null, result: { accountNumber: string | null, remarks: string | null } | null, materials: { complete: boolean | null, notes: Array<string> | null, missingGroups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null } | null, timeLimit: { deadline: string | null, paused: boolean | null, onTime: boolean | null, workingDaysUsed: number | null, correctionRounds: number | null } | null, preconditions: Array<{ code: string | null, met: boolean | null, on: string | null, confirmedAt: string | null }> | null }> | null, water: { accountNumber: string | null, nature: WaterNature | null, category: WaterCategory | null } | null, electricity: { accountNumber: string | null, voltage: Voltage | null, businessType: ElectricityBusinessType | null, capacityKw: number | null } | null, gas: { accountNumber: string | null, households: number | null, hourlyM3: number | null } | null, heating: { accountNumber: string | null, startDate: string | null, systemType: HeatingSystemType | null } | null, telecom: { productTypes: Array<TelecomProduct> | null, otherDescription: string | null, installAddress: string | null, otherRequirements: string | null } | null } | null, errors: Array<{ field: string | null, code: ErrorCode, message: string }> } | null };
 
 export type AddMaterialsMutationVariables = Exact<{
   input: AddMaterialsInput;
 }>;
 
 
-export type AddMaterialsMutation = { addMaterials: { case: { id: string, number: string | null, caseType: CaseType | null, channel: Channel | null, status: CaseStatus | null, version: number | null, submittedAt: string | null, updatedAt: string | null, completedAt: string | null, note: string | null, applicant: { kind: ApplicantKind | null, name: string | null, phone: string | null, idNumber: string | null, creditCode: string | null } | null, agent: { name: string | null, phone: string | null } | null, site: { address: string | null, districtCode: string | null, projectName: string | null, district: { name: string | null } | null } | null, materials: Array<{ typeCode: string | null, number: string | null, holder: string | null, fileRef: string | null, addedAt: string | null, verifiedAt: string | null, file: { sha256: string | null, size: number | null, contentType: string | null, uploadedAt: string | null, downloadUrl: string | null } | null, type: { name: string | null } | null }> | null, assignments: Array<{ id: string, service: Service | null, status: AssignmentStatus | null, version: number | null, organisationCode: string | null, accountNumber: string | null, reason: string | null, createdAt: string | null, receivedAt: string | null, acceptedAt: string | null, finishedAt: string | null, organisation: { name: string | null, shortName: string | null } | null, result: { accountNumber: string | null, remarks: string | null } | null, materials: { complete: boolean | null, notes: Array<string> | null, missingGroups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null } | null, timeLimit: { deadline: string | null, paused: boolean | null, onTime: boolean | null, workingDaysUsed: number | null, correctionRounds: number | null } | null }> | null, water: { accountNumber: string | null, nature: WaterNature | null, category: WaterCategory | null } | null, electricity: { accountNumber: string | null, voltage: Voltage | null, businessType: ElectricityBusinessType | null, capacityKw: number | null } | null, gas: { accountNumber: string | null, households: number | null, hourlyM3: number | null } | null, heating: { accountNumber: string | null, startDate: string | null, systemType: HeatingSystemType | null } | null, telecom: { productTypes: Array<TelecomProduct> | null, installAddress: string | null } | null } | null, errors: Array<{ field: string | null, code: ErrorCode, message: string }> } | null };
+export type AddMaterialsMutation = { addMaterials: { case: { id: string, number: string | null, caseType: CaseType | null, channel: Channel | null, status: CaseStatus | null, version: number | null, submittedAt: string | null, updatedAt: string | null, completedAt: string | null, note: string | null, vatInvoiceWanted: boolean | null, applicationFormUrl: string | null, applicant: { kind: ApplicantKind | null, name: string | null, phone: string | null, idNumber: string | null, creditCode: string | null } | null, previousHolder: { kind: ApplicantKind | null, name: string | null, phone: string | null, idNumber: string | null, creditCode: string | null, legalRepresentative: { name: string | null, phone: string | null } | null } | null, agent: { name: string | null, phone: string | null } | null, contact: { name: string | null, phone: string | null } | null, intake: { acceptingUnit: string | null, receivedBy: string | null, notes: string | null, opinion: string | null } | null, vatInvoice: { name: string | null, phone: string | null, taxNumber: string | null, taxAddress: string | null, bank: string | null, bankAccount: string | null } | null, commitment: { version: string | null, agreedBy: Signatory | null, agreedAt: string | null, channel: CommitmentChannel | null, identityVerification: IdentityVerification | null, textSha256: string | null, noticeSha256: string | null, text: { title: string | null, signatureLabel: string | null } | null } | null, site: { address: string | null, districtCode: string | null, projectName: string | null, district: { name: string | null } | null } | null, materials: Array<{ typeCode: string | null, number: string | null, holder: string | null, fileRef: string | null, addedAt: string | null, verifiedAt: string | null, file: { sha256: string | null, size: number | null, contentType: string | null, uploadedAt: string | null, downloadUrl: string | null } | null, type: { name: string | null } | null }> | null, assignments: Array<{ id: string, service: Service | null, status: AssignmentStatus | null, version: number | null, organisationCode: string | null, accountNumber: string | null, reason: string | null, createdAt: string | null, receivedAt: string | null, acceptedAt: string | null, finishedAt: string | null, organisation: { name: string | null, shortName: string | null } | null, result: { accountNumber: string | null, remarks: string | null } | null, materials: { complete: boolean | null, notes: Array<string> | null, missingGroups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null } | null, timeLimit: { deadline: string | null, paused: boolean | null, onTime: boolean | null, workingDaysUsed: number | null, correctionRounds: number | null } | null, preconditions: Array<{ code: string | null, met: boolean | null, on: string | null, confirmedAt: string | null }> | null }> | null, water: { accountNumber: string | null, nature: WaterNature | null, category: WaterCategory | null } | null, electricity: { accountNumber: string | null, voltage: Voltage | null, businessType: ElectricityBusinessType | null, capacityKw: number | null } | null, gas: { accountNumber: string | null, households: number | null, hourlyM3: number | null } | null, heating: { accountNumber: string | null, startDate: string | null, systemType: HeatingSystemType | null } | null, telecom: { productTypes: Array<TelecomProduct> | null, otherDescription: string | null, installAddress: string | null, otherRequirements: string | null } | null } | null, errors: Array<{ field: string | null, code: ErrorCode, message: string }> } | null };
 
 export type CaseEventsSubscriptionVariables = Exact<{
   caseId: string | number;
@@ -357,9 +443,9 @@ export type UserErrorFieldsFragment = { field: string | null, code: ErrorCode, m
 
 export type CaseSummaryFragment = { id: string, number: string | null, caseType: CaseType | null, channel: Channel | null, status: CaseStatus | null, version: number | null, submittedAt: string | null, updatedAt: string | null, completedAt: string | null, site: { address: string | null } | null, assignments: Array<{ id: string, service: Service | null, status: AssignmentStatus | null }> | null };
 
-export type AssignmentDetailFragment = { id: string, service: Service | null, status: AssignmentStatus | null, version: number | null, organisationCode: string | null, accountNumber: string | null, reason: string | null, createdAt: string | null, receivedAt: string | null, acceptedAt: string | null, finishedAt: string | null, organisation: { name: string | null, shortName: string | null } | null, result: { accountNumber: string | null, remarks: string | null } | null, materials: { complete: boolean | null, notes: Array<string> | null, missingGroups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null } | null, timeLimit: { deadline: string | null, paused: boolean | null, onTime: boolean | null, workingDaysUsed: number | null, correctionRounds: number | null } | null };
+export type AssignmentDetailFragment = { id: string, service: Service | null, status: AssignmentStatus | null, version: number | null, organisationCode: string | null, accountNumber: string | null, reason: string | null, createdAt: string | null, receivedAt: string | null, acceptedAt: string | null, finishedAt: string | null, organisation: { name: string | null, shortName: string | null } | null, result: { accountNumber: string | null, remarks: string | null } | null, materials: { complete: boolean | null, notes: Array<string> | null, missingGroups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null } | null, timeLimit: { deadline: string | null, paused: boolean | null, onTime: boolean | null, workingDaysUsed: number | null, correctionRounds: number | null } | null, preconditions: Array<{ code: string | null, met: boolean | null, on: string | null, confirmedAt: string | null }> | null };
 
-export type CaseDetailFragment = { id: string, number: string | null, caseType: CaseType | null, channel: Channel | null, status: CaseStatus | null, version: number | null, submittedAt: string | null, updatedAt: string | null, completedAt: string | null, note: string | null, applicant: { kind: ApplicantKind | null, name: string | null, phone: string | null, idNumber: string | null, creditCode: string | null } | null, agent: { name: string | null, phone: string | null } | null, site: { address: string | null, districtCode: string | null, projectName: string | null, district: { name: string | null } | null } | null, materials: Array<{ typeCode: string | null, number: string | null, holder: string | null, fileRef: string | null, addedAt: string | null, verifiedAt: string | null, file: { sha256: string | null, size: number | null, contentType: string | null, uploadedAt: string | null, downloadUrl: string | null } | null, type: { name: string | null } | null }> | null, assignments: Array<{ id: string, service: Service | null, status: AssignmentStatus | null, version: number | null, organisationCode: string | null, accountNumber: string | null, reason: string | null, createdAt: string | null, receivedAt: string | null, acceptedAt: string | null, finishedAt: string | null, organisation: { name: string | null, shortName: string | null } | null, result: { accountNumber: string | null, remarks: string | null } | null, materials: { complete: boolean | null, notes: Array<string> | null, missingGroups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null } | null, timeLimit: { deadline: string | null, paused: boolean | null, onTime: boolean | null, workingDaysUsed: number | null, correctionRounds: number | null } | null }> | null, water: { accountNumber: string | null, nature: WaterNature | null, category: WaterCategory | null } | null, electricity: { accountNumber: string | null, voltage: Voltage | null, businessType: ElectricityBusinessType | null, capacityKw: number | null } | null, gas: { accountNumber: string | null, households: number | null, hourlyM3: number | null } | null, heating: { accountNumber: string | null, startDate: string | null, systemType: HeatingSystemType | null } | null, telecom: { productTypes: Array<TelecomProduct> | null, installAddress: string | null } | null };
+export type CaseDetailFragment = { id: string, number: string | null, caseType: CaseType | null, channel: Channel | null, status: CaseStatus | null, version: number | null, submittedAt: string | null, updatedAt: string | null, completedAt: string | null, note: string | null, vatInvoiceWanted: boolean | null, applicationFormUrl: string | null, applicant: { kind: ApplicantKind | null, name: string | null, phone: string | null, idNumber: string | null, creditCode: string | null } | null, previousHolder: { kind: ApplicantKind | null, name: string | null, phone: string | null, idNumber: string | null, creditCode: string | null, legalRepresentative: { name: string | null, phone: string | null } | null } | null, agent: { name: string | null, phone: string | null } | null, contact: { name: string | null, phone: string | null } | null, intake: { acceptingUnit: string | null, receivedBy: string | null, notes: string | null, opinion: string | null } | null, vatInvoice: { name: string | null, phone: string | null, taxNumber: string | null, taxAddress: string | null, bank: string | null, bankAccount: string | null } | null, commitment: { version: string | null, agreedBy: Signatory | null, agreedAt: string | null, channel: CommitmentChannel | null, identityVerification: IdentityVerification | null, textSha256: string | null, noticeSha256: string | null, text: { title: string | null, signatureLabel: string | null } | null } | null, site: { address: string | null, districtCode: string | null, projectName: string | null, district: { name: string | null } | null } | null, materials: Array<{ typeCode: string | null, number: string | null, holder: string | null, fileRef: string | null, addedAt: string | null, verifiedAt: string | null, file: { sha256: string | null, size: number | null, contentType: string | null, uploadedAt: string | null, downloadUrl: string | null } | null, type: { name: string | null } | null }> | null, assignments: Array<{ id: string, service: Service | null, status: AssignmentStatus | null, version: number | null, organisationCode: string | null, accountNumber: string | null, reason: string | null, createdAt: string | null, receivedAt: string | null, acceptedAt: string | null, finishedAt: string | null, organisation: { name: string | null, shortName: string | null } | null, result: { accountNumber: string | null, remarks: string | null } | null, materials: { complete: boolean | null, notes: Array<string> | null, missingGroups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null } | null, timeLimit: { deadline: string | null, paused: boolean | null, onTime: boolean | null, workingDaysUsed: number | null, correctionRounds: number | null } | null, preconditions: Array<{ code: string | null, met: boolean | null, on: string | null, confirmedAt: string | null }> | null }> | null, water: { accountNumber: string | null, nature: WaterNature | null, category: WaterCategory | null } | null, electricity: { accountNumber: string | null, voltage: Voltage | null, businessType: ElectricityBusinessType | null, capacityKw: number | null } | null, gas: { accountNumber: string | null, households: number | null, hourlyM3: number | null } | null, heating: { accountNumber: string | null, startDate: string | null, systemType: HeatingSystemType | null } | null, telecom: { productTypes: Array<TelecomProduct> | null, otherDescription: string | null, installAddress: string | null, otherRequirements: string | null } | null };
 
 export type ApplicationFormQueryVariables = Exact<{
   caseType: CaseType;
@@ -367,7 +453,7 @@ export type ApplicationFormQueryVariables = Exact<{
 }>;
 
 
-export type ApplicationFormQuery = { districts: Array<{ code: string | null, name: string | null, active: boolean | null }>, materialsCatalogue: Array<{ service: Service | null, requiredAtApplication: boolean | null, notes: Array<string> | null, conditions: Array<string> | null, groups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null }> };
+export type ApplicationFormQuery = { commitmentTexts: Array<{ form: ApplicationForm | null, version: string | null, title: string | null, signatureLabel: string | null, text: string | null }>, privacyNotice: { sha256: string | null, preamble: string | null, recipients: Array<{ name: string | null, services: Array<Service> | null, purposes: Array<string> | null, items: Array<{ name: string | null, masked: boolean | null }> | null }> | null } | null, districts: Array<{ code: string | null, name: string | null, active: boolean | null }>, materialsCatalogue: Array<{ service: Service | null, requiredAtApplication: boolean | null, notes: Array<string> | null, conditions: Array<string> | null, groups: Array<{ code: string | null, name: string | null, rule: GroupRule | null, types: Array<{ code: string | null, name: string | null }> | null }> | null }> };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -456,6 +542,12 @@ export const AssignmentDetailFragmentDoc = new TypedDocumentString(`
     workingDaysUsed
     correctionRounds
   }
+  preconditions {
+    code
+    met
+    on
+    confirmedAt
+  }
 }
     `, {"fragmentName":"AssignmentDetail"}) as unknown as TypedDocumentString<AssignmentDetailFragment, unknown>;
 export const CaseDetailFragmentDoc = new TypedDocumentString(`
@@ -477,10 +569,54 @@ export const CaseDetailFragmentDoc = new TypedDocumentString(`
     idNumber
     creditCode
   }
+  previousHolder {
+    kind
+    name
+    phone
+    idNumber
+    creditCode
+    legalRepresentative {
+      name
+      phone
+    }
+  }
   agent {
     name
     phone
   }
+  contact {
+    name
+    phone
+  }
+  intake {
+    acceptingUnit
+    receivedBy
+    notes
+    opinion
+  }
+  vatInvoiceWanted
+  vatInvoice {
+    name
+    phone
+    taxNumber
+    taxAddress
+    bank
+    bankAccount
+  }
+  commitment {
+    version
+    agreedBy
+    agreedAt
+    channel
+    identityVerification
+    textSha256
+    noticeSha256
+    text {
+      title
+      signatureLabel
+    }
+  }
+  applicationFormUrl
   site {
     address
     districtCode
@@ -533,7 +669,9 @@ export const CaseDetailFragmentDoc = new TypedDocumentString(`
   }
   telecom {
     productTypes
+    otherDescription
     installAddress
+    otherRequirements
   }
 }
     fragment AssignmentDetail on Assignment {
@@ -576,11 +714,17 @@ export const CaseDetailFragmentDoc = new TypedDocumentString(`
     workingDaysUsed
     correctionRounds
   }
+  preconditions {
+    code
+    met
+    on
+    confirmedAt
+  }
 }`, {"fragmentName":"CaseDetail"}) as unknown as TypedDocumentString<CaseDetailFragment, unknown>;
 export const MyCasesDocument = {"__meta__":{"operationName":"MyCases","text":"fragment CaseSummary on Case { assignments { id service status } caseType channel completedAt id number site { address } status submittedAt updatedAt version } query MyCases($after: String, $filter: CaseFilterInput, $first: Int!) { cases(first: $first, after: $after, filter: $filter) { edges { node { ...CaseSummary } } pageInfo { endCursor hasNextPage } } }","hash":"sha256:daa4322e7383057e19cf1a51c04f7a888e118853768824fa8d51d634cd034bc9"}} as unknown as TypedDocumentString<MyCasesQuery, MyCasesQueryVariables>;
-export const CaseByIdDocument = {"__meta__":{"operationName":"CaseById","text":"fragment AssignmentDetail on Assignment { acceptedAt accountNumber createdAt finishedAt id materials { complete missingGroups { code name rule types { code name } } notes } organisation { name shortName } organisationCode reason receivedAt result { accountNumber remarks } service status timeLimit { correctionRounds deadline onTime paused workingDaysUsed } version } fragment CaseDetail on Case { agent { name phone } applicant { creditCode idNumber kind name phone } assignments { ...AssignmentDetail } caseType channel completedAt electricity { accountNumber businessType capacityKw voltage } gas { accountNumber hourlyM3 households } heating { accountNumber startDate systemType } id materials { addedAt file { contentType downloadUrl sha256 size uploadedAt } fileRef holder number type { name } typeCode verifiedAt } note number site { address district { name } districtCode projectName } status submittedAt telecom { installAddress productTypes } updatedAt version water { accountNumber category nature } } query CaseById($id: ID!) { case(id: $id) { ...CaseDetail } }","hash":"sha256:bb9f60dab392a399f43b02cbdbe3e606208b45c8a73f7d6b90c2274141da18d4"}} as unknown as TypedDocumentString<CaseByIdQuery, CaseByIdQueryVariables>;
-export const CaseByNumberDocument = {"__meta__":{"operationName":"CaseByNumber","text":"fragment AssignmentDetail on Assignment { acceptedAt accountNumber createdAt finishedAt id materials { complete missingGroups { code name rule types { code name } } notes } organisation { name shortName } organisationCode reason receivedAt result { accountNumber remarks } service status timeLimit { correctionRounds deadline onTime paused workingDaysUsed } version } fragment CaseDetail on Case { agent { name phone } applicant { creditCode idNumber kind name phone } assignments { ...AssignmentDetail } caseType channel completedAt electricity { accountNumber businessType capacityKw voltage } gas { accountNumber hourlyM3 households } heating { accountNumber startDate systemType } id materials { addedAt file { contentType downloadUrl sha256 size uploadedAt } fileRef holder number type { name } typeCode verifiedAt } note number site { address district { name } districtCode projectName } status submittedAt telecom { installAddress productTypes } updatedAt version water { accountNumber category nature } } query CaseByNumber($number: String!) { caseByNumber(number: $number) { ...CaseDetail } }","hash":"sha256:3fdc86b379e26852172cac37bf18173bb0a465e4e3eadb55b5abc5bcd307abe2"}} as unknown as TypedDocumentString<CaseByNumberQuery, CaseByNumberQueryVariables>;
-export const SubmitCaseDocument = {"__meta__":{"operationName":"SubmitCase","text":"fragment AssignmentDetail on Assignment { acceptedAt accountNumber createdAt finishedAt id materials { complete missingGroups { code name rule types { code name } } notes } organisation { name shortName } organisationCode reason receivedAt result { accountNumber remarks } service status timeLimit { correctionRounds deadline onTime paused workingDaysUsed } version } fragment CaseDetail on Case { agent { name phone } applicant { creditCode idNumber kind name phone } assignments { ...AssignmentDetail } caseType channel completedAt electricity { accountNumber businessType capacityKw voltage } gas { accountNumber hourlyM3 households } heating { accountNumber startDate systemType } id materials { addedAt file { contentType downloadUrl sha256 size uploadedAt } fileRef holder number type { name } typeCode verifiedAt } note number site { address district { name } districtCode projectName } status submittedAt telecom { installAddress productTypes } updatedAt version water { accountNumber category nature } } fragment UserErrorFields on UserError { code field message } mutation SubmitCase($input: SubmitCaseInput!) { submitCase(input: $input) { case { ...CaseDetail } errors { ...UserErrorFields } } }","hash":"sha256:68a406e5012830fe39a09e809f20f1a9be1c76804dbd36e87bcb8f666461670e"}} as unknown as TypedDocumentString<SubmitCaseMutation, SubmitCaseMutationVariables>;
-export const AddMaterialsDocument = {"__meta__":{"operationName":"AddMaterials","text":"fragment AssignmentDetail on Assignment { acceptedAt accountNumber createdAt finishedAt id materials { complete missingGroups { code name rule types { code name } } notes } organisation { name shortName } organisationCode reason receivedAt result { accountNumber remarks } service status timeLimit { correctionRounds deadline onTime paused workingDaysUsed } version } fragment CaseDetail on Case { agent { name phone } applicant { creditCode idNumber kind name phone } assignments { ...AssignmentDetail } caseType channel completedAt electricity { accountNumber businessType capacityKw voltage } gas { accountNumber hourlyM3 households } heating { accountNumber startDate systemType } id materials { addedAt file { contentType downloadUrl sha256 size uploadedAt } fileRef holder number type { name } typeCode verifiedAt } note number site { address district { name } districtCode projectName } status submittedAt telecom { installAddress productTypes } updatedAt version water { accountNumber category nature } } fragment UserErrorFields on UserError { code field message } mutation AddMaterials($input: AddMaterialsInput!) { addMaterials(input: $input) { case { ...CaseDetail } errors { ...UserErrorFields } } }","hash":"sha256:cc0f412bed2e0e50ff80a36beac1ac2d39b8ab2c2b87176ef6de05ad4060eeea"}} as unknown as TypedDocumentString<AddMaterialsMutation, AddMaterialsMutationVariables>;
+export const CaseByIdDocument = {"__meta__":{"operationName":"CaseById","text":"fragment AssignmentDetail on Assignment { acceptedAt accountNumber createdAt finishedAt id materials { complete missingGroups { code name rule types { code name } } notes } organisation { name shortName } organisationCode preconditions { code confirmedAt met on } reason receivedAt result { accountNumber remarks } service status timeLimit { correctionRounds deadline onTime paused workingDaysUsed } version } fragment CaseDetail on Case { agent { name phone } applicant { creditCode idNumber kind name phone } applicationFormUrl assignments { ...AssignmentDetail } caseType channel commitment { agreedAt agreedBy channel identityVerification noticeSha256 text { signatureLabel title } textSha256 version } completedAt contact { name phone } electricity { accountNumber businessType capacityKw voltage } gas { accountNumber hourlyM3 households } heating { accountNumber startDate systemType } id intake { acceptingUnit notes opinion receivedBy } materials { addedAt file { contentType downloadUrl sha256 size uploadedAt } fileRef holder number type { name } typeCode verifiedAt } note number previousHolder { creditCode idNumber kind legalRepresentative { name phone } name phone } site { address district { name } districtCode projectName } status submittedAt telecom { installAddress otherDescription otherRequirements productTypes } updatedAt vatInvoice { bank bankAccount name phone taxAddress taxNumber } vatInvoiceWanted version water { accountNumber category nature } } query CaseById($id: ID!) { case(id: $id) { ...CaseDetail } }","hash":"sha256:682dbc5e033ac8c14135ee7f629b11fc03f39c44ddb1f9e8bab696c3d982ebba"}} as unknown as TypedDocumentString<CaseByIdQuery, CaseByIdQueryVariables>;
+export const CaseByNumberDocument = {"__meta__":{"operationName":"CaseByNumber","text":"fragment AssignmentDetail on Assignment { acceptedAt accountNumber createdAt finishedAt id materials { complete missingGroups { code name rule types { code name } } notes } organisation { name shortName } organisationCode preconditions { code confirmedAt met on } reason receivedAt result { accountNumber remarks } service status timeLimit { correctionRounds deadline onTime paused workingDaysUsed } version } fragment CaseDetail on Case { agent { name phone } applicant { creditCode idNumber kind name phone } applicationFormUrl assignments { ...AssignmentDetail } caseType channel commitment { agreedAt agreedBy channel identityVerification noticeSha256 text { signatureLabel title } textSha256 version } completedAt contact { name phone } electricity { accountNumber businessType capacityKw voltage } gas { accountNumber hourlyM3 households } heating { accountNumber startDate systemType } id intake { acceptingUnit notes opinion receivedBy } materials { addedAt file { contentType downloadUrl sha256 size uploadedAt } fileRef holder number type { name } typeCode verifiedAt } note number previousHolder { creditCode idNumber kind legalRepresentative { name phone } name phone } site { address district { name } districtCode projectName } status submittedAt telecom { installAddress otherDescription otherRequirements productTypes } updatedAt vatInvoice { bank bankAccount name phone taxAddress taxNumber } vatInvoiceWanted version water { accountNumber category nature } } query CaseByNumber($number: String!) { caseByNumber(number: $number) { ...CaseDetail } }","hash":"sha256:eb54533b4189267e35dbc0666a775a668a4a403b2418bdb9b7ccce040ff9067f"}} as unknown as TypedDocumentString<CaseByNumberQuery, CaseByNumberQueryVariables>;
+export const SubmitCaseDocument = {"__meta__":{"operationName":"SubmitCase","text":"fragment AssignmentDetail on Assignment { acceptedAt accountNumber createdAt finishedAt id materials { complete missingGroups { code name rule types { code name } } notes } organisation { name shortName } organisationCode preconditions { code confirmedAt met on } reason receivedAt result { accountNumber remarks } service status timeLimit { correctionRounds deadline onTime paused workingDaysUsed } version } fragment CaseDetail on Case { agent { name phone } applicant { creditCode idNumber kind name phone } applicationFormUrl assignments { ...AssignmentDetail } caseType channel commitment { agreedAt agreedBy channel identityVerification noticeSha256 text { signatureLabel title } textSha256 version } completedAt contact { name phone } electricity { accountNumber businessType capacityKw voltage } gas { accountNumber hourlyM3 households } heating { accountNumber startDate systemType } id intake { acceptingUnit notes opinion receivedBy } materials { addedAt file { contentType downloadUrl sha256 size uploadedAt } fileRef holder number type { name } typeCode verifiedAt } note number previousHolder { creditCode idNumber kind legalRepresentative { name phone } name phone } site { address district { name } districtCode projectName } status submittedAt telecom { installAddress otherDescription otherRequirements productTypes } updatedAt vatInvoice { bank bankAccount name phone taxAddress taxNumber } vatInvoiceWanted version water { accountNumber category nature } } fragment UserErrorFields on UserError { code field message } mutation SubmitCase($input: SubmitCaseInput!) { submitCase(input: $input) { case { ...CaseDetail } errors { ...UserErrorFields } } }","hash":"sha256:6f8b3ca4eb738c57903f690be53a094bb4499fda2b2000ed15b87f6424f20583"}} as unknown as TypedDocumentString<SubmitCaseMutation, SubmitCaseMutationVariables>;
+export const AddMaterialsDocument = {"__meta__":{"operationName":"AddMaterials","text":"fragment AssignmentDetail on Assignment { acceptedAt accountNumber createdAt finishedAt id materials { complete missingGroups { code name rule types { code name } } notes } organisation { name shortName } organisationCode preconditions { code confirmedAt met on } reason receivedAt result { accountNumber remarks } service status timeLimit { correctionRounds deadline onTime paused workingDaysUsed } version } fragment CaseDetail on Case { agent { name phone } applicant { creditCode idNumber kind name phone } applicationFormUrl assignments { ...AssignmentDetail } caseType channel commitment { agreedAt agreedBy channel identityVerification noticeSha256 text { signatureLabel title } textSha256 version } completedAt contact { name phone } electricity { accountNumber businessType capacityKw voltage } gas { accountNumber hourlyM3 households } heating { accountNumber startDate systemType } id intake { acceptingUnit notes opinion receivedBy } materials { addedAt file { contentType downloadUrl sha256 size uploadedAt } fileRef holder number type { name } typeCode verifiedAt } note number previousHolder { creditCode idNumber kind legalRepresentative { name phone } name phone } site { address district { name } districtCode projectName } status submittedAt telecom { installAddress otherDescription otherRequirements productTypes } updatedAt vatInvoice { bank bankAccount name phone taxAddress taxNumber } vatInvoiceWanted version water { accountNumber category nature } } fragment UserErrorFields on UserError { code field message } mutation AddMaterials($input: AddMaterialsInput!) { addMaterials(input: $input) { case { ...CaseDetail } errors { ...UserErrorFields } } }","hash":"sha256:6b4bb781a0eb90225e62c7c0f491fcda3b38c851f454909dd0529cfbe9d1e659"}} as unknown as TypedDocumentString<AddMaterialsMutation, AddMaterialsMutationVariables>;
 export const CaseEventsDocument = {"__meta__":{"operationName":"CaseEvents","text":"subscription CaseEvents($after: String, $caseId: ID!) { caseEvents(caseId: $caseId, after: $after) { case { assignments { id reason result { accountNumber remarks } service status version } completedAt id status version } cursor kind occurredAt } }","hash":"sha256:5138714627de4a9f22b61fc5b85553ec843d1e4c9c24ca52d6f0734ad3ebc220"}} as unknown as TypedDocumentString<CaseEventsSubscription, CaseEventsSubscriptionVariables>;
-export const ApplicationFormDocument = {"__meta__":{"operationName":"ApplicationForm","text":"query ApplicationForm($applicantKind: ApplicantKind!, $caseType: CaseType!) { districts { active code name } materialsCatalogue(caseType: $caseType, applicantKind: $applicantKind) { conditions groups { code name rule types { code name } } notes requiredAtApplication service } }","hash":"sha256:78010b79a495f50e4d33ce17afaaf4be14edc900475c23d9df4194d262581b14"}} as unknown as TypedDocumentString<ApplicationFormQuery, ApplicationFormQueryVariables>;
+export const ApplicationFormDocument = {"__meta__":{"operationName":"ApplicationForm","text":"query ApplicationForm($applicantKind: ApplicantKind!, $caseType: CaseType!) { commitmentTexts { form signatureLabel text title version } districts { active code name } materialsCatalogue(caseType: $caseType, applicantKind: $applicantKind) { conditions groups { code name rule types { code name } } notes requiredAtApplication service } privacyNotice { preamble recipients { items { masked name } name purposes services } sha256 } }","hash":"sha256:cd8154660a5f811d0148b3f842e75eb28a0f35a1da4a984a75eb7673eccddc44"}} as unknown as TypedDocumentString<ApplicationFormQuery, ApplicationFormQueryVariables>;

@@ -1,16 +1,16 @@
 """append logs: the audit records and events of a write, appended under the chain head's lock in one call
 (PostgreSQL; SQLite appends from the hub itself under its write lock)
 
-Revision ID: 0010_writes
-Revises: 0009
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-27 17:40:00
 """
 
 from alembic import op
 
 
-revision = '0010_writes'
-down_revision = '0009'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,57 @@
+"""What the app and the window show before the applicant signs: the commitment texts in force and the
+personal-information notice."""
+
+from functools import lru_cache
+
+import strawberry
+from graphql import GraphQLObjectType, GraphQLSchema, get_named_type
+from strawberry.types import Info
+
+from hub.clock import local_day
+from hub.commitments import notice as domain_notice
+from hub.commitments.loader import notice_wording
+from hub.commitments.rules import current_texts
+from hub.graphql.field_policy import item_code
+from hub.graphql.types.commitments import CommitmentText, PrivacyNotice
+
+
+@lru_cache(maxsize=4)
+def value_items(schema: GraphQLSchema) -> frozenset[str]:
+    """Catalogue items whose field is a value; an object or a list of objects only gates the items inside it."""
+    codes = set()
+    for type_name, gql_type in schema.type_map.items():
+        if isinstance(gql_type, GraphQLObjectType):
+            for field_name, fld in gql_type.fields.items():
+                code = item_code(type_name, field_name)
+                if code and not isinstance(get_named_type(fld.type), GraphQLObjectType):
+                    codes.add(code)
+    return frozenset(codes)
+
+
+async def current_notice(info: Info) -> domain_notice.PrivacyNotice:
+    ctx = info.context
+    reference = ctx.loaders.reference
+    services = await reference.providers()
+    organisations = [domain_notice.Organisation(code=o.code, name=o.name, kind=o.kind,
+                                                services=tuple(sorted(services.get(o.code, []))))
+                     for o in (await reference.organisations()).values()]
+    wording = notice_wording()
+    return domain_notice.build(ctx.snapshot, organisations, preamble=wording.preamble,
+                               role_recipients=wording.role_recipients, value_items=value_items(info.schema._schema),
+                               now=ctx.started_at)
+
+
+@strawberry.type
+class CommitmentQuery:
+    @strawberry.field(description="申请人签章: the commitment text in force for each form (个人报装, 企业报装, 一次过户). "
+                                  "Show the one of the applicant's form and name its version when submitting.")
+    async def commitment_texts(self, info: Info) -> list[CommitmentText]:
+        texts = await info.context.loaders.reference.commitment_texts()
+        current = current_texts(texts, local_day(info.context.now()))
+        return [CommitmentText.from_text(current[form]) for form in sorted(current)]
+
+    @strawberry.field(description="个人信息处理告知 (个人信息保护法 Art. 23): which organisations receive which personal "
+                                  "data of an application, for what purpose, as the sharing catalogue grants it now. "
+                                  "Show it with the commitment and name its sha256 when submitting.")
+    async def privacy_notice(self, info: Info) -> PrivacyNotice | None:
+        return PrivacyNotice.from_notice(await current_notice(info))
