@@ -4,8 +4,9 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ONETOMANY
 
 from hub.assignments.models import Assignment
 from hub.auth.principal import Principal
@@ -112,12 +113,17 @@ async def submit_case(
 
 
 def _insert(session: AsyncSession, case: Case) -> None:
-    """The case and its parts as one INSERT per table with the unit of work's commit; the objects stay as
-    they are (not tracked by the session), so the answer is built from them without reading anything back."""
-    parts = [case, case.applicant, case.previous_holder, case.agent, case.site, case.commitment, *case.materials,
-             *case.assignments]
-    for part in parts:
-        if part is not None:
+    """The case and every part of it (each relationship of Case: parties, site, materials, assignments, …),
+    one INSERT per table with the unit of work's commit. The objects are not tracked by the session and stay
+    as they are, so the answer is built from them without reading anything back."""
+    queue_insert(session, Case.__table__, row_of(case))
+    for relation in inspect(Case).relationships:
+        if relation.direction is not ONETOMANY or relation.viewonly:
+            continue  # only what belongs to the case (a reference to existing data is no part of it)
+        value = getattr(case, relation.key)
+        for part in value if relation.uselist else [] if value is None else [value]:
+            for column, foreign_key in relation.local_remote_pairs:
+                setattr(part, foreign_key.key, getattr(case, column.key))
             queue_insert(session, type(part).__table__, row_of(part))
 
 

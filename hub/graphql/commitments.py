@@ -35,10 +35,18 @@ async def current_notice(info: Info) -> domain_notice.PrivacyNotice:
     organisations = [domain_notice.Organisation(code=o.code, name=o.name, kind=o.kind,
                                                 services=tuple(sorted(services.get(o.code, []))))
                      for o in (await reference.organisations()).values()]
-    wording = notice_wording()
-    return domain_notice.build(ctx.snapshot, organisations, preamble=wording.preamble,
-                               role_recipients=wording.role_recipients, value_items=value_items(info.schema._schema),
-                               now=ctx.started_at)
+    # Built once per policy (every submission names its hash): kept on the snapshot, which a policy change
+    # replaces, until the next moment a grant starts or ends.
+    key, now = ("privacy-notice", tuple(organisations)), ctx.started_at
+    kept = ctx.snapshot.derived.get(key)
+    if kept is None or (kept[1] is not None and now >= kept[1]):
+        wording = notice_wording()
+        notice = domain_notice.build(ctx.snapshot, organisations, preamble=wording.preamble,
+                                     role_recipients=wording.role_recipients,
+                                     value_items=value_items(info.schema._schema), now=now)
+        boundaries = [t for g in ctx.snapshot.grants for t in (g.valid_from, g.valid_until) if t is not None and t > now]
+        kept = ctx.snapshot.derived[key] = (notice, min(boundaries, default=None))
+    return kept[0]
 
 
 @strawberry.type

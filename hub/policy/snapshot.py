@@ -61,6 +61,7 @@ class PolicySnapshot:
     grants: list[Grant]
     clients: dict[str, ClientState]
     plans: dict = field(default_factory=dict)  # (organisation, role) → that role's grants, filled by hub.policy.plan
+    derived: dict = field(default_factory=dict)  # what is computed from this policy alone, kept while it is current
 
 
 async def _load(session: AsyncSession) -> PolicySnapshot:
