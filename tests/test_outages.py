@@ -85,7 +85,8 @@ async def test_postgres_refusing_connections_is_503_everywhere_then_recovers(own
 
     # Back, with no restart: the very first requests succeed (dead pooled connections are replaced).
     assert (await clerk.run(VIEWER))["viewer"]["subject"] == "clerk-li"
-    assert (await clerk.run(ops.SUBMIT, {"input": application}))["submitCase"]["errors"] == []
+    # a new errand (the one refused during the outage was never filed; the first one is open: a duplicate)
+    assert (await clerk.run(ops.SUBMIT, {"input": await signed(clerk, with_account(account))}))["submitCase"]["errors"] == []
     assert len(await cases_of(own_hub.client(Role.APPLICANT, None, account))) == 2  # the one before and the one after; none during
     assert (await own_hub.http.post("/oauth/token", data=credentials)).status_code == 200
     assert (await own_hub.http.get("/readyz")).status_code == 200
@@ -101,7 +102,7 @@ async def test_postgres_session_ending_mid_write_and_mid_audit(own_hub):
     url = own_hub.settings.database_url
     await server_kills_inserts(url, "cases", "NEW.note = 'session-ends'")
     application = await signed(clerk, with_account(account))
-    ending = {**application, "note": "session-ends"}
+    ending = {**await signed(clerk, with_account(account)), "note": "session-ends"}  # another errand (its own 户号)
 
     assert_unavailable_graphql(await clerk.raw(ops.SUBMIT, {"input": ending}))
     assert await cases_of(own_hub.client(Role.APPLICANT, None, account)) == []
@@ -116,7 +117,8 @@ async def test_postgres_session_ending_mid_write_and_mid_audit(own_hub):
     assert [(e["path"], e["extensions"]["code"]) for e in body["errors"]] == [(["second"], "UNAVAILABLE")]
     assert [e["node"]["number"] for e in await cases_of(own_hub.client(Role.APPLICANT, None, account))] == [body["data"]["first"]["case"]["number"]]
 
-    case_id = (await clerk.run(ops.SUBMIT, {"input": application}))["submitCase"]["case"]["id"]
+    another = await signed(clerk, with_account(account))
+    case_id = (await clerk.run(ops.SUBMIT, {"input": another}))["submitCase"]["case"]["id"]
     await server_kills_inserts(url, "audit_records", "NEW.kind = 'READ'")
     assert_unavailable_graphql(await clerk.raw(READ_PERSONAL, {"id": case_id}))  # unaudited, so not shown
     assert (await clerk.run("query ($id: ID!) { case(id: $id) { status } }", {"id": case_id}))["case"]["status"]
@@ -136,7 +138,8 @@ async def test_sqlite_write_lock_held_elsewhere(own_hub, caplog):
         assert_unavailable_graphql(await clerk.raw(READ_PERSONAL, {"id": case["id"]}))  # its audit cannot be written
         assert (await clerk.run(VIEWER))["viewer"]["subject"] == "clerk-li"  # nothing to write: served
 
-    assert (await clerk.run(ops.SUBMIT, {"input": application}))["submitCase"]["errors"] == []
+    # a new errand (the one refused during the outage was never filed; the first one is open: a duplicate)
+    assert (await clerk.run(ops.SUBMIT, {"input": await signed(clerk, with_account(account))}))["submitCase"]["errors"] == []
     assert len(await cases_of(own_hub.client(Role.APPLICANT, None, account))) == 2
     read = (await clerk.run(READ_PERSONAL, {"id": case["id"]}))["case"]
     assert read["applicant"]["idNumber"] == factories.PERSON_ID
