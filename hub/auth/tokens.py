@@ -4,6 +4,7 @@ import base64
 import json
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from joserfc import jwt
@@ -20,6 +21,7 @@ from hub.validation.text import unstorable
 OWN_ALGORITHMS = ["ES256"]
 EXTERNAL_ALGORITHMS = ["RS256", "PS256", "ES256", "EdDSA"]
 LEEWAY_SECONDS = 30
+VERIFIED_KEPT = 4096  # own tokens whose signature was checked, per process
 
 
 def _unverified(token: str) -> tuple[dict, dict]:
@@ -39,6 +41,7 @@ class TokenService:
     audience: str
     trusted: list[TrustedIssuer] = field(default_factory=list)
     jwks: JWKSCache = field(default_factory=JWKSCache)
+    _verified: OrderedDict = field(default_factory=OrderedDict, repr=False)  # token → claims, oldest first
 
     def issue(self, *, subject: str, organisation: str | None, roles: list[Role], ttl_seconds: int,
               client_id: str | None = None, client_generation: int | None = None) -> str:
@@ -66,7 +69,7 @@ class TokenService:
                 raise Unauthenticated(_l("token rejected: claim 'iss' names an issuer that is not trusted"))
             keys, algorithms = await self.jwks.keys_for(trusted, header.get("kid")), EXTERNAL_ALGORITHMS
             audience = trusted.audience or self.audience
-        decoded = self._decode(token, keys, algorithms)
+        claims = self._verified_claims(token, keys, algorithms, own=issuer == self.issuer)
         registry = jwt.JWTClaimsRegistry(
             leeway=LEEWAY_SECONDS,
             iss={"essential": True, "value": issuer},
@@ -75,10 +78,23 @@ class TokenService:
             exp={"essential": True},
         )
         try:
-            registry.validate(decoded.claims)
+            registry.validate(claims)  # every time: expiry and not-before move with the clock
         except JoseError as exc:
             raise Unauthenticated(_claim_refusal(exc)) from None
-        return principal_from_claims(decoded.claims)
+        return principal_from_claims(claims)
+
+    def _verified_claims(self, token: str, keys: ECKey | KeySet, algorithms: list[str], *, own: bool) -> dict:
+        """The claims of a token whose signature holds. The hub's own tokens are checked once per process (an
+        app calls with the same token for minutes; the key cannot change under a running hub); an external
+        issuer's every time, so a key it withdraws stops its tokens at once."""
+        if own and (claims := self._verified.get(token)) is not None:
+            return claims
+        claims = self._decode(token, keys, algorithms).claims
+        if own:
+            self._verified[token] = claims
+            if len(self._verified) > VERIFIED_KEPT:
+                self._verified.popitem(last=False)
+        return claims
 
     @staticmethod
     def _decode(token: str, keys: ECKey | KeySet, algorithms: list[str]):  # type: ignore[no-untyped-def]

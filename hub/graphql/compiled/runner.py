@@ -28,7 +28,8 @@ from hub.graphql.compiled.document import Document, Documents, Unsupported
 from hub.graphql.compiled.planner import ORGANISATION, READERS, SUBJECT, Planner, RootPlan, plan_key, read_roots
 from hub.graphql.compiled.shape import Shape, walk
 from hub.graphql.input_text import _cached_sites, problems
-from hub.graphql.limits import LimitExceeded, QueryLimits, check_document
+from hub.graphql.document_cache import DOCUMENTS
+from hub.graphql.limits import QueryLimits
 from hub.policy import plan as policy_plan
 
 log = logging.getLogger("hub.graphql.compiled")
@@ -133,10 +134,9 @@ class CompiledReads:
         operation = document.operation(operation_name)
         if not all(isinstance(s, FieldNode) and s.name.value in READERS for s in operation.selection_set.selections):
             raise Unsupported("a root field that does not compile")  # before the limits and validation
-        try:
-            check_document(document.node, self.schema, variables, self.limits)
-        except LimitExceeded:
-            raise Unsupported("over a limit") from None
+        # the limits' verdict on this document with these `first` values, kept beside the executor's
+        if DOCUMENTS.refusal(DOCUMENTS.parsed(query, {}), self.schema, variables, self.limits) is not None:
+            raise Unsupported("over a limit")
         if not self.documents.valid(document) or problems(_cached_sites(query), variables or {}):
             raise Unsupported("invalid")
         coerced = get_variable_values(self.schema, operation.variable_definitions or (), variables or {})
