@@ -432,6 +432,7 @@ class Load:
         self.tmp = tmp
         self.connections = connections
         self.files = 0
+        self.taken: dict[Path, int] = {}  # lines of each bodies file earlier runs went through
 
     def bodies(self, lines: list[str]) -> Path:
         self.files += 1
@@ -446,7 +447,7 @@ class Load:
                 "-s", str(PEERS / "load.lua")]
         for key, value in headers.items():
             args += ["-H", f"{key}: {value}"]
-        args += [server.url, "--", str(bodies), ok]
+        args += [server.url, "--", str(bodies), ok, str(self.taken.get(bodies, 0))]
         cpu = server.cpu_seconds()
         done = subprocess.run(args, capture_output=True, text=True, timeout=seconds + 120)
         settle(server)  # requests wrk left unanswered at its end are still worked on: not in the next run
@@ -457,7 +458,10 @@ class Load:
         if done.stderr.strip() and not quiet:
             print(f"    ({server.name}: {done.stderr.strip()[:300]})")
             print(f"    ({server.name}'s log: {incident(server.log)})")
-        return json.loads(match.group(1)), used
+        result = json.loads(match.group(1))
+        # what it sent: those answered and at most one in flight per connection when it stopped
+        self.taken[bodies] = self.taken.get(bodies, 0) + result["requests"] + (connections or self.connections)
+        return result, used
 
 
 def settle(server: Server, limit: float = 60) -> None:
@@ -548,13 +552,20 @@ def read_phase(url: str, args: argparse.Namespace, tmp: Path) -> None:
               f"server CPU per request {ratio(hub_figures.cpu_per_request, figures[name].cpu_per_request):>7}")
 
 
-def hub_submit_body(hub: Hub) -> str:
-    """Signed as a window signs it: the commitment text and the notice the hub shows now."""
+SUBMISSIONS = 20_000  # distinct applications, more than a run sends: the same site twice is a possible duplicate
+
+
+def hub_submit_bodies(hub: Hub) -> list[str]:
+    """Signed as a window signs it (the commitment text and the notice the hub shows now), each its own errand:
+    a site of its own, since the hub refuses a second connection of the same services at one site."""
     with httpx.Client(timeout=60) as http:
         shown = http.post(hub.server.url, json={"query": SHOWN}, headers=bearer(hub.clerk)).json()["data"]
-    data = signed_as_shown(shown, enterprise_connection())
-    data["applicant"]["subject"] = "peerbench-writer"
-    return json.dumps({"query": SUBMIT, "variables": {"input": data}})
+    bodies = []
+    for _ in range(SUBMISSIONS):
+        data = signed_as_shown(shown, enterprise_connection())
+        data["applicant"]["subject"] = "peerbench-writer"
+        bodies.append(json.dumps({"query": SUBMIT, "variables": {"input": data}}))
+    return bodies
 
 
 def peer_submit_body() -> str:
@@ -610,9 +621,9 @@ def write_phase(url: str, args: argparse.Namespace, tmp: Path) -> None:
             v5 = start_v5(servers, url)
             wait_ready({"hub": hub.server, "v5": v5}, {"hub": ({"query": MY_CASES}, bearer(hub.applicant)),
                                                        "v5": ({"query": "{ __typename }"}, {})})
-            hub_body, peer_body = hub_submit_body(hub), peer_submit_body()
-            check_submissions(url, hub, v5, hub_body, peer_body)
-            targets = {"hub": (hub.server, load.bodies([hub_body]), bearer(hub.clerk), '"errors":[]'),
+            hub_bodies, peer_body = hub_submit_bodies(hub), peer_submit_body()
+            check_submissions(url, hub, v5, hub_bodies[0], peer_body)
+            targets = {"hub": (hub.server, load.bodies(hub_bodies[1:]), bearer(hub.clerk), '"errors":[]'),
                        "v5": (v5, load.bodies([peer_body]), {}, '"number"')}
             figures = interleaved(load, targets, args.write_rounds, args.seconds, args.warmup)
             print(f"\n  submitCase, 5 services, {args.concurrency} connections, {args.write_rounds} rounds of {args.seconds:.0f} s or longer:")

@@ -2,7 +2,7 @@
 -- the end; a line "AUTHORIZATION<TAB>BODY" also sets that request's Authorization header), checks each
 -- response and reports one JSON line at the end. Run with one thread (-t1), so each line is sent once
 -- before any is sent again.
---   wrk -t1 -c32 -d10s -s load.lua URL -- BODIES_FILE OK_MARKER
+--   wrk -t1 -c32 -d10s -s load.lua URL -- BODIES_FILE OK_MARKER [LINES_TAKEN_BEFORE]
 -- A response counts as bad unless it is a 200 whose body contains OK_MARKER and no non-empty "errors" list
 -- (neither GraphQL's top-level one nor a mutation's typed errors).
 
@@ -32,7 +32,9 @@ function init(args)
   bad = 0
   sent = 0
   wrapped = 0
-  position = 0
+  -- args[3]: how many lines earlier runs took, so a run goes on where the last one stopped (a body that may be
+  -- sent only once, like an application that would otherwise be a duplicate, is not sent again by the next run)
+  position = tonumber(args[3] or "0") % math.max(#bodies, 1)
 end
 
 function request()
