@@ -18,6 +18,8 @@ from pathlib import Path
 
 from starlette.types import ASGIApp, Message as ASGIMessage, Receive, Scope, Send
 
+from hub.headers import weighted
+
 log = logging.getLogger("hub.i18n")
 
 DOMAIN = "hub"
@@ -68,19 +70,8 @@ def use_locale(locale: str) -> None:
 def negotiate(accept_language: str | None) -> str:
     """English when the caller's most preferred language the hub speaks is English (`en`, `en-US`, …); Chinese
     otherwise, for any `zh*`, `*`, a language the hub does not speak, or no header at all."""
-    ranges = []
-    for position, part in enumerate((accept_language or "").split(",")):
-        tag, *parameters = (piece.strip() for piece in part.split(";"))
-        quality = 1.0
-        for parameter in parameters:
-            name, _, value = parameter.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if tag and quality > 0:
-            ranges.append((-quality, position, tag.lower()))
+    ranges = [(-quality, position, tag) for position, (tag, quality) in enumerate(weighted(accept_language))
+              if tag and quality > 0]
     for _, _, tag in sorted(ranges):
         if tag == ENGLISH or tag.startswith(ENGLISH + "-"):
             return ENGLISH

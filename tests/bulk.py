@@ -6,8 +6,17 @@ each, one in ten with an agent, who is one of the same people); a quarter at the
 third also to power; one in fifty to telecom (a small organisation). Submitted one minute apart.
 """
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+from hub import migrate
+from hub.db import Database
+from hub.reference.loader import load_reference_data
+from tests.harness import create_database, drop_database
 
 PEOPLE = "GREATEST(:n / 3, 1)"
 
@@ -51,3 +60,26 @@ async def fill(conn: AsyncConnection, n: int) -> None:
     for table in ("cases", "applicants", "agents", "assignments"):
         await conn.execute(text(f"ANALYZE {table}"))
     await conn.commit()
+
+
+@asynccontextmanager
+async def filled_database(tmp: Path, cases: int, *extra: str, **params: object) -> AsyncIterator[AsyncEngine]:
+    """A migrated database of its own with the reference data and `cases` cases (plus the `extra` statements, run with
+    `params`), as an engine; dropped afterwards."""
+    url = await create_database(tmp)
+    migrate.upgrade(url)
+    db = Database(url)
+    async with db.write() as session:
+        await load_reference_data(session)
+    await db.dispose()
+    engine = create_async_engine(url)
+    async with engine.connect() as conn:
+        await fill(conn, cases)
+        for statement in extra:
+            await conn.execute(text(statement), params)
+        await conn.commit()
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+        await drop_database(url)

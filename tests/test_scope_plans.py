@@ -10,17 +10,13 @@ import json
 import pytest
 from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from hub import migrate
 from hub.auth.principal import Principal
 from hub.cases import repository
-from hub.db import Database
 from hub.enums import CaseStatus, Role
 from hub.policy.access import role_scope, union
-from hub.reference.loader import load_reference_data
 from tests import bulk
-from tests.harness import BACKEND, create_database, drop_database
+from tests.harness import BACKEND
 
 pytestmark = pytest.mark.skipif(BACKEND != "postgresql", reason="query plans are PostgreSQL's")
 
@@ -40,18 +36,8 @@ CALLERS = {  # name → (roles, organisation, subject); bulk.fill's mix decides 
 
 @pytest.fixture(scope="module")
 async def filled(tmp_path_factory):  # type: ignore[no-untyped-def]
-    url = await create_database(tmp_path_factory.mktemp("plans"))
-    migrate.upgrade(url)
-    db = Database(url)
-    async with db.write() as session:
-        await load_reference_data(session)
-    await db.dispose()
-    engine = create_async_engine(url)
-    async with engine.connect() as conn:
-        await bulk.fill(conn, CASES)
-    yield engine
-    await engine.dispose()
-    await drop_database(url)
+    async with bulk.filled_database(tmp_path_factory.mktemp("plans"), CASES) as engine:
+        yield engine
 
 
 def _scope(name: str):  # type: ignore[no-untyped-def]

@@ -9,15 +9,11 @@ import json
 import uuid
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub import migrate
 from hub.cases import search
-from hub.db import Database
-from hub.reference.loader import load_reference_data
 from tests import bulk
-from tests.harness import BACKEND, create_database, drop_database
+from tests.harness import BACKEND
 from tests.test_scope_plans import _nodes, _plan
 
 pytestmark = pytest.mark.skipif(BACKEND != "postgresql", reason="query plans are PostgreSQL's")
@@ -46,22 +42,9 @@ def _md5(value: str) -> str:
 
 @pytest.fixture(scope="module")
 async def filled(tmp_path_factory):  # type: ignore[no-untyped-def]
-    url = await create_database(tmp_path_factory.mktemp("search"))
-    migrate.upgrade(url)
-    db = Database(url)
-    async with db.write() as session:
-        await load_reference_data(session)
-    await db.dispose()
-    engine = create_async_engine(url)
-    async with engine.connect() as conn:
-        await bulk.fill(conn, CASES)
-        for statement in KEYS:
-            await conn.execute(text(statement), {"n": CASES, "people": PEOPLE})
-        await conn.execute(text("ANALYZE case_search_keys"))
-        await conn.commit()
-    yield engine
-    await engine.dispose()
-    await drop_database(url)
+    async with bulk.filled_database(tmp_path_factory.mktemp("search"), CASES, *KEYS, "ANALYZE case_search_keys",
+                                    n=CASES, people=PEOPLE) as engine:
+        yield engine
 
 
 def _touched(plan: dict) -> dict[str, int]:

@@ -32,6 +32,7 @@ _ABSENT = object()
 class CachedDocument:
     document: DocumentNode
     first_variables: tuple[str, ...]
+    digest: str  # sha256 of the text, hex: also the compiled read path's plan key
     errors: dict[tuple[Any, ...], list[GraphQLError]] = field(default_factory=dict)  # by the validation rules
     bounds: dict[tuple[Any, ...], tuple[str, str] | None] = field(default_factory=dict)  # refusal's code, message
 
@@ -51,7 +52,7 @@ class DocumentCache:
                 self._entries.move_to_end(key)
                 return entry
         document = parse(text, **options)
-        entry = CachedDocument(document, tuple(sorted(first_variables(document))))
+        entry = CachedDocument(document, tuple(sorted(first_variables(document))), key.hex())
         with self._lock:
             self._entries[key] = entry
             if len(self._entries) > self.maxsize:

@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hub.graphql.errors import localise_error
 from hub.graphql.limits import LimitExceeded, QueryLimits, check_request
+from hub.headers import weighted
 from hub.i18n import _l, localise
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -45,17 +46,8 @@ def response_media_type(accept: str | None) -> str:
     Anything else, a missing header and `*/*` included, gets `application/json` as before the media type existed.
     """
     wanted: dict[str, float] = {}
-    for part in (accept or "").split(","):
-        media, *parameters = (piece.strip() for piece in part.split(";"))
-        quality = 1.0
-        for parameter in parameters:
-            name, _, value = parameter.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        wanted[media.lower()] = max(quality, wanted.get(media.lower(), 0.0))
+    for media, quality in weighted(accept):
+        wanted[media] = max(quality, wanted.get(media, 0.0))
     graphql_response = wanted.get(GRAPHQL_RESPONSE_JSON, 0.0)
     plain = max(wanted.get(JSON, 0.0), wanted.get("application/*", 0.0), wanted.get("*/*", 0.0))
     return GRAPHQL_RESPONSE_JSON if graphql_response > 0 and graphql_response >= plain else JSON

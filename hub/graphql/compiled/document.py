@@ -1,17 +1,16 @@
 """Documents parsed and validated once, kept by the hash of their text; the operation a request runs; the
 fields each selection set asks for, merged by response key as the executor merges them."""
 
-import hashlib
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
     BooleanValueNode, DocumentNode, FieldNode, FragmentDefinitionNode, FragmentSpreadNode, GraphQLError,
     GraphQLSchema, InlineFragmentNode, OperationDefinitionNode, OperationType, SelectionSetNode, VariableNode,
-    parse, specified_rules,
+    specified_rules,
 )
-from strawberry.schema.schema import validate_document
+
+from hub.graphql.document_cache import DOCUMENTS, CachedDocument
 
 
 class Unsupported(Exception):
@@ -23,6 +22,7 @@ class Document:
     digest: str  # sha256 of the text: the plan cache's key
     node: DocumentNode | None  # None: the text does not parse (the executor says why)
     fragments: dict[str, FragmentDefinitionNode]
+    entry: CachedDocument | None  # the shared cache's entry (limits' verdicts, validation)
 
     def operation(self, name: str | None) -> OperationDefinitionNode:
         """The query the request runs; anything else (a mutation, an ambiguous or unknown name) is not ours."""
@@ -56,41 +56,27 @@ class Document:
 
 
 class Documents:
-    """Parsed documents by the hash of their text, and whether each is valid (least recently used dropped first).
+    """The compiled path's view of the parsed documents both paths share (hub.graphql.document_cache): one parse
+    and one validation per text. Validation is asked for separately, after the request's limits passed
+    (hub.graphql.limits): its overlapping-fields rule is quadratic, and a document over the limits is never
+    validated."""
 
-    Validation is asked for separately, after the request's limits passed (hub.graphql.limits): its
-    overlapping-fields rule is quadratic, and a document over the limits is never validated."""
+    RULES = tuple(specified_rules)
 
-    def __init__(self, schema: GraphQLSchema, maxsize: int = 256):
+    def __init__(self, schema: GraphQLSchema):
         self.schema = schema
-        self.maxsize = maxsize
-        self._kept: OrderedDict[str, Document] = OrderedDict()
-        self._valid: dict[str, bool] = {}
 
-    def get(self, text: str) -> Document:
-        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-        document = self._kept.get(digest)
-        if document is None:
-            document = self._kept[digest] = _parsed(digest, text)
-            if len(self._kept) > self.maxsize:
-                self._valid.pop(self._kept.popitem(last=False)[0], None)
-        else:
-            self._kept.move_to_end(digest)
-        return document
+    @staticmethod
+    def get(text: str) -> Document:
+        try:
+            entry = DOCUMENTS.parsed(text, {})
+        except GraphQLError:
+            return Document("", None, {}, None)
+        fragments = {d.name.value: d for d in entry.document.definitions if isinstance(d, FragmentDefinitionNode)}
+        return Document(entry.digest, entry.document, fragments, entry)
 
     def valid(self, document: Document) -> bool:
-        if document.digest not in self._valid:
-            self._valid[document.digest] = not validate_document(self.schema, document.node, specified_rules)
-        return self._valid[document.digest]
-
-
-def _parsed(digest: str, text: str) -> Document:
-    try:
-        node = parse(text)
-    except GraphQLError:
-        return Document(digest, None, {})
-    fragments = {d.name.value: d for d in node.definitions if isinstance(d, FragmentDefinitionNode)}
-    return Document(digest, node, fragments)
+        return not DOCUMENTS.validated(document.entry, self.schema, self.RULES)
 
 
 Fields = dict[str, list[FieldNode]]

@@ -135,7 +135,7 @@ class CompiledReads:
         if not all(isinstance(s, FieldNode) and s.name.value in READERS for s in operation.selection_set.selections):
             raise Unsupported("a root field that does not compile")  # before the limits and validation
         # the limits' verdict on this document with these `first` values, kept beside the executor's
-        if DOCUMENTS.refusal(DOCUMENTS.parsed(query, {}), self.schema, variables, self.limits) is not None:
+        if DOCUMENTS.refusal(document.entry, self.schema, variables, self.limits) is not None:
             raise Unsupported("over a limit")
         if not self.documents.valid(document) or problems(_cached_sites(query), variables or {}):
             raise Unsupported("invalid")
