@@ -4,6 +4,7 @@ Writes go through `Database.write()`, a unit of work that appends the events it
 recorded as the last step before commit (see hub/events/log.py for why).
 """
 
+import copy
 import errno
 import hashlib
 import json
@@ -12,7 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, MetaData, Table, TypeDecorator, event, insert, inspect, text
+from sqlalchemy import DateTime, MetaData, Table, TypeDecorator, bindparam, event, insert, inspect, text, update
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -175,6 +176,39 @@ def queue_insert(session: AsyncSession, table: Table, row: dict) -> None:
     session.info.setdefault("pending_rows", {}).setdefault(table, []).append(row)
 
 
+def queue_update(session: AsyncSession, table: Table, row: dict) -> None:
+    """Update one existing row with the unit of work, before its events: `row` holds its primary key and the
+    columns that change (Core: no ORM unit of work). Each row is updated once per unit of work."""
+    columns = tuple(sorted(set(row) - {c.key for c in table.primary_key.columns}))
+    if columns:
+        session.info.setdefault("pending_updates", {}).setdefault((table, columns), []).append(row)
+
+
+def loaded(cls: type, values: dict) -> object:
+    """An ORM object holding a row read with Core, as if loaded, but tracked by no session: the rules read and
+    change it like any other; `changes` then tells what they changed (for `queue_update`)."""
+    obj = inspect(cls).class_manager.new_instance()
+    obj.__dict__.update(values)
+    return obj
+
+
+def snapshot(obj: object) -> dict:
+    """A `loaded` object's column values now, to compare with later (JSON values copied: they may be changed
+    in place)."""
+    return {attr.key: copy.deepcopy(value) if isinstance(value := obj.__dict__.get(attr.key), (dict, list)) else value
+            for attr in inspect(obj).mapper.column_attrs}
+
+
+def changes(obj: object, before: dict) -> dict:
+    """The row of a `loaded` object: its primary key and every column changed since `before` (none: {})."""
+    mapper = inspect(obj).mapper
+    changed = {attr.columns[0].key: value for attr in mapper.column_attrs
+               if (value := obj.__dict__.get(attr.key)) != before[attr.key]}
+    if not changed:
+        return {}
+    return {**{column.key: getattr(obj, column.key) for column in mapper.primary_key}, **changed}
+
+
 def row_of(obj: object) -> dict:
     """A new ORM object's row as plain column values; a column never set gets its default, on the object too
     (which the caller reads afterwards, as if it had been loaded)."""
@@ -189,22 +223,38 @@ def row_of(obj: object) -> dict:
 
 
 async def insert_queued(session: AsyncSession) -> None:
-    """The queued rows, in the order first queued (parents before children): on PostgreSQL all tables in one
-    statement (each a data-modifying CTE over its rows as JSON: one round trip, one cached statement per set of
-    tables; constraints are checked at its end); on SQLite one executemany per table."""
+    """The queued rows, in the order first queued (parents before children), and the queued updates: on
+    PostgreSQL all in one statement (each table a data-modifying CTE over its rows as JSON: one round trip, one
+    cached statement per set of tables and columns; constraints are checked at its end); on SQLite one
+    executemany per table (per set of columns updated)."""
     pending: dict[Table, list[dict]] = session.info.pop("pending_rows", {})
+    updates: dict[tuple[Table, tuple[str, ...]], list[dict]] = session.info.pop("pending_updates", {})
     await session.flush()  # what the unit of work changed through the ORM (it may name the queued rows' ids)
-    if not pending:
+    if not pending and not updates:
         return
     if session.bind.dialect.name != "postgresql":
         for table, rows in pending.items():
             await session.execute(insert(table), rows)
+        for (table, columns), rows in updates.items():
+            keys = [c.key for c in table.primary_key.columns]
+            stmt = update(table).where(*(table.c[k] == bindparam(f"k_{k}", type_=table.c[k].type) for k in keys)) \
+                .values({c: bindparam(f"v_{c}", type_=table.c[c].type) for c in columns})
+            await session.execute(stmt, [{**{f"k_{k}": row[k] for k in keys}, **{f"v_{c}": row[c] for c in columns}}
+                                         for row in rows])
         return
-    tables = list(pending)
-    inserts = ", ".join(f"w{i} AS (INSERT INTO {t.name} SELECT * FROM jsonb_populate_recordset(NULL::{t.name}, "
-                        f"CAST(:rows{i} AS jsonb)))" for i, t in enumerate(tables))
-    await session.execute(text(f"WITH {inserts} SELECT 1"),
-                          {f"rows{i}": as_json(pending[t]) for i, t in enumerate(tables)})
+    parts, params = [], {}
+    for i, (table, rows) in enumerate(pending.items()):
+        parts.append(f"w{i} AS (INSERT INTO {table.name} SELECT * FROM jsonb_populate_recordset(NULL::{table.name}, "
+                     f"CAST(:rows{i} AS jsonb)))")
+        params[f"rows{i}"] = as_json(rows)
+    for i, ((table, columns), rows) in enumerate(updates.items()):
+        keys = [c.key for c in table.primary_key.columns]
+        assigned = ", ".join(f"{c} = r.{c}" for c in columns)
+        matched = " AND ".join(f"t.{k} = r.{k}" for k in keys)
+        parts.append(f"u{i} AS (UPDATE {table.name} AS t SET {assigned} FROM jsonb_populate_recordset("
+                     f"NULL::{table.name}, CAST(:updates{i} AS jsonb)) AS r WHERE {matched})")
+        params[f"updates{i}"] = as_json(rows)
+    await session.execute(text(f"WITH {', '.join(parts)} SELECT 1"), params)
 
 
 def as_json(rows: list[dict]) -> str:

@@ -9,16 +9,15 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.assignments import idempotency, repository
+from hub.assignments import idempotency
+from hub.assignments.locking import locked_for_write_back, write_changes
 from hub.assignments.models import Assignment
 from hub.auth.principal import Principal
-from hub.cases import repository as case_repository
 from hub.cases.models import Case
-from hub.cases.service import lock_assignments, record_assignment_event, refresh_status
+from hub.cases.service import record_assignment_event, refresh_status
 from hub.clock import local_day
-from hub.enums import TERMINAL_ASSIGNMENT_STATUSES, Role
-from hub.errors import Conflict, ErrorCode, FieldProblem, IllegalTransition, InvalidInput, NotFound
-from hub.policy import access
+from hub.enums import TERMINAL_ASSIGNMENT_STATUSES
+from hub.errors import Conflict, ErrorCode, FieldProblem, IllegalTransition, InvalidInput
 from hub.policy.plan import AccessPlan
 from hub.reference import snapshot as reference
 from hub.validation.checker import Checker, section
@@ -51,13 +50,8 @@ async def confirm(
     expected_version: int, preconditions: list, now: datetime, idempotency_key: str | None = None,
 ) -> Assignment:
     """The owning utility states that preconditions were met, and on which day."""
-    seen = await repository.get(session, plan.lanes, assignment_id)
-    if seen is None:
-        raise NotFound(_l("no such assignment"))
-    access.ensure_may_write_assignment(principal, seen.organisation_code)
-    access.ensure_may_write(plan.lane(Role.UTILITY).writes, WRITTEN_ITEMS)
-    case = await case_repository.lock_for_write(session, plan.rows, seen.case_id)
-    assignments = await lock_assignments(session, seen.case_id)
+    locked = await locked_for_write_back(session, principal, plan, assignment_id, WRITTEN_ITEMS)
+    case, assignments = locked.case, locked.assignments
     assignment = next(a for a in assignments if a.id == assignment_id)
     digest = idempotency.request_hash(action="CONFIRM_PRECONDITIONS", assignment=str(assignment_id),
                                       version=expected_version, preconditions=preconditions)
@@ -80,6 +74,7 @@ async def confirm(
     await refresh_status(session, case, assignments, principal, now)
     if idempotency_key:
         idempotency.remember(session, principal.subject, idempotency_key, digest, assignment.id, now)
+    write_changes(session, locked)
     return assignment
 
 

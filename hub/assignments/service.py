@@ -7,19 +7,17 @@ from enum import StrEnum
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hub.assignments import idempotency, preconditions, repository
+from hub.assignments import idempotency, preconditions
+from hub.assignments.locking import locked_for_write_back, write_changes
 from hub.assignments.models import Assignment
 from hub.auth.principal import Principal
-from hub.cases import repository as case_repository
 from hub.cases.models import Case
-from hub.cases.service import lock_assignments, record_assignment_event, refresh_status
+from hub.cases.service import record_assignment_event, refresh_status
 from hub.enums import AssignmentStatus as S
-from hub.enums import Role
-from hub.errors import Conflict, ErrorCode, FieldProblem, IllegalTransition, InvalidInput, NotFound
+from hub.errors import Conflict, ErrorCode, FieldProblem, IllegalTransition, InvalidInput
 from hub.catalogue import items
 from hub.i18n import _l
 from hub.notifications import service as notifications
-from hub.policy import access
 from hub.policy.plan import AccessPlan
 from hub.reference import snapshot as reference
 from hub.timelimits.service import Clocks
@@ -62,13 +60,8 @@ async def transition(
 
     With an idempotency key, a retry of the same request returns the assignment without applying anything.
     """
-    seen = await repository.get(session, plan.lanes, assignment_id)
-    if seen is None:
-        raise NotFound(_l("no such assignment"))
-    access.ensure_may_write_assignment(principal, seen.organisation_code)
-    access.ensure_may_write(plan.lane(Role.UTILITY).writes, items.transition_items(action.value))  # as the utility
-    case = await case_repository.lock_for_write(session, plan.rows, seen.case_id, materials=False)
-    assignments = await lock_assignments(session, seen.case_id)
+    locked = await locked_for_write_back(session, principal, plan, assignment_id, items.transition_items(action.value))
+    case, assignments = locked.case, locked.assignments
     assignment = next(a for a in assignments if a.id == assignment_id)
     digest = idempotency.request_hash(action=action.value, assignment=str(assignment_id), version=expected_version,
                                       reason=reason, result=result, override=override)
@@ -96,6 +89,7 @@ async def transition(
     await refresh_status(session, case, assignments, principal, now)
     if idempotency_key:
         idempotency.remember(session, principal.subject, idempotency_key, digest, assignment.id, now)
+    write_changes(session, locked)
     return assignment
 
 
