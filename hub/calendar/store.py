@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hub.calendar.arrangement import Arrangement
 from hub.calendar.calendar import WorkingCalendar
 from hub.calendar.models import CalendarDay, CalendarYear
+from hub.kept import Kept, announce
 
 PACKAGE_SOURCE = "chinesecalendar"
 IMPORT_LOCK = 0x4B46_4855_CA01  # arbitrary, fixed key for pg_advisory_xact_lock
@@ -63,6 +64,7 @@ async def replace_year(session: AsyncSession, arrangement: Arrangement, *, actor
     await session.execute(delete(CalendarDay).where(CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)))
     session.add_all([CalendarDay(day=d, working=False, note="holiday") for d in arrangement.holidays])
     session.add_all([CalendarDay(day=d, working=True, note="make-up working day") for d in arrangement.workdays])
+    announce(session, KEPT.name)
     row = await session.get(CalendarYear, year)
     if row is None:
         session.add(CalendarYear(year=year, source=arrangement.source, loaded_at=now, loaded_by=actor, revision=1))
@@ -72,17 +74,15 @@ async def replace_year(session: AsyncSession, arrangement: Arrangement, *, actor
     await session.flush()
 
 
-_cache: dict[str, tuple[tuple, WorkingCalendar]] = {}
+async def _stamp(session: AsyncSession) -> tuple:
+    """Changes when a year is loaded or re-loaded (the revisions only grow, so their sum tells even two loads in
+    the same instant apart)."""
+    return tuple((await session.execute(select(func.count(CalendarYear.year), func.sum(CalendarYear.revision)))).one())
+
+
+KEPT = Kept("calendar", load, _stamp)
 
 
 async def current(session: AsyncSession) -> WorkingCalendar:
-    """The calendar, re-read only when a year was loaded or re-loaded since (one small query to tell;
-    the revisions only grow, so their sum tells even two loads in the same instant apart)."""
-    stamp = tuple((await session.execute(select(func.count(CalendarYear.year), func.sum(CalendarYear.revision)))).one())
-    key = str(session.bind.url)
-    hit = _cache.get(key)
-    if hit and hit[0] == stamp:
-        return hit[1]
-    calendar = await load(session)
-    _cache[key] = (stamp, calendar)
-    return calendar
+    """The calendar, kept in memory until a year is loaded or corrected (hub/kept.py): no query per request."""
+    return await KEPT.get(session)

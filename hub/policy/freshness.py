@@ -12,6 +12,9 @@ If that connection is lost (a database restart, a network fault), the instance o
 snapshot, since it may have missed a change meanwhile; and every `HUB_POLICY_POLL_SECONDS` it compares the
 newest governance change id with its snapshot's, which bounds how long any missed change can go unseen
 (several processes on one SQLite file, a change made with SQL by hand).
+
+The same watch keeps the calendar and the time-limit rules held in memory current (hub/kept.py): it LISTENs
+on `hub_kept` too, drops them when it listens anew, and compares their stamps in the same poll.
 """
 
 import asyncio
@@ -24,6 +27,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hub import kept
 from hub.faults import log_fault
 
 POLICY_CHANNEL = "hub_policy"
@@ -105,14 +109,22 @@ class PolicyWatch:
         except (OSError, asyncpg.PostgresError) as error:  # refused, or not taking connections: an outage
             raise ConnectionError(f"cannot open the policy listener: {error}") from error
         await listener.add_listener(POLICY_CHANNEL, self._notified)
+        await listener.add_listener(kept.CHANNEL, self._kept_changed)
         listener.add_termination_listener(lambda _connection: self._lost.set())
         self._listener = listener
         self.store.invalidate()  # a change may have been announced while nobody here listened
+        kept.drop(self.db.url)
 
     def _notified(self, *_args: object) -> None:
         self.store.invalidate()
 
+    def _kept_changed(self, _connection: object, _pid: int, _channel: str, name: str) -> None:
+        kept.drop(self.db.url, name)
+
     async def _poll(self) -> None:
-        """The fallback: the newest governance change id against the snapshot's (one small query a round)."""
+        """The fallback: the newest governance change id against the snapshot's, and the stamps of the data kept
+        in memory (hub/kept.py) against the database's (a few small queries a round)."""
         if self.store.loaded_version is not None and await self.store.newest_version() != self.store.loaded_version:
             self.store.invalidate()
+        async with self.db.read() as session:
+            await kept.check_all(session)

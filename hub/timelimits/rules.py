@@ -1,5 +1,6 @@
 """Which time limit applies to an assignment, and how governance changes the rules."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import yaml
@@ -11,6 +12,7 @@ from hub.catalogue import changes
 from hub.enums import CaseType, Service
 from hub.errors import ErrorCode
 from hub.i18n import _l
+from hub.kept import Kept, announce
 from hub.policy import access
 from hub.reference.loader import CATALOGUE_DIR
 from hub.timelimits.models import TimeLimitRule
@@ -38,7 +40,48 @@ async def current_rules(session: AsyncSession) -> dict[tuple[str, str, str], Tim
     return {(r.case_type, r.service, r.variant): r for r in rows}
 
 
-def rule_for(rules: dict, case_type: str, service: str, form: dict) -> TimeLimitRule | None:
+@dataclass(frozen=True)
+class Rule:
+    """A rule as plain data (a rule never changes once written: a change is a new row)."""
+
+    id: int
+    case_type: str
+    service: str
+    variant: str
+    unit: str
+    amount: float
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The rules in force, by (case type, service, variant), and every rule by id (assignments keep theirs)."""
+
+    current: dict[tuple[str, str, str], Rule]
+    by_id: dict[int, Rule]
+
+
+async def _load(session: AsyncSession) -> Rules:
+    rows = (await session.execute(select(TimeLimitRule.id, TimeLimitRule.case_type, TimeLimitRule.service,
+                                         TimeLimitRule.variant, TimeLimitRule.unit, TimeLimitRule.amount)
+                                  .order_by(TimeLimitRule.id))).all()
+    by_id = {row.id: Rule(*row) for row in rows}
+    return Rules(current={(r.case_type, r.service, r.variant): r for r in by_id.values()}, by_id=by_id)  # newest wins
+
+
+async def _stamp(session: AsyncSession) -> tuple:
+    """Rules are only ever added."""
+    return tuple((await session.execute(select(func.count(TimeLimitRule.id), func.max(TimeLimitRule.id)))).one())
+
+
+KEPT = Kept("time_limit_rules", _load, _stamp)
+
+
+async def kept_rules(session: AsyncSession) -> Rules:
+    """Every rule, kept in memory until one is added (hub/kept.py): no query per request."""
+    return await KEPT.get(session)
+
+
+def rule_for(rules: dict, case_type: str, service: str, form: dict) -> "TimeLimitRule | Rule | None":
     return rules.get((case_type, service, variant_of(service, form))) or rules.get((case_type, service, "DEFAULT"))
 
 
@@ -50,6 +93,7 @@ async def load_defaults(session: AsyncSession, now: datetime) -> int:
     for rule in doc["rules"]:
         if (rule["case_type"], rule["service"], rule["variant"]) not in existing:
             session.add(TimeLimitRule(**rule, created_at=now, created_by="system:load-catalogue"))
+            announce(session, KEPT.name)
             added += 1
     await session.flush()
     return added
@@ -72,6 +116,7 @@ async def set_rule(session: AsyncSession, *, principal: Principal, case_type: st
     rule = TimeLimitRule(case_type=case_type, service=service, variant=variant, unit=unit, amount=amount,
                          source=source.strip(), created_at=now, created_by=principal.subject)
     session.add(rule)
+    announce(session, KEPT.name)
     await session.flush()
     changes.record(session, principal, now, entity="TIME_LIMIT_RULE", entity_id=f"{case_type}/{service}/{variant}",
                    action="SET", after={"id": rule.id, "unit": unit, "amount": amount, "source": rule.source})

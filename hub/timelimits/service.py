@@ -19,7 +19,7 @@ class Clocks:
         self.session = session
         self.share = get_settings().time_limit_warning_share
         self._calendar = None
-        self._rules: dict | None = None
+        self._rules: rules.Rules | None = None
 
     async def calendar(self):  # type: ignore[no-untyped-def]
         if self._calendar is None:
@@ -28,13 +28,19 @@ class Clocks:
 
     async def assign_rule(self, a: Assignment, case_type: str) -> None:
         """Fix the rule at creation: later rule changes apply only to newer assignments."""
-        if self._rules is None:
-            self._rules = await rules.current_rules(self.session)
-        rule = rules.rule_for(self._rules, case_type, a.service, a.form)
+        rule = rules.rule_for((await self.kept_rules()).current, case_type, a.service, a.form)
         a.limit_rule_id = rule.id if rule else None
 
-    async def _rule(self, a: Assignment) -> TimeLimitRule | None:
-        return await self.session.get(TimeLimitRule, a.limit_rule_id) if a.limit_rule_id else None
+    async def kept_rules(self) -> rules.Rules:
+        if self._rules is None:
+            self._rules = await rules.kept_rules(self.session)
+        return self._rules
+
+    async def _rule(self, a: Assignment) -> rules.Rule | TimeLimitRule | None:
+        if not a.limit_rule_id:
+            return None
+        kept = (await self.kept_rules()).by_id.get(a.limit_rule_id)
+        return kept if kept is not None else await self.session.get(TimeLimitRule, a.limit_rule_id)
 
     async def materials_ready(self, a: Assignment, now: datetime) -> None:
         """材料齐全 (or accepted by the utility): start the clock, or resume it after 补正."""
