@@ -284,9 +284,11 @@ class UTCDateTime(TypeDecorator):
 
 async def lock_names(session: AsyncSession, names: list[str]) -> None:
     """Transaction-scoped locks on names (PostgreSQL advisory locks, taken in one order so that two writers
-    sharing names cannot deadlock); SQLite needs none, its writers run one at a time (BEGIN IMMEDIATE)."""
-    if session.bind.dialect.name != "postgresql":
+    sharing names cannot deadlock; all in one statement, one after the other in that order); SQLite needs none,
+    its writers run one at a time (BEGIN IMMEDIATE)."""
+    if session.bind.dialect.name != "postgresql" or not names:
         return
-    for name in sorted(set(names)):
-        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
-        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+    keys = [int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+            for name in sorted(set(names))]
+    await session.execute(text("SELECT pg_advisory_xact_lock(k) FROM (SELECT k FROM unnest(CAST(:keys AS bigint[])) "
+                               "WITH ORDINALITY AS t(k, n) ORDER BY n) AS ordered"), {"keys": keys})

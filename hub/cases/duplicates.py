@@ -10,7 +10,7 @@ key) is one too. Such a submission is refused with POSSIBLE_DUPLICATE and nothin
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.assignments.models import Assignment
@@ -54,20 +54,39 @@ def _keys(keys: SearchKeys, valid: dict) -> list[tuple[str, str, str]]:
 
 async def find(session: AsyncSession, keys: SearchKeys, valid: dict) -> list[Match]:
     """Open cases matching the submission, after taking a lock per key until commit (PostgreSQL; SQLite writes
-    one at a time already), so two clerks filing the same errand at once cannot both miss the other."""
+    one at a time already), so two clerks filing the same errand at once cannot both miss the other. One
+    statement for all the keys (a branch each)."""
     wanted = _keys(keys, valid)
     await lock_names(session, [f"duplicate|{service}|{key}" for _, service, key in wanted])
-    matches = []
-    for field, service, key in wanted:
-        if valid["case_type"] == CaseType.TRANSFER:
-            stmt = select(Assignment.case_id).where(Assignment.service == service, Assignment.account_number == key)
-        else:
-            stmt = (select(Assignment.case_id)
-                    .join(CaseSearchKey, CaseSearchKey.case_id == Assignment.case_id)
-                    .join(Case, Case.id == Assignment.case_id)
-                    .where(CaseSearchKey.kind == SITE, CaseSearchKey.digest == key, Assignment.service == service,
-                           Case.case_type == CaseType.CONNECTION))
-        found = (await session.scalars(stmt.where(Assignment.finished_at.is_(None)))).all()
-        if found:
-            matches.append(Match(field, service, tuple(sorted(set(found)))))
-    return matches
+    if not wanted:
+        return []
+    params = {f"service{i}": service for i, (_, service, _) in enumerate(wanted)}
+    params.update({f"key{i}": key for i, (_, _, key) in enumerate(wanted)})
+    found: dict[int, set] = {}
+    for i, case_id in (await session.execute(_matching(valid["case_type"], len(wanted)), params)).all():
+        found.setdefault(i, set()).add(case_id)
+    return [Match(field, service, tuple(sorted(found[i]))) for i, (field, service, _) in enumerate(wanted) if i in found]
+
+
+_statements: dict[tuple[str, int], object] = {}
+
+
+def _matching(case_type: str, count: int):  # type: ignore[no-untyped-def]
+    """(branch, case id) of the open cases matching each of `count` keys (bound as service<i>, key<i>)."""
+    stmt = _statements.get((case_type, count))
+    if stmt is None:
+        branches = []
+        for i in range(count):
+            if case_type == CaseType.TRANSFER:
+                branch = select(literal(i).label("branch"), Assignment.case_id).where(
+                    Assignment.service == bindparam(f"service{i}"), Assignment.account_number == bindparam(f"key{i}"))
+            else:
+                branch = (select(literal(i).label("branch"), Assignment.case_id)
+                          .join(CaseSearchKey, CaseSearchKey.case_id == Assignment.case_id)
+                          .join(Case, Case.id == Assignment.case_id)
+                          .where(CaseSearchKey.kind == SITE, CaseSearchKey.digest == bindparam(f"key{i}"),
+                                 Assignment.service == bindparam(f"service{i}"),
+                                 Case.case_type == CaseType.CONNECTION))
+            branches.append(branch.where(Assignment.finished_at.is_(None)))
+        stmt = _statements[(case_type, count)] = branches[0] if count == 1 else union_all(*branches)
+    return stmt

@@ -35,6 +35,19 @@ def scope_clause(scope: CaseScope, case=Case):  # type: ignore[no-untyped-def]
     return case.id.in_(scope_case_ids(scope))
 
 
+def in_scope(scope: CaseScope, case: Case) -> bool:
+    """Whether a case held in memory with its applicant, agent and assignments (one just written) is in the scope:
+    exactly what scope_clause asks the database."""
+    if scope.everything:
+        return True
+    if (case.submitted_by_role, case.submitted_by_organisation) in scope.submitted_by:
+        return True
+    subject = scope.applicant_subject
+    if subject and (case.applicant.subject == subject or (case.agent is not None and case.agent.subject == subject)):
+        return True
+    return bool(scope.assigned_to) and any(a.organisation_code == scope.assigned_to for a in case.assignments)
+
+
 def scope_case_ids(scope: CaseScope):  # type: ignore[no-untyped-def]
     """The ids of the cases a scope that is neither `everything` nor empty allows, as one subquery: each condition read from its
     own index (applicants/agents by subject, cases by submitter, assignments by organisation).

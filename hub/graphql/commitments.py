@@ -13,6 +13,7 @@ from hub.commitments.loader import notice_wording
 from hub.commitments.rules import current_texts
 from hub.graphql.field_policy import item_code
 from hub.graphql.types.commitments import CommitmentText, PrivacyNotice
+from hub.reference import snapshot as reference_snapshot
 
 
 @lru_cache(maxsize=4)
@@ -30,11 +31,14 @@ def value_items(schema: GraphQLSchema) -> frozenset[str]:
 
 async def current_notice(info: Info) -> domain_notice.PrivacyNotice:
     ctx = info.context
-    reference = ctx.loaders.reference
-    services = await reference.providers()
-    organisations = [domain_notice.Organisation(code=o.code, name=o.name, kind=o.kind,
-                                                services=tuple(sorted(services.get(o.code, []))))
-                     for o in (await reference.organisations()).values()]
+    async with ctx.db.read() as session:  # the reference data held in memory (hub.reference.snapshot): no query
+        held = await reference_snapshot.current(session)
+    services: dict[str, list[str]] = {}
+    for service, code in held.providers.items():
+        services.setdefault(code, []).append(service)
+    organisations = [domain_notice.Organisation(code=code, name=held.organisation_names[code], kind=kind,
+                                                services=tuple(sorted(services.get(code, []))))
+                     for code, kind in held.organisation_kinds.items()]
     # Built once per policy (every submission names its hash): kept on the snapshot, which a policy change
     # replaces, until the next moment a grant starts or ends.
     key, now = ("privacy-notice", tuple(organisations)), ctx.started_at

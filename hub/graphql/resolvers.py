@@ -81,11 +81,14 @@ async def write(info: Info, operation: Callable[..., Awaitable[T]], **kwargs: An
 
 def prime_submitted(info: Info, row: CaseRow) -> None:
     """The answer to a submission is read from the rows just written, not read back: its parts go into the
-    operation's loaders. Its assignments only where the caller sees all of them (one lane, not a utility's),
-    which Lane.covers decides as the loader's SQL would."""
+    operation's loaders, and so do the roles whose rows hold it (as hub.cases.repository.scoped_by would find).
+    Its assignments only where the caller sees all of them (one lane, not a utility's), which Lane.covers decides
+    as the loader's SQL would."""
     if "applicant" not in row.__dict__:  # a retried submission answers the case filed before, read as usual
         return
     loaders, case_id = info.context.loaders, row.id
+    loaders.case_roles.prime(case_id, frozenset(role for role, scope in info.context.plan.scopes.items()
+                                                if not scope.empty and case_repository.in_scope(scope, row)))
     loaders.applicant.prime(case_id, row.applicant)
     loaders.agent.prime(case_id, row.agent)
     loaders.site.prime(case_id, row.site)

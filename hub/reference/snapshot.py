@@ -33,6 +33,7 @@ class ReferenceSnapshot:
     material_types: frozenset[str]
     providers: dict[str, str]  # service → organisation code
     organisation_names: dict[str, str]  # code → name
+    organisation_kinds: dict[str, str]  # code → kind, in code order
     requirements: dict[tuple[str, str, str], Requirement]  # (case type, service, applicant kind)
     sms: Templates
     commitment_texts: dict[str, PublishedText]  # version → text (申请人承诺)
@@ -49,11 +50,13 @@ async def current(session: AsyncSession) -> ReferenceSnapshot:
     hit = _cache.get(key)
     if hit and hit[0] > time.monotonic():
         return hit[1]
+    organisations = sorted(await reference_repository.organisations(session), key=lambda o: o.code)
     snapshot = ReferenceSnapshot(
         active_districts=await reference_repository.active_district_codes(session),
         material_types=await materials_repository.material_type_codes(session),
         providers=await reference_repository.providers(session),
-        organisation_names={o.code: o.name for o in await reference_repository.organisations(session)},
+        organisation_names={o.code: o.name for o in organisations},
+        organisation_kinds={o.code: o.kind for o in organisations},
         requirements={
             (r.case_type, r.service, r.applicant_kind): Requirement(list(r.groups), r.required_at_application,
                                                                    list(r.notes), list(r.conditions))
