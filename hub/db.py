@@ -4,7 +4,6 @@ Writes go through `Database.write()`, a unit of work that appends the events it
 recorded as the last step before commit (see hub/events/log.py for why).
 """
 
-import copy
 import errno
 import hashlib
 import json
@@ -193,20 +192,31 @@ def loaded(cls: type, values: dict) -> object:
 
 
 def snapshot(obj: object) -> dict:
-    """A `loaded` object's column values now, to compare with later (JSON values copied: they may be changed
-    in place)."""
-    return {attr.key: copy.deepcopy(value) if isinstance(value := obj.__dict__.get(attr.key), (dict, list)) else value
-            for attr in inspect(obj).mapper.column_attrs}
+    """A `loaded` object's column values now, to compare with later. As with the ORM's own change tracking, a
+    JSON value counts as changed when a new value is assigned, not when the one held is changed in place."""
+    values = obj.__dict__
+    return {key: values.get(key) for key in _column_keys(type(obj))}
 
 
 def changes(obj: object, before: dict) -> dict:
     """The row of a `loaded` object: its primary key and every column changed since `before` (none: {})."""
-    mapper = inspect(obj).mapper
-    changed = {attr.columns[0].key: value for attr in mapper.column_attrs
-               if (value := obj.__dict__.get(attr.key)) != before[attr.key]}
+    values = obj.__dict__
+    changed = {key: value for key in _column_keys(type(obj)) if (value := values.get(key)) is not before[key]
+               and value != before[key]}
     if not changed:
         return {}
-    return {**{column.key: getattr(obj, column.key) for column in mapper.primary_key}, **changed}
+    return {**{column.key: values[column.key] for column in inspect(obj).mapper.primary_key}, **changed}
+
+
+_keys_of: dict[type, tuple[str, ...]] = {}
+
+
+def _column_keys(cls: type) -> tuple[str, ...]:
+    """The mapped columns' keys (the same as their names in this schema: `row_of` and `loaded` rely on it)."""
+    keys = _keys_of.get(cls)
+    if keys is None:
+        keys = _keys_of[cls] = tuple(attr.key for attr in inspect(cls).column_attrs)
+    return keys
 
 
 def row_of(obj: object) -> dict:
