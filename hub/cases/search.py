@@ -63,6 +63,10 @@ class SearchKeys:
 
     def of_case(self, case: Case) -> list[CaseSearchKey]:
         """Every search key of a case, from its applicant, agent and site."""
+        return [CaseSearchKey(**row) for row in self.rows_of_case(case)]
+
+    def rows_of_case(self, case: Case) -> list[dict]:
+        """The same as plain rows of case_search_keys (hub.db.queue_insert)."""
         pairs: set[tuple[str, str]] = set()
         for person in (case.applicant, case.agent):
             if person is None:
@@ -75,7 +79,7 @@ class SearchKeys:
         site = self.site(case.site.district_code, case.site.address)
         if site:
             pairs.add((SITE, site))
-        return [CaseSearchKey(case_id=case.id, kind=kind, digest=digest, submitted_at=case.submitted_at)
+        return [{"case_id": case.id, "kind": kind, "digest": digest, "submitted_at": case.submitted_at}
                 for kind, digest in sorted(pairs)]
 
 

@@ -101,8 +101,8 @@ async def submit_case(
     if matches:
         _record_duplicate_override(case, reason, principal, now)
     _insert(session, case)
-    for key_row in keys.of_case(case):  # after the case: these rows name it
-        queue_insert(session, CaseSearchKey.__table__, row_of(key_row))
+    for key_row in keys.rows_of_case(case):  # after the case: these rows name it
+        queue_insert(session, CaseSearchKey.__table__, key_row)
     if key is not None:
         submissions.remember(session, principal.subject, key, digest, case.id, now)
     _record(session, case, "CASE_SUBMITTED", principal, now, {"number": case.number, "status": case.status})
