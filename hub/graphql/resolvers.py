@@ -1,6 +1,7 @@
 """Thin resolvers: GraphQL arguments in, domain service calls, API types out."""
 
 import dataclasses
+import functools
 import inspect
 import uuid
 from collections.abc import Awaitable, Callable
@@ -64,7 +65,7 @@ async def write(info: Info, operation: Callable[..., Awaitable[T]], **kwargs: An
     other records of the moment (group commit); either is durable before the caller hears back.
     """
     ctx, now, name = info.context, info.context.now(), info.field_name
-    if "plan" in inspect.signature(operation).parameters:
+    if _takes_plan(operation):
         kwargs["plan"] = ctx.plan
     try:
         async with ctx.db.write() as session:
@@ -77,6 +78,11 @@ async def write(info: Info, operation: Callable[..., Awaitable[T]], **kwargs: An
         await ctx.audit.append([audit.entry(ctx.principal, kind="WRITE", operation=name, at=now,
                                             outcome=error.code.value)])
         return None, user_errors(error)
+
+
+@functools.cache
+def _takes_plan(operation: Callable) -> bool:
+    return "plan" in inspect.signature(operation).parameters
 
 
 def prime_submitted(info: Info, row: CaseRow) -> None:
