@@ -155,10 +155,9 @@ class Database:
         async with self._writes() as session:
             async with session.begin():
                 yield session
-                await insert_queued(session)
                 for hook in session.info.get("before_commit", ()):
                     await hook(session)
-                appended = await append_pending(session)
+                appended = await append_pending(session)  # the queued rows first (hub.db.insert_queued)
             committed = session.info.get("after_commit", ())
         if appended:
             for callback in self.after_event_commit:
@@ -236,35 +235,44 @@ async def insert_queued(session: AsyncSession) -> None:
     """The queued rows, in the order first queued (parents before children), and the queued updates: on
     PostgreSQL all in one statement (each table a data-modifying CTE over its rows as JSON: one round trip, one
     cached statement per set of tables and columns; constraints are checked at its end); on SQLite one
-    executemany per table (per set of columns updated)."""
+    executemany per table (per set of columns updated). The unit of work's commit sends them with its log
+    append instead (hub.events.log.append_pending): then the same CTEs lead that statement."""
+    await session.flush()  # what the unit of work changed through the ORM (it may name the queued rows' ids)
+    if session.bind.dialect.name == "postgresql":
+        ctes, params = queued_ctes(session)
+        if ctes:
+            await session.execute(text(f"WITH {', '.join(ctes)} SELECT 1"), params)
+        return
     pending: dict[Table, list[dict]] = session.info.pop("pending_rows", {})
     updates: dict[tuple[Table, tuple[str, ...]], list[dict]] = session.info.pop("pending_updates", {})
-    await session.flush()  # what the unit of work changed through the ORM (it may name the queued rows' ids)
-    if not pending and not updates:
-        return
-    if session.bind.dialect.name != "postgresql":
-        for table, rows in pending.items():
-            await session.execute(insert(table), rows)
-        for (table, columns), rows in updates.items():
-            keys = [c.key for c in table.primary_key.columns]
-            stmt = update(table).where(*(table.c[k] == bindparam(f"k_{k}", type_=table.c[k].type) for k in keys)) \
-                .values({c: bindparam(f"v_{c}", type_=table.c[c].type) for c in columns})
-            await session.execute(stmt, [{**{f"k_{k}": row[k] for k in keys}, **{f"v_{c}": row[c] for c in columns}}
-                                         for row in rows])
-        return
-    parts, params = [], {}
+    for table, rows in pending.items():
+        await session.execute(insert(table), rows)
+    for (table, columns), rows in updates.items():
+        keys = [c.key for c in table.primary_key.columns]
+        stmt = update(table).where(*(table.c[k] == bindparam(f"k_{k}", type_=table.c[k].type) for k in keys)) \
+            .values({c: bindparam(f"v_{c}", type_=table.c[c].type) for c in columns})
+        await session.execute(stmt, [{**{f"k_{k}": row[k] for k in keys}, **{f"v_{c}": row[c] for c in columns}}
+                                     for row in rows])
+
+
+def queued_ctes(session: AsyncSession) -> tuple[list[str], dict]:
+    """PostgreSQL: the queued rows and updates as data-modifying CTEs named w<i> and u<i>, each RETURNING 1,
+    and their parameters (taken from the unit of work: they are sent once)."""
+    pending: dict[Table, list[dict]] = session.info.pop("pending_rows", {})
+    updates: dict[tuple[Table, tuple[str, ...]], list[dict]] = session.info.pop("pending_updates", {})
+    ctes, params = [], {}
     for i, (table, rows) in enumerate(pending.items()):
-        parts.append(f"w{i} AS (INSERT INTO {table.name} SELECT * FROM jsonb_populate_recordset(NULL::{table.name}, "
-                     f"CAST(:rows{i} AS jsonb)))")
+        ctes.append(f"w{i} AS (INSERT INTO {table.name} SELECT * FROM jsonb_populate_recordset(NULL::{table.name}, "
+                    f"CAST(:rows{i} AS jsonb)) RETURNING 1)")
         params[f"rows{i}"] = as_json(rows)
     for i, ((table, columns), rows) in enumerate(updates.items()):
         keys = [c.key for c in table.primary_key.columns]
         assigned = ", ".join(f"{c} = r.{c}" for c in columns)
         matched = " AND ".join(f"t.{k} = r.{k}" for k in keys)
-        parts.append(f"u{i} AS (UPDATE {table.name} AS t SET {assigned} FROM jsonb_populate_recordset("
-                     f"NULL::{table.name}, CAST(:updates{i} AS jsonb)) AS r WHERE {matched})")
+        ctes.append(f"u{i} AS (UPDATE {table.name} AS t SET {assigned} FROM jsonb_populate_recordset("
+                    f"NULL::{table.name}, CAST(:updates{i} AS jsonb)) AS r WHERE {matched} RETURNING 1)")
         params[f"updates{i}"] = as_json(rows)
-    await session.execute(text(f"WITH {', '.join(parts)} SELECT 1"), params)
+    return ctes, params
 
 
 def as_json(rows: list[dict]) -> str:

@@ -11,10 +11,11 @@ work, under a transaction-scoped lock held to commit. Hence cursor order is comm
 The lock is the audit chain head's row lock (hub.audit.service), which every
 append to the chain takes anyway: one lock, taken once, for both logs, and only
 for the final append and the commit. On PostgreSQL that is one call,
-`hub_append_logs` (migration 0010), which takes the lock, chains and inserts the
+`hub_append_logs` (migration 0014), which takes the lock, chains and inserts the
 audit records, moves the head, inserts the events and NOTIFYs every instance's
-feed (delivered at commit); then the commit. Everything else the unit of work
-wrote was sent before (hub.db.insert_queued). On SQLite the database write
+feed (delivered at commit); then the commit. The rows the unit of work queued
+(hub.db.queue_insert, queue_update) lead the same statement as data-modifying
+CTEs, written before the call takes the lock. On SQLite the database write
 lock, held since BEGIN IMMEDIATE, is the lock, and the hub appends itself.
 """
 
@@ -26,7 +27,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hub.audit import service as audit
-from hub.db import as_json
+from hub.db import as_json, insert_queued, queued_ctes
 from hub.events.models import Event
 
 NOTIFY_CHANNEL = "hub_events"
@@ -54,15 +55,17 @@ def record(
 
 
 async def append_pending(session: AsyncSession) -> int:
-    """Insert the queued audit records and events under the lock; returns how many events."""
+    """Write the unit of work's queued rows (hub.db.insert_queued), then insert the queued audit records and
+    events under the lock; returns how many events. On PostgreSQL the rows and the append are one statement."""
     events: list[dict] = session.info.pop("pending_events", [])
     records: list[dict] = session.info.pop("pending_audit", [])
+    if session.bind.dialect.name == "postgresql" and (events or records):
+        await session.flush()  # what changed through the ORM first, outside the lock
+        await _append_in_one_call(session, records, events, *queued_ctes(session))
+        return len(events)
+    await insert_queued(session)
     if not events and not records:
         return 0
-    await session.flush()  # the record's own rows first, outside the lock (hub.db.insert_queued did the rest)
-    if session.bind.dialect.name == "postgresql":
-        await _append_in_one_call(session, records, events)
-        return len(events)
     head = (await session.execute(audit.head_lock())).first()
     if head is None:
         raise audit.ChainHeadMissing("the audit chain head is missing; run `hub audit verify`")
@@ -73,15 +76,21 @@ async def append_pending(session: AsyncSession) -> int:
     return len(events)
 
 
-async def _append_in_one_call(session: AsyncSession, records: list[dict], events: list[dict]) -> None:
-    """PostgreSQL: the lock, the chained audit records, the head, the events and the NOTIFY in one round trip
-    (hub_append_logs, migration 0010), so that only the commit follows while the lock is held."""
+async def _append_in_one_call(session: AsyncSession, records: list[dict], events: list[dict], ctes: list[str],
+                              params: dict) -> None:
+    """PostgreSQL: the queued rows, then the lock, the chained audit records, the head, the events and the
+    NOTIFY in one round trip (hub_append_logs, migration 0014), so that only the commit follows while the lock
+    is held. The rows' CTEs are counted in the FROM clause and the call is made in the select list, so every
+    row is written before the call takes the lock (a CTE nobody reads would run after it)."""
     chained = [{**record, "canonical": audit.canonical(audit.content(record))} for record in records]
+    sources = ", ".join(f"(SELECT count(*) AS n FROM {cte.split(' ', 1)[0]}) AS q{i}" for i, cte in enumerate(ctes))
+    statement = "SELECT hub_append_logs(CAST(:records AS jsonb), CAST(:events AS jsonb))"
+    if ctes:
+        statement = (f"WITH {', '.join(ctes)} {statement} FROM {sources} WHERE "
+                     + " + ".join(f"q{i}.n" for i in range(len(ctes))) + " >= 0")
     try:
-        await session.execute(text("SELECT hub_append_logs(CAST(:records AS jsonb), CAST(:events AS jsonb))"),
-                              {"records": as_json(chained), "events": as_json(events)})
+        await session.execute(text(statement), {**params, "records": as_json(chained), "events": as_json(events)})
     except DBAPIError as error:
         if getattr(error.orig, "sqlstate", None) == HEAD_MISSING:
             raise audit.ChainHeadMissing("the audit chain head is missing; run `hub audit verify`") from None
         raise
-
