@@ -64,10 +64,22 @@ def entry(principal: Principal, *, kind: str, operation: str, at: datetime, outc
     }
 
 
+_encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+
+
 def canonical(record: dict) -> str:
-    """The text a record's hash covers (after the previous record's hash)."""
-    content = {k: (str(v) if isinstance(v, (uuid.UUID, datetime)) else v) for k, v in record.items()}
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """The text a record's hash covers (after the previous record's hash): its content as compact JSON with
+    sorted keys, ids and times as text. Written out key by key (it is made for every record read): the same
+    text as `json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))`."""
+    return "{" + ",".join(f'"{key}":{_value(record[key])}' for key in sorted(record)) + "}"
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, (uuid.UUID, datetime)):
+        return _encode(str(value))
+    return _encode(value)
 
 
 def digest(prev_hash: str, record: dict) -> str:

@@ -11,8 +11,8 @@ several instances on one database still form one chain.
 
 import asyncio
 
-from hub.audit import service as audit
 from hub.db import Database
+from hub.events.log import append_audit
 
 Pending = tuple[list[dict], asyncio.Future]
 
@@ -57,8 +57,7 @@ class AuditWriter:
 
     async def _write(self, batch: list[Pending]) -> None:
         try:
-            async with self.db.write() as session:
-                await audit.append(session, [record for records, _ in batch for record in records])
+            await append_audit(self.db, [record for records, _ in batch for record in records])
         except Exception as error:  # noqa: BLE001  (handed to the waiting requests)
             if len(batch) > 1:  # one request's records must not fail the others': each on its own
                 for pending in batch:

@@ -11,7 +11,7 @@ work, under a transaction-scoped lock held to commit. Hence cursor order is comm
 The lock is the audit chain head's row lock (hub.audit.service), which every
 append to the chain takes anyway: one lock, taken once, for both logs, and only
 for the final append and the commit. On PostgreSQL that is one call,
-`hub_append_logs` (migration 0010), which takes the lock, chains and inserts the
+`hub_append_logs` (migrations 0014, 0016), which takes the lock, chains and inserts the
 audit records, moves the head, inserts the events and NOTIFYs every instance's
 feed (delivered at commit); then the commit. Everything else the unit of work
 wrote was sent before (hub.db.insert_queued). On SQLite the database write
@@ -21,12 +21,14 @@ lock, held since BEGIN IMMEDIATE, is the lock, and the hub appends itself.
 import uuid
 from datetime import datetime
 
+import asyncpg
 from sqlalchemy import insert, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.util import greenlet_spawn
 
 from hub.audit import service as audit
-from hub.db import as_json
+from hub.db import Database, as_json
 from hub.events.models import Event
 
 NOTIFY_CHANNEL = "hub_events"
@@ -75,13 +77,41 @@ async def append_pending(session: AsyncSession) -> int:
 
 async def _append_in_one_call(session: AsyncSession, records: list[dict], events: list[dict]) -> None:
     """PostgreSQL: the lock, the chained audit records, the head, the events and the NOTIFY in one round trip
-    (hub_append_logs, migration 0010), so that only the commit follows while the lock is held."""
-    chained = [{**record, "canonical": audit.canonical(audit.content(record))} for record in records]
+    (hub_append_logs, migration 0016), so that only the commit follows while the lock is held."""
     try:
-        await session.execute(text("SELECT hub_append_logs(CAST(:records AS jsonb), CAST(:events AS jsonb))"),
-                              {"records": as_json(chained), "events": as_json(events)})
+        await session.execute(text("SELECT hub_append_logs(CAST(:records AS text[]), CAST(:events AS jsonb))"),
+                              {"records": _texts(records), "events": as_json(events)})
     except DBAPIError as error:
-        if getattr(error.orig, "sqlstate", None) == HEAD_MISSING:
-            raise audit.ChainHeadMissing("the audit chain head is missing; run `hub audit verify`") from None
+        _head_missing(getattr(error.orig, "sqlstate", None))
         raise
+
+
+async def append_audit(db: Database, records: list[dict]) -> None:
+    """Audit records with nothing else to write (the READ records of reads): on PostgreSQL one autocommitted call
+    on the driver's connection (the lock, the chain, the head, the commit: one round trip, durable when it
+    returns); on SQLite a write unit of work."""
+    if db.sqlite:
+        async with db.write() as session:
+            await audit.append(session, records)
+        return
+    pooled = await db.engine.raw_connection()
+    try:
+        await pooled.driver_connection.execute("SELECT hub_append_logs($1::text[], '[]'::jsonb)", _texts(records))
+    except asyncpg.PostgresError as error:
+        _head_missing(error.sqlstate)
+        raise
+    except (OSError, asyncpg.InterfaceError):
+        pooled.invalidate()
+        raise
+    finally:
+        await greenlet_spawn(pooled.close)
+
+
+def _texts(records: list[dict]) -> list[str]:
+    return [audit.canonical(audit.content(record)) for record in records]  # each record's columns are in its text
+
+
+def _head_missing(sqlstate: str | None) -> None:
+    if sqlstate == HEAD_MISSING:
+        raise audit.ChainHeadMissing("the audit chain head is missing; run `hub audit verify`") from None
 
