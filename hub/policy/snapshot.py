@@ -116,6 +116,8 @@ class PolicyStore:
                 return self._snapshot  # loaded while this request waited, by a load that began after it came
             began = self._changes
             async with self.db.read() as session:
+                if not self.db.sqlite:  # one point in time for every table, as SQLite's read transaction is
+                    await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
                 snapshot = await _load(session)
             self._snapshot, self._loaded_after = snapshot, began  # still stale if a change came during the load
             return snapshot
