@@ -114,6 +114,10 @@ async def test_a_request_that_comes_while_another_loads_the_policy_reads_the_cha
         await db.dispose()
 
 
+WAITING_FOR_CLIENTS = """SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'oauth_clients'::regclass
+                         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"""
+
+
 @pytest.mark.skipif(BACKEND != "postgresql", reason="holds a PostgreSQL table lock to keep a policy load waiting")
 async def test_a_revocation_holds_for_a_request_that_arrives_while_the_policy_is_still_loading(hub, clerk, as_role):
     """A revocation acknowledged to governance holds for every later request on that instance, also for one that
@@ -123,7 +127,6 @@ async def test_a_revocation_holds_for_a_request_that_arrives_while_the_policy_is
     case_id = (await submit(clerk, water_only()))["id"]
     assert await note_seen(water, case_id) == "购房后过户"  # the policy is loaded and current
     grant_id = await water_grant(governance)
-    name = hub.settings.database_url.rsplit("/", 1)[1]
     holder = await asyncpg.connect(_asyncpg_dsn(hub.settings.database_url))
     try:
         locked = holder.transaction()
@@ -132,8 +135,7 @@ async def test_a_revocation_holds_for_a_request_that_arrives_while_the_policy_is
         revoked = await governance.run(REVOKE, {"input": {"grantId": grant_id, "reason": "核查授权范围"}})
         assert revoked["revokeGrant"]["errors"] == []
         first = asyncio.create_task(note_seen(water, case_id))
-        while not await holder.fetchval("SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND "
-                                        "wait_event_type = 'Lock' AND pid <> pg_backend_pid()", name):
+        while not await holder.fetchval(WAITING_FOR_CLIENTS):
             await asyncio.sleep(0.01)  # the policy is being loaded, and waits for the lock
         second = asyncio.create_task(note_seen(water, case_id))
         await asyncio.sleep(0.5)
