@@ -41,11 +41,12 @@ BEGIN
         END LOOP;
         INSERT INTO audit_records (id, at, subject, organisation, client_id, kind, operation, case_id, items,
                                    grants, outcome, reason, prev_hash, hash)
-        SELECT head_id + r.ord, (c->>'at')::timestamptz, c->>'subject', c->>'organisation', c->>'client_id',
-               c->>'kind', c->>'operation', (c->>'case_id')::uuid, (c->'items')::json, (c->'grants')::json,
-               c->>'outcome', c->>'reason', r.prev, r.hash
+        SELECT head_id + r.ord, c.at, c.subject, c.organisation, c.client_id, c.kind, c.operation, c.case_id,
+               c.items, c.grants, c.outcome, c.reason, r.prev, r.hash
         FROM unnest(records, prevs, hashes) WITH ORDINALITY AS r(canonical, prev, hash, ord),
-             LATERAL (SELECT r.canonical::jsonb AS c) AS parsed
+             LATERAL jsonb_to_record(r.canonical::jsonb) AS c(at timestamptz, subject text, organisation text,
+                 client_id text, kind text, operation text, case_id uuid, items json, grants json, outcome text,
+                 reason text)  -- one parse per record (a reference to `r.canonical::jsonb` per column parses anew)
         ORDER BY r.ord;
         UPDATE audit_head SET last_id = head_id + n, last_hash = head_hash WHERE id = 1;
     END IF;
