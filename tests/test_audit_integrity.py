@@ -271,3 +271,18 @@ def test_a_records_hashed_text_is_its_content_as_sorted_compact_json(record):
     expected = json.dumps({k: str(v) if isinstance(v, (uuid.UUID, datetime)) else v for k, v in record.items()},
                           sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     assert audit.canonical(record) == expected
+
+
+def test_a_batchs_texts_are_each_records_own_text():
+    """The appender makes a batch's texts around what its records share; each must be the record's own text,
+    also when a shared value looks like the stand-ins used to find the shared parts."""
+    odd = Principal(subject="\x00grants", organisation="KF-WATER", roles=frozenset({Role.UTILITY}), client_id='c"1')
+    records = [audit.entry(who, kind=kind, operation=operation, at=T0, outcome="OK", case_id=case, items=items,
+                           grants=grants, reason=reason)
+               for who, kind, operation, case, items, grants, reason in [
+                   (WHO, "READ", "MyCases", uuid.uuid4(), ["Applicant.name", "Applicant.phone"], ["g-1"], None),
+                   (WHO, "READ", "MyCases", uuid.uuid4(), ["Applicant.name", "Applicant.phone"], ["g-1"], None),
+                   (WHO, "READ", "MyCases", uuid.uuid4(), ["Case.status"], [], None),
+                   (WHO, "WRITE", "SubmitCase", None, [], [], "理由"),
+                   (odd, "READ", "\x00case", uuid.uuid4(), ['a\n"'], ["\x00items"], None)]]
+    assert audit.canonical_texts(records) == [audit.canonical(audit.content(record)) for record in records]

@@ -97,6 +97,51 @@ def content(record: AuditRecord | dict) -> dict:
     return content
 
 
+def canonical_texts(records: list[dict]) -> list[str]:
+    """`canonical(content(record))` of each record. A page's READ records differ only in the case, its items and
+    grants: the text around those is made once per batch, by `canonical` itself (so it is the same text)."""
+    frames: dict[tuple, tuple[str, str, str, str] | None] = {}
+    lists: dict[tuple, str] = {}
+    texts = []
+    for record in records:
+        shared = tuple(record.get(key) for key in _SHARED)
+        if shared not in frames:
+            frames[shared] = _frame(record)
+        frame = frames[shared]
+        if frame is None:
+            texts.append(canonical(content(record)))
+            continue
+        head, after_case, after_grants, tail = frame
+        texts.append(f"{head}{_value(record['case_id'])}{after_case}{_listed(record['grants'], lists)}"
+                     f"{after_grants}{_listed(record['items'], lists)}{tail}")
+    return texts
+
+
+_VARYING = {"case_id": "\x00case", "grants": "\x00grants", "items": "\x00items"}  # stand-ins no value holds
+_SHARED = tuple(key for key in CHAINED + CHAINED_WHEN_SET if key not in _VARYING)
+
+
+def _frame(record: dict) -> tuple[str, str, str, str] | None:
+    """The text around the varying values, or None if a shared value could be taken for a stand-in."""
+    text = canonical(content({**record, **_VARYING}))
+    pieces = []
+    for key in ("case_id", "grants", "items"):
+        parts = text.split(_value(_VARYING[key]))
+        if len(parts) != 2:
+            return None
+        pieces.append(parts[0])
+        text = parts[1]
+    return pieces[0], pieces[1], pieces[2], text
+
+
+def _listed(values: list, seen: dict[tuple, str]) -> str:
+    key = tuple(values)
+    text = seen.get(key)
+    if text is None:
+        text = seen[key] = _value(values)
+    return text
+
+
 async def lock_head(session: AsyncSession) -> AuditHead:
     """The head, locked until the transaction ends: the chain's one serialisation point across instances."""
     head = await session.scalar(select(AuditHead).where(AuditHead.id == HEAD_ID).with_for_update()

@@ -86,17 +86,18 @@ async def _append_in_one_call(session: AsyncSession, records: list[dict], events
         raise
 
 
-async def append_audit(db: Database, records: list[dict]) -> None:
+async def append_audit(db: Database, records: list[dict], texts: list[str] | None = None) -> None:
     """Audit records with nothing else to write (the READ records of reads): on PostgreSQL one autocommitted call
     on the driver's connection (the lock, the chain, the head, the commit: one round trip, durable when it
-    returns); on SQLite a write unit of work."""
+    returns), with the records' texts if the caller made them already; on SQLite a write unit of work."""
     if db.sqlite:
         async with db.write() as session:
             await audit.append(session, records)
         return
     pooled = await db.engine.raw_connection()
     try:
-        await pooled.driver_connection.execute("SELECT hub_append_logs($1::text[], '[]'::jsonb)", _texts(records))
+        await pooled.driver_connection.execute("SELECT hub_append_logs($1::text[], '[]'::jsonb)",
+                                               _texts(records) if texts is None else texts)
     except asyncpg.PostgresError as error:
         _head_missing(error.sqlstate)
         raise
@@ -108,7 +109,7 @@ async def append_audit(db: Database, records: list[dict]) -> None:
 
 
 def _texts(records: list[dict]) -> list[str]:
-    return [audit.canonical(audit.content(record)) for record in records]  # each record's columns are in its text
+    return audit.canonical_texts(records)  # each record's columns are in its text
 
 
 def _head_missing(sqlstate: str | None) -> None:
