@@ -41,6 +41,10 @@ class ReadLog:
         self.items[case_id].add(code)
         self.grants[case_id].add(grant_id)
 
+    def note_all(self, case_id: uuid.UUID | None, codes: frozenset[str], grants: frozenset[str]) -> None:
+        self.items[case_id] |= codes
+        self.grants[case_id] |= grants
+
     def take(self, principal: Principal, operation: str, at: datetime) -> list[dict]:
         """One READ record per case, and start afresh."""
         records = [

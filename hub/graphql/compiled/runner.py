@@ -225,16 +225,15 @@ class CompiledReads:
     def _note(self, root: RootPlan, record: list, reads: ReadLog) -> None:
         """The personal items read of one record: those of every object always there, and those of objects the
         statement found present (flags after the ids)."""
-        if not (root.always or root.sometimes):
+        if not (root.always[0] or root.sometimes):
             return
         case_id = self.dialect.row_id(record[1] if root.record == "assignment" else record[0])
         flags = record[2:] if root.record == "assignment" else record[1:]
-        for code, grant in root.always:
-            reads.note(case_id, code, grant)
-        for items, present in zip(root.sometimes, flags, strict=True):
+        if root.always[0]:
+            reads.note_all(case_id, *root.always)
+        for (items, grants), present in zip(root.sometimes, flags, strict=True):
             if present:
-                for code, grant in items:
-                    reads.note(case_id, code, grant)
+                reads.note_all(case_id, items, grants)
 
 
 def _finish(text: str, shape: Shape | None) -> str:
