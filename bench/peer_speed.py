@@ -7,8 +7,8 @@ Fills a PostgreSQL database as the hub would have (migrated with the hub's alemb
 catalogue loaded, then --cases cases with ~3 assignments, applicants, agents, sites, materials, events and
 SMS), kept as `kaifeng_peerbench_<cases>` for --reuse. One applicant subject has 40 cases spread over the
 whole period; the measured page is theirs. Then starts, on loopback ports:
-  * hub         `hub serve` in production settings, an APPLICANT token, the mobile MY_CASES query of
-                bench/api_throughput.py;
+  * hub, hub×2  `hub serve` in production settings (one process, and `--workers 2`; --hub-workers), an
+                APPLICANT token, the mobile MY_CASES query of bench/api_throughput.py;
   * v5, v4      PostGraphile 5 and 4.14 (bench/peers), querying the SQL function peers.my_cases with the
                 assignments through the foreign-key relation;
   * raw         one Starlette handler running the same SQL, with PostgreSQL building the JSON (asyncpg).
@@ -201,9 +201,37 @@ class Server:
     log: Path
 
     def cpu_seconds(self) -> float:
-        """User + system CPU of the server process (Linux /proc), PostgreSQL's share not included."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """User + system CPU of the server process and its workers (Linux /proc), PostgreSQL's share not
+        included."""
+        return sum(_cpu_ticks(pid) for pid in _process_tree(self.process.pid)) / os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _cpu_ticks(pid: int) -> int:
+    try:
+        fields = _stat(pid)
+    except OSError:  # ended meanwhile
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+def _process_tree(root: int) -> list[int]:
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int(_stat(int(entry.name))[1])
+            except OSError:
+                continue
+    tree, grew = {root}, True
+    while grew:
+        children = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= children
+        grew = bool(children)
+    return sorted(tree)
 
 
 @dataclass
@@ -261,7 +289,7 @@ class Hub:
     utilities: dict[str, str]
 
 
-def start_hub(servers: Servers, url: str, name: str = "hub") -> Hub:
+def start_hub(servers: Servers, url: str, name: str = "hub", workers: int = 1) -> Hub:
     from hub.auth import keys
     from hub.auth.tokens import TokenService
     from hub.config import Settings
@@ -272,7 +300,8 @@ def start_hub(servers: Servers, url: str, name: str = "hub") -> Hub:
     port = free_port()
     env = {"HUB_ENVIRONMENT": "production", "HUB_DATABASE_URL": sqlalchemy_url(url), "HUB_SIGNING_KEY_FILE": str(key_file),
            "HUB_DATA_DIR": str(servers.tmp), "HUB_PORT": str(port), "HUB_LOG_LEVEL": "WARNING"}
-    server = servers.start(name, [sys.executable, "-m", "hub.cli", "serve"], env, port, "/graphql")
+    server = servers.start(name, [sys.executable, "-m", "hub.cli", "serve", "--workers", str(workers)], env, port,
+                           "/graphql")
     defaults = Settings(_env_file=None)
     tokens = TokenService(key=key, issuer=defaults.issuer, audience=defaults.audience)
 
@@ -336,10 +365,14 @@ def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-def page_requests(hub: Hub) -> dict[str, tuple[dict, dict]]:
+def page_requests(hubs: dict[str, Hub]) -> dict[str, tuple[dict, dict]]:
     pg = {"query": PG_MY_CASES, "variables": {"subject": KNOWN_APPLICANT}}
-    return {"hub": ({"query": MY_CASES}, bearer(hub.applicant)), "v5": (pg, {}), "v4": (pg, {}),
-            "raw": ({"subject": KNOWN_APPLICANT, "first": 20}, {})}
+    return {**{name: ({"query": MY_CASES}, bearer(hub.applicant)) for name, hub in hubs.items()},
+            "v5": (pg, {}), "v4": (pg, {}), "raw": ({"subject": KNOWN_APPLICANT, "first": 20}, {})}
+
+
+def hub_label(workers: int) -> str:
+    return "hub" if workers == 1 else f"hub×{workers}"
 
 
 def instant(value: str) -> datetime:
@@ -348,7 +381,7 @@ def instant(value: str) -> datetime:
 
 def normalised(name: str, body: dict) -> list[tuple]:
     """[(number, submittedAt, {(service, status, result account)})] newest first, whatever the shape."""
-    if name == "hub":
+    if name.startswith("hub"):
         cases = [edge["node"] for edge in body["data"]["cases"]["edges"]]
         jobs = [[(a["service"], a["status"], (a["result"] or {}).get("accountNumber")) for a in c["assignments"]]
                 for c in cases]
@@ -372,7 +405,7 @@ def check_same_page(servers: dict[str, Server], requests: dict[str, tuple[dict, 
             if body.get("errors"):
                 sys.exit(f"{name} answered errors: {body['errors']}")
             pages[name] = normalised(name, body)
-    reference = pages["hub"]
+    reference = pages[next(iter(pages))]  # a hub's
     if len(reference) != 20:
         sys.exit(f"the hub's page has {len(reference)} cases, not 20: is {KNOWN_APPLICANT} in this database?")
     for name, page in pages.items():
@@ -418,10 +451,10 @@ class Figures:
 
     def row(self, label: str) -> str:
         if not self.requests:
-            return f"  {label:<28} no request completed within the runs ({self.bad} bad)"
+            return f"  {label:<32} no request completed within the runs ({self.bad} bad)"
         cpu_ms = self.cpu_per_request * 1000
         bad = f"   {self.bad} bad" if self.bad else ""
-        return (f"  {label:<28} {self.rate:9.1f}/s   p50 {statistics.median(self.p50):8.1f} ms"
+        return (f"  {label:<32} {self.rate:9.1f}/s   p50 {statistics.median(self.p50):8.1f} ms"
                 f"   p99 {statistics.median(self.p99):8.1f} ms   server CPU {cpu_ms:6.2f} ms/req{bad}")
 
 
@@ -529,27 +562,28 @@ def read_phase(url: str, args: argparse.Namespace, tmp: Path) -> None:
     print(f"\n== my cases page: hub, PostGraphile v5, PostGraphile v4, raw asyncpg   (load average {load_average()})")
     load = Load(tmp, args.concurrency)
     with Servers(tmp) as servers:
-        hub = start_hub(servers, url)
-        everyone = {"hub": hub.server, "v5": start_v5(servers, url), "v4": start_v4(servers, url),
-                    "raw": start_raw(servers, url)}
-        requests = page_requests(hub)
+        hubs = {hub_label(n): start_hub(servers, url, hub_label(n), workers=n) for n in args.hub_workers}
+        everyone = {**{name: hub.server for name, hub in hubs.items()}, "v5": start_v5(servers, url),
+                    "v4": start_v4(servers, url), "raw": start_raw(servers, url)}
+        requests = page_requests(hubs)
         wait_ready(everyone, requests)
         check_same_page(everyone, requests)
-        ok = {"hub": '"edges"', "v5": '"nodes"', "v4": '"nodes"', "raw": '"myCases"'}
+        ok = {**{name: '"edges"' for name in hubs}, "v5": '"nodes"', "v4": '"nodes"', "raw": '"myCases"'}
         targets = {name: (server, load.bodies([json.dumps(requests[name][0])]), requests[name][1], ok[name])
                    for name, server in everyone.items()}
         figures = interleaved(load, targets, args.rounds, args.seconds, args.warmup)
-    labels = {"hub": "hub (GraphQL, policy, audit)", "v5": f"PostGraphile {installed('postgraphile')}",
-              "v4": f"PostGraphile {installed('postgraphile4')}", "raw": "raw asyncpg + Starlette"}
+    labels = {**{name: f"{name} (GraphQL, policy, audit)" for name in hubs},
+              "v5": f"PostGraphile {installed('postgraphile')}", "v4": f"PostGraphile {installed('postgraphile4')}",
+              "raw": "raw asyncpg + Starlette"}
     print(f"\n  my cases page, {args.cases:,} cases, {args.concurrency} connections, "
           f"{args.rounds} rounds of {args.seconds:.0f} s or longer:")
     for name, label in labels.items():
         print(figures[name].row(label))
-    hub_figures = figures["hub"]
-    for name in ("v5", "v4", "raw"):
-        print(f"  hub/{name:<4} req/s {ratio(hub_figures.rate, figures[name].rate):>7}   "
-              f"p50 {ratio(statistics.median(hub_figures.p50), statistics.median(figures[name].p50)):>7}   "
-              f"server CPU per request {ratio(hub_figures.cpu_per_request, figures[name].cpu_per_request):>7}")
+    for hub in hubs:
+        for name in ("v5", "v4", "raw"):
+            print(f"  {hub}/{name:<4} req/s {ratio(figures[hub].rate, figures[name].rate):>7}   "
+                  f"p50 {ratio(statistics.median(figures[hub].p50), statistics.median(figures[name].p50)):>7}   "
+                  f"server CPU per request {ratio(figures[hub].cpu_per_request, figures[name].cpu_per_request):>7}")
 
 
 SUBMISSIONS = 20_000  # distinct applications, more than a run sends: the same site twice is a possible duplicate
@@ -731,6 +765,8 @@ if __name__ == "__main__":
     parser.add_argument("--write-rounds", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each measured run")
     parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--hub-workers", type=int, nargs="+", default=[1, 2], metavar="N",
+                        help="the read phase measures a hub of each many processes (`hub serve --workers N`)")
     parser.add_argument("--only", nargs="+", choices=["fill", "read", "write", "scale"],
                         default=["read", "write", "scale"], help="phases to run (fill: only make the databases)")
     try:

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/scope_plans.py --sizes 10000 200000
 
-For each size: a fresh database, filled with tests/bulk.py's mix (INSERT … SELECT generate_series, ANALYZE),
+For each size: a fresh database, filled by tests/bulk.py (its mix: INSERT … SELECT generate_series, ANALYZE),
 then per caller the median execution time of EXPLAIN ANALYZE over --runs runs, the cases rows the plan touched,
 and the ratio between the largest and the smallest size. Nothing is asserted: it is a measurement.
 """
@@ -19,15 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.dialects import postgresql  # noqa: E402
-from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 
-from hub import migrate  # noqa: E402
 from hub.cases import repository  # noqa: E402
 from hub.cases.models import Case  # noqa: E402
-from hub.db import Database  # noqa: E402
-from hub.reference.loader import load_reference_data  # noqa: E402
 from tests import bulk  # noqa: E402
-from tests.harness import create_database, drop_database  # noqa: E402
 from tests.test_scope_plans import CALLERS, _cases_touched, _scope  # noqa: E402
 
 
@@ -41,28 +36,16 @@ def page_sql(name: str) -> str:
 
 
 async def measure(size: int, runs: int) -> dict[str, tuple[float, int]]:
-    url = await create_database(Path(tempfile.mkdtemp()), "postgresql")
-    try:
-        migrate.upgrade(url)
-        db = Database(url)
-        async with db.write() as session:
-            await load_reference_data(session)
-        await db.dispose()
-        engine = create_async_engine(url)
-        async with engine.connect() as conn:
-            await bulk.fill(conn, size)
-            results = {}
-            for name in CALLERS:
-                sql, times = page_sql(name), []
-                for _ in range(runs):
-                    plan = (await conn.execute(text(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}"))).scalar_one()
-                    plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]
-                    times.append(plan["Execution Time"])
-                results[name] = (statistics.median(times), _cases_touched(plan["Plan"])[1])
-        await engine.dispose()
+    async with bulk.filled_database(Path(tempfile.mkdtemp()), size) as engine, engine.connect() as conn:
+        results = {}
+        for name in CALLERS:
+            sql, times = page_sql(name), []
+            for _ in range(runs):
+                plan = (await conn.execute(text(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}"))).scalar_one()
+                plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]
+                times.append(plan["Execution Time"])
+            results[name] = (statistics.median(times), _cases_touched(plan["Plan"])[1])
         return results
-    finally:
-        await drop_database(url)
 
 
 async def main(args: argparse.Namespace) -> None:

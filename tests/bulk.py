@@ -64,22 +64,24 @@ async def fill(conn: AsyncConnection, n: int) -> None:
 
 @asynccontextmanager
 async def filled_database(tmp: Path, cases: int, *extra: str, **params: object) -> AsyncIterator[AsyncEngine]:
-    """A migrated database of its own with the reference data and `cases` cases (plus the `extra` statements, run with
-    `params`), as an engine; dropped afterwards."""
-    url = await create_database(tmp)
-    migrate.upgrade(url)
-    db = Database(url)
-    async with db.write() as session:
-        await load_reference_data(session)
-    await db.dispose()
-    engine = create_async_engine(url)
-    async with engine.connect() as conn:
-        await fill(conn, cases)
-        for statement in extra:
-            await conn.execute(text(statement), params)
-        await conn.commit()
+    """A migrated PostgreSQL database of its own with the reference data and `cases` cases (plus the `extra`
+    statements, run with `params`), as an engine; dropped afterwards (also when filling it failed)."""
+    url = await create_database(tmp, "postgresql")
     try:
-        yield engine
+        migrate.upgrade(url)
+        db = Database(url)
+        async with db.write() as session:
+            await load_reference_data(session)
+        await db.dispose()
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as conn:
+                await fill(conn, cases)
+                for statement in extra:
+                    await conn.execute(text(statement), params)
+                await conn.commit()
+            yield engine
+        finally:
+            await engine.dispose()
     finally:
-        await engine.dispose()
         await drop_database(url)

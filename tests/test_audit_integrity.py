@@ -2,6 +2,7 @@
 and a failure to write the audit withholds the data and tells the caller nothing of the database."""
 
 import asyncio
+import json
 import subprocess
 import sys
 import uuid
@@ -254,3 +255,34 @@ async def test_when_the_audit_cannot_be_written_nothing_personal_is_delivered_an
             await session.execute(text("ALTER TABLE audit_records_away RENAME TO audit_records"))
         await db.dispose()
     assert (await water.run(READ_APPLICANT, {"id": case["id"]}))["case"]["applicant"]["name"] == "张伟"
+
+
+@pytest.mark.parametrize("record", [
+    audit.content(audit.entry(WHO, kind="READ", operation="MyCases", at=T0, outcome="OK", case_id=uuid.uuid4(),
+                              items=["Applicant.idNumber", "Applicant.phone"], grants=["g-1", "g-2"])),
+    audit.content(audit.entry(Principal(subject="窗口-张三", organisation=None, roles=frozenset({Role.CLERK})),
+                              kind="WRITE", operation='名称 "带引号" \\ 与换行\n', at=T0 + timedelta(microseconds=7),
+                              outcome="REFUSED", reason="理由：override")),
+    {"at": T0, "case_id": None, "items": [], "grants": [], "nested": [{"b": 1, "a": [None, True, 1.5]}]},
+])
+def test_a_records_hashed_text_is_its_content_as_sorted_compact_json(record):
+    """Records already in the chain verify only if the hashed text never changes: it is the content as
+    `json.dumps` writes it with sorted keys, compactly, ids and times as text."""
+    expected = json.dumps({k: str(v) if isinstance(v, (uuid.UUID, datetime)) else v for k, v in record.items()},
+                          sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert audit.canonical(record) == expected
+
+
+def test_a_batchs_texts_are_each_records_own_text():
+    """The appender makes a batch's texts around what its records share; each must be the record's own text,
+    also when a shared value looks like the stand-ins used to find the shared parts."""
+    odd = Principal(subject="\x00grants", organisation="KF-WATER", roles=frozenset({Role.UTILITY}), client_id='c"1')
+    records = [audit.entry(who, kind=kind, operation=operation, at=T0, outcome="OK", case_id=case, items=items,
+                           grants=grants, reason=reason)
+               for who, kind, operation, case, items, grants, reason in [
+                   (WHO, "READ", "MyCases", uuid.uuid4(), ["Applicant.name", "Applicant.phone"], ["g-1"], None),
+                   (WHO, "READ", "MyCases", uuid.uuid4(), ["Applicant.name", "Applicant.phone"], ["g-1"], None),
+                   (WHO, "READ", "MyCases", uuid.uuid4(), ["Case.status"], [], None),
+                   (WHO, "WRITE", "SubmitCase", None, [], [], "理由"),
+                   (odd, "READ", "\x00case", uuid.uuid4(), ['a\n"'], ["\x00items"], None)]]
+    assert audit.canonical_texts(records) == [audit.canonical(audit.content(record)) for record in records]

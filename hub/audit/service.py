@@ -41,6 +41,10 @@ class ReadLog:
         self.items[case_id].add(code)
         self.grants[case_id].add(grant_id)
 
+    def note_all(self, case_id: uuid.UUID | None, codes: frozenset[str], grants: frozenset[str]) -> None:
+        self.items[case_id] |= codes
+        self.grants[case_id] |= grants
+
     def take(self, principal: Principal, operation: str, at: datetime) -> list[dict]:
         """One READ record per case, and start afresh."""
         records = [
@@ -64,10 +68,22 @@ def entry(principal: Principal, *, kind: str, operation: str, at: datetime, outc
     }
 
 
+_encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+
+
 def canonical(record: dict) -> str:
-    """The text a record's hash covers (after the previous record's hash)."""
-    content = {k: (str(v) if isinstance(v, (uuid.UUID, datetime)) else v) for k, v in record.items()}
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """The text a record's hash covers (after the previous record's hash): its content as compact JSON with
+    sorted keys, ids and times as text. Written out key by key (it is made for every record read): the same
+    text as `json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))`."""
+    return "{" + ",".join(f'"{key}":{_value(record[key])}' for key in sorted(record)) + "}"
+
+
+def _value(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, (uuid.UUID, datetime)):
+        return _encode(str(value))
+    return _encode(value)
 
 
 def digest(prev_hash: str, record: dict) -> str:
@@ -83,6 +99,51 @@ def content(record: AuditRecord | dict) -> dict:
     content = {k: get(k) for k in CHAINED}
     content.update({k: get(k) for k in CHAINED_WHEN_SET if get(k) is not None})
     return content
+
+
+def canonical_texts(records: list[dict]) -> list[str]:
+    """`canonical(content(record))` of each record. A page's READ records differ only in the case, its items and
+    grants: the text around those is made once per batch, by `canonical` itself (so it is the same text)."""
+    frames: dict[tuple, tuple[str, str, str, str] | None] = {}
+    lists: dict[tuple, str] = {}
+    texts = []
+    for record in records:
+        shared = tuple(record.get(key) for key in _SHARED)
+        if shared not in frames:
+            frames[shared] = _frame(record)
+        frame = frames[shared]
+        if frame is None:
+            texts.append(canonical(content(record)))
+            continue
+        head, after_case, after_grants, tail = frame
+        texts.append(f"{head}{_value(record['case_id'])}{after_case}{_listed(record['grants'], lists)}"
+                     f"{after_grants}{_listed(record['items'], lists)}{tail}")
+    return texts
+
+
+_VARYING = {"case_id": "\x00case", "grants": "\x00grants", "items": "\x00items"}  # stand-ins no value holds
+_SHARED = tuple(key for key in CHAINED + CHAINED_WHEN_SET if key not in _VARYING)
+
+
+def _frame(record: dict) -> tuple[str, str, str, str] | None:
+    """The text around the varying values, or None if a shared value could be taken for a stand-in."""
+    text = canonical(content({**record, **_VARYING}))
+    pieces = []
+    for key in ("case_id", "grants", "items"):
+        parts = text.split(_value(_VARYING[key]))
+        if len(parts) != 2:
+            return None
+        pieces.append(parts[0])
+        text = parts[1]
+    return pieces[0], pieces[1], pieces[2], text
+
+
+def _listed(values: list, seen: dict[tuple, str]) -> str:
+    key = tuple(values)
+    text = seen.get(key)
+    if text is None:
+        text = seen[key] = _value(values)
+    return text
 
 
 async def lock_head(session: AsyncSession) -> AuditHead:

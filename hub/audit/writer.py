@@ -11,10 +11,11 @@ several instances on one database still form one chain.
 
 import asyncio
 
-from hub.audit import service as audit
+from hub.audit.service import canonical_texts
 from hub.db import Database
+from hub.events.log import append_audit
 
-Pending = tuple[list[dict], asyncio.Future]
+Pending = tuple[list[dict], list[str] | None, asyncio.Future]
 
 
 class AuditWriter:
@@ -30,7 +31,8 @@ class AuditWriter:
         if not records:
             return
         future = asyncio.get_running_loop().create_future()
-        self._pending.append((records, future))
+        # the hashed texts are made here, by each request, so that the appender only sends them
+        self._pending.append((records, None if self.db.sqlite else canonical_texts(records), future))
         if self._task is None or self._task.done():
             self._wake = asyncio.Event()
             self._stopping = False
@@ -57,8 +59,8 @@ class AuditWriter:
 
     async def _write(self, batch: list[Pending]) -> None:
         try:
-            async with self.db.write() as session:
-                await audit.append(session, [record for records, _ in batch for record in records])
+            texts = None if self.db.sqlite else [text for _, made, _ in batch for text in made]
+            await append_audit(self.db, [record for records, _, _ in batch for record in records], texts)
         except Exception as error:  # noqa: BLE001  (handed to the waiting requests)
             if len(batch) > 1:  # one request's records must not fail the others': each on its own
                 for pending in batch:
@@ -70,7 +72,7 @@ class AuditWriter:
 
 
 def _settle(batch: list[Pending], error: Exception | None) -> None:
-    for _, future in batch:
+    for _, _, future in batch:
         if future.done():  # the request was cancelled (socket gone); its records are written all the same
             continue
         if error is None:

@@ -11,7 +11,7 @@ work, under a transaction-scoped lock held to commit. Hence cursor order is comm
 The lock is the audit chain head's row lock (hub.audit.service), which every
 append to the chain takes anyway: one lock, taken once, for both logs, and only
 for the final append and the commit. On PostgreSQL that is one call,
-`hub_append_logs` (migration 0014), which takes the lock, chains and inserts the
+`hub_append_logs` (migrations 0014, 0016), which takes the lock, chains and inserts the
 audit records, moves the head, inserts the events and NOTIFYs every instance's
 feed (delivered at commit); then the commit. The rows the unit of work queued
 (hub.db.queue_insert, queue_update) lead the same statement as data-modifying
@@ -22,12 +22,14 @@ lock, held since BEGIN IMMEDIATE, is the lock, and the hub appends itself.
 import uuid
 from datetime import datetime
 
+import asyncpg
 from sqlalchemy import insert, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.util import greenlet_spawn
 
 from hub.audit import service as audit
-from hub.db import as_json, insert_queued, queued_ctes
+from hub.db import Database, as_json, insert_queued, queued_ctes
 from hub.events.models import Event
 
 NOTIFY_CHANNEL = "hub_events"
@@ -79,18 +81,47 @@ async def append_pending(session: AsyncSession) -> int:
 async def _append_in_one_call(session: AsyncSession, records: list[dict], events: list[dict], ctes: list[str],
                               params: dict) -> None:
     """PostgreSQL: the queued rows, then the lock, the chained audit records, the head, the events and the
-    NOTIFY in one round trip (hub_append_logs, migration 0014), so that only the commit follows while the lock
+    NOTIFY in one round trip (hub_append_logs, migration 0016), so that only the commit follows while the lock
     is held. The rows' CTEs are counted in the FROM clause and the call is made in the select list, so every
     row is written before the call takes the lock (a CTE nobody reads would run after it)."""
-    chained = [{**record, "canonical": audit.canonical(audit.content(record))} for record in records]
     sources = ", ".join(f"(SELECT count(*) AS n FROM {cte.split(' ', 1)[0]}) AS q{i}" for i, cte in enumerate(ctes))
-    statement = "SELECT hub_append_logs(CAST(:records AS jsonb), CAST(:events AS jsonb))"
+    statement = "SELECT hub_append_logs(CAST(:records AS text[]), CAST(:events AS jsonb))"
     if ctes:
         statement = (f"WITH {', '.join(ctes)} {statement} FROM {sources} WHERE "
                      + " + ".join(f"q{i}.n" for i in range(len(ctes))) + " >= 0")
     try:
-        await session.execute(text(statement), {**params, "records": as_json(chained), "events": as_json(events)})
+        await session.execute(text(statement), {**params, "records": _texts(records), "events": as_json(events)})
     except DBAPIError as error:
-        if getattr(error.orig, "sqlstate", None) == HEAD_MISSING:
-            raise audit.ChainHeadMissing("the audit chain head is missing; run `hub audit verify`") from None
+        _head_missing(getattr(error.orig, "sqlstate", None))
         raise
+
+
+async def append_audit(db: Database, records: list[dict], texts: list[str] | None = None) -> None:
+    """Audit records with nothing else to write (the READ records of reads): on PostgreSQL one autocommitted call
+    on the driver's connection (the lock, the chain, the head, the commit: one round trip, durable when it
+    returns), with the records' texts if the caller made them already; on SQLite a write unit of work."""
+    if db.sqlite:
+        async with db.write() as session:
+            await audit.append(session, records)
+        return
+    pooled = await db.engine.raw_connection()
+    try:
+        await pooled.driver_connection.execute("SELECT hub_append_logs($1::text[], '[]'::jsonb)",
+                                               _texts(records) if texts is None else texts)
+    except asyncpg.PostgresError as error:
+        _head_missing(error.sqlstate)
+        raise
+    except (OSError, asyncpg.InterfaceError):
+        pooled.invalidate()
+        raise
+    finally:
+        await greenlet_spawn(pooled.close)
+
+
+def _texts(records: list[dict]) -> list[str]:
+    return audit.canonical_texts(records)  # each record's columns are in its text
+
+
+def _head_missing(sqlstate: str | None) -> None:
+    if sqlstate == HEAD_MISSING:
+        raise audit.ChainHeadMissing("the audit chain head is missing; run `hub audit verify`") from None

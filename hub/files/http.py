@@ -19,11 +19,12 @@ from hub.auth.principal import Principal
 from hub.clock import Clock
 from hub.config import Settings
 from hub.db import Database
-from hub.errors import ErrorCode, HubError, InvalidInput, Unauthenticated
+from hub.errors import ErrorCode, HubError, InvalidInput
 from hub.files import service
 from hub.files.content import Received, TooLarge, receive
 from hub.files.links import FileLinks
 from hub.files.models import StoredFile
+from hub.files.served import commit_audit, error_response, open_link, private_headers
 from hub.files.store import FileStore
 from hub.i18n import _l, localise
 from hub.policy import access
@@ -86,15 +87,11 @@ class FileEndpoints:
 
     async def download(self, request: Request) -> Response:
         now = self.clock.now()
-        link = self.links.verify(request.path_params["link"], now)
-        if link is None:
+        opened = await open_link(self.links, self.policies, request.path_params["link"], now)
+        if opened is None:
             return _not_found()
-        snapshot = await self.policies.current()
-        try:
-            access.ensure_client_active(snapshot, link.principal)
-        except Unauthenticated:
-            return _not_found()
-        plan = policy_plan.decide(snapshot, link.principal, now)
+        link = opened.link
+        plan = policy_plan.decide(opened.snapshot, link.principal, now)
         async with self.db.read() as session:
             found = await service.downloadable(session, plan, link.material_id)
         content = await self.store.open(found.material.file_sha256) if found else None
@@ -113,21 +110,15 @@ class FileEndpoints:
             raise
         name = f"{material.file_sha256}.{EXTENSIONS.get(material.file_content_type, 'bin')}"
         return StreamingResponse(content.chunks(), media_type=material.file_content_type, headers={
-            "Content-Length": str(material.file_size),
-            "Content-Disposition": f'attachment; filename="{name}"',
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-        })
+            "Content-Length": str(material.file_size), **private_headers("attachment", name)})
 
     async def _audit(self, principal: Principal, operation: str, kind: str, now: datetime, **fields: object) -> None:
-        async with self.db.write() as session:
-            await audit.append(session, [audit.entry(principal, kind=kind, operation=operation, at=now, **fields)])
+        await commit_audit(self.db, [audit.entry(principal, kind=kind, operation=operation, at=now, **fields)])
 
 
 def _not_found() -> JSONResponse:
     """The one answer to every download that does not happen."""
-    return JSONResponse({"errors": [{"field": None, "code": "NOT_FOUND", "message": localise(_l("no such file"))}]},
-                        status_code=404)
+    return error_response(404, "NOT_FOUND", _l("no such file"))
 
 
 def _refusal(error: HubError) -> JSONResponse:

@@ -20,11 +20,11 @@ from hub.audit.service import ReadLog
 from hub.auth.principal import Principal
 from hub.clock import Clock
 from hub.db import Database
-from hub.errors import Forbidden, Unauthenticated
+from hub.errors import Forbidden
 from hub.files.links import FileLinks
+from hub.files.served import commit_audit, error_response, open_link, private_headers
 from hub.forms import service
-from hub.i18n import _l, localise
-from hub.policy import access
+from hub.i18n import _l
 from hub.policy import plan as policy_plan
 from hub.policy.snapshot import PolicySnapshot, PolicyStore
 
@@ -48,15 +48,10 @@ class FormEndpoints:
         return await self._print(principal, request.state.policy, number=request.path_params["number"])
 
     async def by_link(self, request: Request) -> Response:
-        link = self.links.verify(request.path_params["link"], self.clock.now())
-        if link is None:
+        opened = await open_link(self.links, self.policies, request.path_params["link"], self.clock.now())
+        if opened is None:
             return _not_found()
-        snapshot = await self.policies.current()
-        try:
-            access.ensure_client_active(snapshot, link.principal)
-        except Unauthenticated:
-            return _not_found()
-        return await self._print(link.principal, snapshot, case_id=link.material_id)
+        return await self._print(opened.link.principal, opened.snapshot, case_id=opened.link.material_id)
 
     async def _print(self, principal: Principal, snapshot: PolicySnapshot, *, number: str | None = None,
                      case_id: uuid.UUID | None = None) -> Response:
@@ -67,24 +62,17 @@ class FormEndpoints:
             async with self.db.read() as session:
                 printed = await service.print_form(session, plan, reads, now=now, case_id=case_id, number=number)
         except Forbidden as error:
-            await self._audit([audit.entry(principal, kind="READ", operation=OPERATION, at=now, outcome="FORBIDDEN")])
-            return JSONResponse({"errors": [{"field": None, "code": "FORBIDDEN", "message": localise(error.message)}]},
-                                status_code=403)
+            await commit_audit(self.db, [audit.entry(principal, kind="READ", operation=OPERATION, at=now,
+                                                     outcome="FORBIDDEN")])
+            return error_response(403, "FORBIDDEN", error.message)
         if printed is None:
-            await self._audit([audit.entry(principal, kind="READ", operation=OPERATION, at=now, outcome="NOT_FOUND")])
+            await commit_audit(self.db, [audit.entry(principal, kind="READ", operation=OPERATION, at=now,
+                                                     outcome="NOT_FOUND")])
             return _not_found()
-        await self._audit(reads.take(principal, OPERATION, now) or [
+        await commit_audit(self.db, reads.take(principal, OPERATION, now) or [
             audit.entry(principal, kind="READ", operation=OPERATION, at=now, case_id=printed.case_id, outcome="OK")])
-        return Response(printed.pdf, media_type="application/pdf", headers={
-            "Content-Disposition": f'inline; filename="{printed.number}-{printed.form.lower()}.pdf"',
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-        })
-
-    async def _audit(self, records: list[dict]) -> None:
-        """Committed before the form leaves the hub: no print without its audit record."""
-        async with self.db.write() as session:
-            await audit.append(session, records)
+        return Response(printed.pdf, media_type="application/pdf",
+                        headers=private_headers("inline", f"{printed.number}-{printed.form.lower()}.pdf"))
 
 
 def form_links(key, issuer: str, audience: str, ttl_seconds: int) -> FileLinks:  # type: ignore[no-untyped-def]
@@ -93,5 +81,4 @@ def form_links(key, issuer: str, audience: str, ttl_seconds: int) -> FileLinks: 
 
 def _not_found() -> JSONResponse:
     """The one answer to a form that is not printed: unknown, not yours, or a bad link."""
-    return JSONResponse({"errors": [{"field": None, "code": "NOT_FOUND", "message": localise(_l("no such case"))}]},
-                        status_code=404)
+    return error_response(404, "NOT_FOUND", _l("no such case"))

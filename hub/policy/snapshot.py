@@ -83,12 +83,20 @@ async def _newest(session: AsyncSession) -> int:
 
 
 class PolicyStore:
-    """One per instance: the current snapshot, kept until a change invalidates it."""
+    """One per instance: the current snapshot, kept until a change invalidates it.
+
+    A change acknowledged to its caller holds for every later request on this instance: the change is committed
+    before it invalidates the store (hub/policy/freshness.py), and a request is answered only with a snapshot
+    whose load began after every invalidation that came before the request. Counting invalidations makes this
+    exact: a load that began before a change and ends after it is never taken as current, and a request that
+    comes while a load is under way waits for it instead of being answered with the snapshot it replaces.
+    """
 
     def __init__(self, db: Database):
         self.db = db
         self._snapshot: PolicySnapshot | None = None
-        self._stale = True
+        self._changes = 0  # invalidations so far
+        self._loaded_after = -1  # how many invalidations came before the held snapshot's load began
         self._lock = asyncio.Lock()
         self.listeners: list[Callable[[], None]] = []  # told of every invalidation (live subscriptions re-decide)
         freshness.register(db.url, self)
@@ -98,23 +106,24 @@ class PolicyStore:
         return None if self._snapshot is None else self._snapshot.version
 
     async def current(self) -> PolicySnapshot:
-        """The snapshot, from memory unless a change dropped it."""
+        """The snapshot, from memory unless a change came since it was loaded; then the one loaded next."""
+        seen = self._changes  # the changes this request must see: every one announced before it came
         snapshot = self._snapshot
-        if snapshot is not None and not self._stale:
+        if snapshot is not None and self._loaded_after >= seen:
             return snapshot
         async with self._lock:
-            if self._snapshot is None or self._stale:
-                self._stale = False  # before reading: a change announced during the load marks it stale again
-                try:
-                    async with self.db.read() as session:
-                        self._snapshot = await _load(session)
-                except BaseException:
-                    self._stale = True
-                    raise
-            return self._snapshot
+            if self._snapshot is not None and self._loaded_after >= seen:
+                return self._snapshot  # loaded while this request waited, by a load that began after it came
+            began = self._changes
+            async with self.db.read() as session:
+                if not self.db.sqlite:  # one point in time for every table, as SQLite's read transaction is
+                    await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+                snapshot = await _load(session)
+            self._snapshot, self._loaded_after = snapshot, began  # still stale if a change came during the load
+            return snapshot
 
     def invalidate(self) -> None:
-        self._stale = True
+        self._changes += 1
         for listener in self.listeners:
             listener()
 

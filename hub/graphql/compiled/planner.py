@@ -15,6 +15,7 @@ places (hub.graphql.compiled.runner).
 """
 
 import dataclasses
+from collections.abc import Iterable
 import uuid
 from enum import Enum
 from dataclasses import dataclass, field
@@ -204,6 +205,14 @@ class Part:
     page_info: tuple[tuple[str, str], ...] = ()
 
 
+Read = tuple[frozenset[str], frozenset[str]]  # personal items, and the grants they are read on
+
+
+def _read(items: Iterable[tuple[str, str]]) -> Read:
+    pairs = list(items)
+    return frozenset(code for code, _ in pairs), frozenset(grant for _, grant in pairs)
+
+
 @dataclass
 class RootPlan:
     key: str
@@ -217,8 +226,8 @@ class RootPlan:
     parts: list[Part] = field(default_factory=list)
     typename: str = ""
     count_column: int = -1  # rows of the page: one more than `first` when more follow
-    always: tuple[tuple[str, str], ...] = ()  # (item, grant) read on every record present
-    sometimes: tuple[tuple[tuple[str, str], ...], ...] = ()  # read where the record's flag says so, in order
+    always: Read = (frozenset(), frozenset())  # (items, grants) read on every record present
+    sometimes: tuple[Read, ...] = ()  # read where the record's flag says so, in order
 
 
 @dataclass
@@ -274,8 +283,8 @@ class Planner:
     def _ids(self, plan: RootPlan, rows: Any, reads: list[Reads]) -> Any:
         """A record's ids (an assignment's with its case's) and, per group of personal items that some objects
         might not hold, whether they were read."""
-        plan.always = tuple(item for group in reads if group.present is None for item in group.items)
-        plan.sometimes = tuple(group.items for group in reads if group.present is not None)
+        plan.always = _read([item for group in reads if group.present is None for item in group.items])
+        plan.sometimes = tuple(_read(group.items) for group in reads if group.present is not None)
         values = [rows.c.id] + ([rows.c.case_id] if plan.record == "assignment" else [])
         values += [group.present for group in reads if group.present is not None]
         return self.dialect.values(values)

@@ -10,12 +10,13 @@ import json
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 from graphql import FieldNode, GraphQLSchema
+from sqlalchemy.util import greenlet_spawn
 from graphql.execution.values import get_variable_values
 from strawberry.types import ExecutionResult
 
@@ -61,9 +62,6 @@ class CompiledReads:
         self._reads_keys: OrderedDict[int, tuple[Mapping, frozenset]] = OrderedDict()
         # A plan binds its values by position (asyncpg, aiosqlite); a driver with named parameters is left to the
         # executor rather than planned anew on every request.
-        # On PostgreSQL one statement is one consistent snapshot by itself: no transaction around it (no BEGIN,
-        # no ROLLBACK). SQLite's connections begin their own transactions (hub.db): there, a read session.
-        self._autocommit = None if db.sqlite else db.engine.execution_options(isolation_level="AUTOCOMMIT")
         self.usable = db.engine.dialect.positional
         if not self.usable:
             log.info("compiled reads need a driver with positional parameters; the executor answers every query")
@@ -177,20 +175,26 @@ class CompiledReads:
         for position, stand_in, processor in prepared.slots:
             value = values[stand_in]
             parameters[position] = processor(value) if processor else value
-        async with self._connection() as connection:
-            row = (await connection.exec_driver_sql(prepared.sql, tuple(parameters))).one()
+        row = await self._fetch(prepared.sql, parameters)
         reads = ReadLog()
         pieces = [f"{json.dumps(root.key)}:{self._root(root, row, reads)}" for root in prepared.roots]
         return "{" + ",".join(pieces) + "}", reads
 
-    @asynccontextmanager
-    async def _connection(self) -> AsyncIterator[Any]:
-        if self._autocommit is not None:
-            async with self._autocommit.connect() as connection:
-                yield connection
-        else:
+    async def _fetch(self, sql: str, parameters: list[Any]) -> Any:
+        """The statement's one row. On PostgreSQL straight on the driver's connection, drawn from the pool: one
+        statement is one consistent snapshot by itself (no BEGIN, no ROLLBACK), and its values are the driver's
+        already. SQLite's connections begin their own transactions (hub.db): there, a read session."""
+        if self.db.sqlite:
             async with self.db.read() as session:
-                yield await session.connection()
+                return (await (await session.connection()).exec_driver_sql(sql, tuple(parameters))).one()
+        pooled = await self.db.engine.raw_connection()
+        try:
+            return await pooled.driver_connection.fetchrow(sql, *parameters)
+        except (OSError, asyncpg.InterfaceError, asyncpg.ConnectionDoesNotExistError):
+            pooled.invalidate()  # not returned to the pool; the executor answers on a fresh connection
+            raise
+        finally:
+            await greenlet_spawn(pooled.close)
 
     def _root(self, root: RootPlan, row: Any, reads: ReadLog) -> str:
         if root.kind == "one":
@@ -221,16 +225,15 @@ class CompiledReads:
     def _note(self, root: RootPlan, record: list, reads: ReadLog) -> None:
         """The personal items read of one record: those of every object always there, and those of objects the
         statement found present (flags after the ids)."""
-        if not (root.always or root.sometimes):
+        if not (root.always[0] or root.sometimes):
             return
         case_id = self.dialect.row_id(record[1] if root.record == "assignment" else record[0])
         flags = record[2:] if root.record == "assignment" else record[1:]
-        for code, grant in root.always:
-            reads.note(case_id, code, grant)
-        for items, present in zip(root.sometimes, flags, strict=True):
+        if root.always[0]:
+            reads.note_all(case_id, *root.always)
+        for (items, grants), present in zip(root.sometimes, flags, strict=True):
             if present:
-                for code, grant in items:
-                    reads.note(case_id, code, grant)
+                reads.note_all(case_id, items, grants)
 
 
 def _finish(text: str, shape: Shape | None) -> str:
