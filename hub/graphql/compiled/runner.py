@@ -16,8 +16,8 @@ from typing import Any
 
 import asyncpg
 from graphql import FieldNode, GraphQLSchema
-from sqlalchemy.util import greenlet_spawn
 from graphql.execution.values import get_variable_values
+from sqlalchemy.util import greenlet_spawn
 from strawberry.types import ExecutionResult
 
 from hub.audit.service import ReadLog
