@@ -11,12 +11,16 @@ import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timezone
+from typing import Any
+
+import asyncpg
 
 from sqlalchemy import DateTime, MetaData, Table, TypeDecorator, bindparam, event, insert, inspect, text, update
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.util import greenlet_spawn
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -164,6 +168,19 @@ class Database:
                 callback()
         for callback in committed:
             callback()
+
+    @asynccontextmanager
+    async def driver_connection(self) -> AsyncIterator[Any]:
+        """PostgreSQL: the driver's own connection (asyncpg), drawn from the pool, for one autocommitted statement on
+        a hot path (no ORM session, no transaction round trips). A connection that failed is not pooled again."""
+        pooled = await self.engine.raw_connection()
+        try:
+            yield pooled.driver_connection
+        except (OSError, asyncpg.InterfaceError, asyncpg.ConnectionDoesNotExistError):
+            pooled.invalidate()
+            raise
+        finally:
+            await greenlet_spawn(pooled.close)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

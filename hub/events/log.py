@@ -26,7 +26,6 @@ import asyncpg
 from sqlalchemy import insert, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.util import greenlet_spawn
 
 from hub.audit import service as audit
 from hub.db import Database, as_json, insert_queued, queued_ctes
@@ -104,18 +103,13 @@ async def append_audit(db: Database, records: list[dict], texts: list[str] | Non
         async with db.write() as session:
             await audit.append(session, records)
         return
-    pooled = await db.engine.raw_connection()
-    try:
-        await pooled.driver_connection.execute("SELECT hub_append_logs($1::text[], '[]'::jsonb)",
-                                               _texts(records) if texts is None else texts)
-    except asyncpg.PostgresError as error:
-        _head_missing(error.sqlstate)
-        raise
-    except (OSError, asyncpg.InterfaceError):
-        pooled.invalidate()
-        raise
-    finally:
-        await greenlet_spawn(pooled.close)
+    async with db.driver_connection() as connection:
+        try:
+            await connection.execute("SELECT hub_append_logs($1::text[], '[]'::jsonb)",
+                                     _texts(records) if texts is None else texts)
+        except asyncpg.PostgresError as error:
+            _head_missing(error.sqlstate)
+            raise
 
 
 def _texts(records: list[dict]) -> list[str]:

@@ -14,10 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import asyncpg
 from graphql import FieldNode, GraphQLSchema
 from graphql.execution.values import get_variable_values
-from sqlalchemy.util import greenlet_spawn
 from strawberry.types import ExecutionResult
 
 from hub.audit.service import ReadLog
@@ -187,14 +185,8 @@ class CompiledReads:
         if self.db.sqlite:
             async with self.db.read() as session:
                 return (await (await session.connection()).exec_driver_sql(sql, tuple(parameters))).one()
-        pooled = await self.db.engine.raw_connection()
-        try:
-            return await pooled.driver_connection.fetchrow(sql, *parameters)
-        except (OSError, asyncpg.InterfaceError, asyncpg.ConnectionDoesNotExistError):
-            pooled.invalidate()  # not returned to the pool; the executor answers on a fresh connection
-            raise
-        finally:
-            await greenlet_spawn(pooled.close)
+        async with self.db.driver_connection() as connection:
+            return await connection.fetchrow(sql, *parameters)
 
     def _root(self, root: RootPlan, row: Any, reads: ReadLog) -> str:
         if root.kind == "one":
